@@ -1,0 +1,1 @@
+//! SLOW-32 assembler (being written).

@@ -1,0 +1,1 @@
+//! MMIO host services (being written).

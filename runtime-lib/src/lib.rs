@@ -1,0 +1,13 @@
+//! The SLOW-32 guest machine, shared by every fast32 engine and linked into
+//! AOT-compiled executables: the guest memory sandbox, the CPU state layout
+//! translated code uses, traps, the MMIO host services, and the reference
+//! interpreter that is the oracle for all other engines.
+
+pub mod host;
+pub mod memory;
+pub mod state;
+pub mod trap;
+
+pub use memory::{GuestMemory, MemFault, MemLayout};
+pub use state::{CpuState, ExitReason};
+pub use trap::{Trap, TrapKind};

@@ -1,0 +1,502 @@
+//! Guest memory: one sandbox shared by every engine.
+//!
+//! Each machine reserves the guest's whole 32-bit address space plus a
+//! guard (4 GiB + 64 KiB of `PROT_NONE` address space, nothing committed),
+//! then opens the regions the `.s32x` header describes. Translated code
+//! adds a zero-extended 32-bit guest address to the base pointer: any
+//! address, even one computed from `0xFFFFFFFF + 3`, lands inside the
+//! reservation, so no guest access can ever reach host memory, and an
+//! access to an unmapped or read-only page faults in hardware.
+//!
+//! The interpreter and the host services check the per-page permission
+//! table instead of faulting, so the oracle never depends on signals.
+//!
+//! Region map (page-granular, as the reference interpreter maps it):
+//! - code `[0, code_limit)`: read + execute (write too without W^X);
+//! - rodata `[code_limit, rodata_limit)`: read (write too without W^X);
+//! - data `[rodata_limit, data_limit)`: read + write;
+//! - heap `[max(page_up(data_limit), 0x3000), heap_end)`: read + write,
+//!   where heap_end is `stack_end`, or `mmio_base` if the MMIO window
+//!   lies below the stack;
+//! - MMIO window `[mmio_base, +64 KiB)`: read + write, when flagged;
+//! - stack `[stack_end, stack_base + 16)`: read + write. A header with
+//!   `stack_end = 0` (older linkers) has no stack bound: everything
+//!   between the heap (or MMIO window) and the stack top is read + write.
+//!
+//! Every region is clipped to `mem_size` (when non-zero). Unlike the
+//! reference interpreter, an access that straddles two accessible pages
+//! of different regions succeeds: page protection cannot see region
+//! boundaries inside a page pair, and all engines must agree.
+
+use fast32_isa::s32x::{Header, MMIO_WINDOW_SIZE};
+use std::ptr::NonNull;
+
+pub const PAGE_SIZE: u32 = 4096;
+pub const PAGE_SHIFT: u32 = 12;
+const NUM_PAGES: usize = 1 << 20;
+/// Address space reserved beyond 4 GiB so that a 32-bit address plus an
+/// access size never leaves the reservation.
+pub const GUARD_SIZE: usize = 64 * 1024;
+/// Total reservation per machine.
+pub const RESERVATION_SIZE: usize = (1usize << 32) + GUARD_SIZE;
+
+/// Page permission bits.
+pub const PERM_R: u8 = 1;
+pub const PERM_W: u8 = 2;
+pub const PERM_X: u8 = 4;
+
+/// A guest memory access that is not allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} of {size} byte(s) at 0x{addr:08X}")]
+pub struct MemFault {
+    pub kind: AccessKind,
+    pub addr: u32,
+    pub size: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccessKind {
+    Read,
+    Write,
+    Execute,
+}
+
+impl std::fmt::Display for AccessKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AccessKind::Read => "read",
+            AccessKind::Write => "write",
+            AccessKind::Execute => "execute",
+        })
+    }
+}
+
+/// Why a sandbox could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum MemError {
+    #[error("cannot reserve 4 GiB of address space for the guest: {0}")]
+    Reserve(std::io::Error),
+    #[error("cannot change protection of guest pages 0x{start:08X}..0x{end:08X}: {err}")]
+    Protect {
+        start: u64,
+        end: u64,
+        err: std::io::Error,
+    },
+    #[error("section at 0x{addr:08X} (+{len} bytes) lies outside mapped guest memory")]
+    Unmapped { addr: u32, len: usize },
+}
+
+/// One mapped region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    pub name: &'static str,
+    /// First byte (page-aligned down).
+    pub start: u64,
+    /// One past the last byte (page-aligned up; may be 2^32).
+    pub end: u64,
+    pub perms: u8,
+}
+
+/// The region map derived from a header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemLayout {
+    pub regions: Vec<Region>,
+    pub code_limit: u32,
+    pub wxorx: bool,
+    pub mmio_base: Option<u32>,
+}
+
+fn page_down(x: u64) -> u64 {
+    x & !(PAGE_SIZE as u64 - 1)
+}
+fn page_up(x: u64) -> u64 {
+    (x + PAGE_SIZE as u64 - 1) & !(PAGE_SIZE as u64 - 1)
+}
+
+impl MemLayout {
+    /// Derives the region map from a header (which the loader has already
+    /// validated for ordering).
+    pub fn from_header(h: &Header) -> MemLayout {
+        let wx = h.wxorx();
+        let ro_extra = if wx { 0 } else { PERM_W };
+        let limit: u64 = if h.mem_size == 0 {
+            1 << 32
+        } else {
+            h.mem_size as u64
+        };
+        let mut regions = Vec::new();
+        let mut push = |name, start: u64, end: u64, perms| {
+            let (s, e) = (page_down(start), page_up(end.min(limit)));
+            if e > s {
+                regions.push(Region {
+                    name,
+                    start: s,
+                    end: e,
+                    perms,
+                });
+            }
+        };
+        let code = h.code_limit as u64;
+        let rodata = (h.rodata_limit as u64).max(code);
+        let data = (h.data_limit as u64).max(rodata);
+        push("code", 0, code, PERM_R | PERM_X | ro_extra);
+        push("rodata", code, rodata, PERM_R | ro_extra);
+        push("data", rodata, data, PERM_R | PERM_W);
+        let mmio = if h.has_mmio() {
+            Some(h.mmio_base)
+        } else {
+            None
+        };
+        let stack_top = h.stack_base as u64 + 16;
+        let heap_start = page_up(data).max(0x3000);
+        // No stack bound (stack_end = 0): the stack reaches down to the heap.
+        let stack_start = if h.stack_end == 0 {
+            heap_start
+        } else {
+            h.stack_end as u64
+        };
+        let mut heap_end = stack_start;
+        if let Some(m) = mmio {
+            let m = m as u64;
+            if m >= heap_start && m < heap_end {
+                heap_end = m;
+            }
+            push("mmio", m, m + MMIO_WINDOW_SIZE as u64, PERM_R | PERM_W);
+        }
+        push("heap", heap_start, heap_end, PERM_R | PERM_W);
+        push("stack", stack_start, stack_top, PERM_R | PERM_W);
+        MemLayout {
+            regions,
+            code_limit: h.code_limit,
+            wxorx: wx,
+            mmio_base: mmio,
+        }
+    }
+}
+
+/// A machine's guest memory: a 4 GiB + guard reservation and its page
+/// permission table.
+pub struct GuestMemory {
+    base: NonNull<u8>,
+    perms: Box<[u8]>,
+    layout: MemLayout,
+}
+
+// The reservation is owned exclusively by this value.
+unsafe impl Send for GuestMemory {}
+
+fn host_prot(perms: u8) -> libc::c_int {
+    let mut p = libc::PROT_NONE;
+    if perms & PERM_R != 0 {
+        p |= libc::PROT_READ;
+    }
+    if perms & PERM_W != 0 {
+        p |= libc::PROT_WRITE;
+    }
+    p
+}
+
+impl GuestMemory {
+    /// Reserves the sandbox and maps the regions read + write, ready for
+    /// loading; call [`GuestMemory::seal`] afterwards to apply the guest
+    /// permissions to the host pages.
+    pub fn new(layout: MemLayout) -> Result<GuestMemory, MemError> {
+        // SAFETY: a fresh anonymous PROT_NONE mapping; MAP_NORESERVE so
+        // that no memory is committed until a page is opened and touched.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                RESERVATION_SIZE,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(MemError::Reserve(std::io::Error::last_os_error()));
+        }
+        let base = NonNull::new(ptr as *mut u8).expect("mmap returned null");
+        let mut mem = GuestMemory {
+            base,
+            perms: vec![0u8; NUM_PAGES].into_boxed_slice(),
+            layout,
+        };
+        let regions = mem.layout.regions.clone();
+        for r in &regions {
+            mem.protect(r.start, r.end, libc::PROT_READ | libc::PROT_WRITE)?;
+            for p in (r.start >> PAGE_SHIFT)..(r.end >> PAGE_SHIFT) {
+                mem.perms[p as usize] |= r.perms;
+            }
+        }
+        Ok(mem)
+    }
+
+    fn protect(&mut self, start: u64, end: u64, prot: libc::c_int) -> Result<(), MemError> {
+        // SAFETY: [start, end) lies inside our own reservation.
+        let rc = unsafe {
+            libc::mprotect(
+                self.base.as_ptr().add(start as usize) as *mut libc::c_void,
+                (end - start) as usize,
+                prot,
+            )
+        };
+        if rc != 0 {
+            return Err(MemError::Protect {
+                start,
+                end,
+                err: std::io::Error::last_os_error(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Applies guest permissions to host pages: read-only pages become
+    /// read-only in hardware, so translated code faults on a bad store.
+    pub fn seal(&mut self) -> Result<(), MemError> {
+        let mut page = 0usize;
+        while page < NUM_PAGES {
+            let p = self.perms[page];
+            let mut end = page + 1;
+            while end < NUM_PAGES && self.perms[end] == p {
+                end += 1;
+            }
+            if p != 0 && p != (PERM_R | PERM_W) && p != (PERM_R | PERM_W | PERM_X) {
+                self.protect(
+                    (page as u64) << PAGE_SHIFT,
+                    (end as u64) << PAGE_SHIFT,
+                    host_prot(p),
+                )?;
+            }
+            page = end;
+        }
+        Ok(())
+    }
+
+    pub fn layout(&self) -> &MemLayout {
+        &self.layout
+    }
+
+    /// Host address of guest address 0. Translated code adds the
+    /// zero-extended guest address to it.
+    #[inline]
+    pub fn base_ptr(&self) -> *mut u8 {
+        self.base.as_ptr()
+    }
+
+    /// Permission bits of the page holding `addr`.
+    #[inline]
+    pub fn page_perms(&self, addr: u32) -> u8 {
+        // SAFETY: perms has exactly 2^20 entries.
+        unsafe { *self.perms.get_unchecked((addr >> PAGE_SHIFT) as usize) }
+    }
+
+    /// Is `[addr, addr + size)` entirely accessible with `need`?
+    /// Addresses wrap modulo 2^32, as guest address arithmetic does.
+    #[inline]
+    pub fn check(&self, addr: u32, size: u32, need: u8) -> bool {
+        let last = addr.wrapping_add(size - 1);
+        if self.page_perms(addr) & need == 0 {
+            return false;
+        }
+        (last >> PAGE_SHIFT) == (addr >> PAGE_SHIFT) || self.page_perms(last) & need != 0
+    }
+
+    #[inline]
+    fn fault(kind: AccessKind, addr: u32, size: u32) -> MemFault {
+        MemFault { kind, addr, size }
+    }
+
+    /// Reads `size` (1, 2 or 4) bytes little-endian, zero-extended.
+    #[inline]
+    pub fn read(&self, addr: u32, size: u32) -> Result<u32, MemFault> {
+        if !self.check(addr, size, PERM_R) {
+            return Err(Self::fault(AccessKind::Read, addr, size));
+        }
+        Ok(self.read_unchecked(addr, size))
+    }
+
+    #[inline]
+    fn read_unchecked(&self, addr: u32, size: u32) -> u32 {
+        let p = self.base.as_ptr();
+        // SAFETY: checked accessible above; a wrapping access (addr near
+        // 2^32) is split bytewise.
+        unsafe {
+            if addr.checked_add(size - 1).is_none() {
+                let mut v = 0u32;
+                for i in 0..size {
+                    v |= (*p.add(addr.wrapping_add(i) as usize) as u32) << (8 * i);
+                }
+                return v;
+            }
+            let q = p.add(addr as usize);
+            match size {
+                1 => *q as u32,
+                2 => (q as *const u16).read_unaligned() as u32,
+                _ => (q as *const u32).read_unaligned(),
+            }
+        }
+    }
+
+    /// Writes the low `size` (1, 2 or 4) bytes of `value`.
+    #[inline]
+    pub fn write(&mut self, addr: u32, size: u32, value: u32) -> Result<(), MemFault> {
+        if !self.check(addr, size, PERM_W) {
+            return Err(Self::fault(AccessKind::Write, addr, size));
+        }
+        let p = self.base.as_ptr();
+        // SAFETY: checked writable; host pages of writable guest pages are
+        // writable.
+        unsafe {
+            if addr.checked_add(size - 1).is_none() {
+                for i in 0..size {
+                    *p.add(addr.wrapping_add(i) as usize) = (value >> (8 * i)) as u8;
+                }
+                return Ok(());
+            }
+            let q = p.add(addr as usize);
+            match size {
+                1 => *q = value as u8,
+                2 => (q as *mut u16).write_unaligned(value as u16),
+                _ => (q as *mut u32).write_unaligned(value),
+            }
+        }
+        Ok(())
+    }
+
+    /// Fetches an instruction word: must lie below `code_limit`.
+    #[inline]
+    pub fn fetch(&self, pc: u32) -> Result<u32, MemFault> {
+        if pc >= self.layout.code_limit || !self.check(pc, 4, PERM_X) {
+            return Err(Self::fault(AccessKind::Execute, pc, 4));
+        }
+        Ok(self.read_unchecked(pc, 4))
+    }
+
+    fn check_range(&self, addr: u32, len: usize, need: u8) -> Result<(), MemFault> {
+        let kind = if need == PERM_W {
+            AccessKind::Write
+        } else {
+            AccessKind::Read
+        };
+        if len == 0 {
+            return Ok(());
+        }
+        let end = addr as u64 + len as u64;
+        if end > 1 << 32 {
+            return Err(Self::fault(kind, addr, len as u32));
+        }
+        let mut page = (addr >> PAGE_SHIFT) as u64;
+        let last = (end - 1) >> PAGE_SHIFT;
+        while page <= last {
+            if self.perms[page as usize] & need == 0 {
+                let at = (page << PAGE_SHIFT).max(addr as u64) as u32;
+                return Err(Self::fault(kind, at, len as u32));
+            }
+            page += 1;
+        }
+        Ok(())
+    }
+
+    /// Borrows `len` readable guest bytes (no wrap-around).
+    pub fn slice(&self, addr: u32, len: usize) -> Result<&[u8], MemFault> {
+        self.check_range(addr, len, PERM_R)?;
+        if len == 0 {
+            return Ok(&[]);
+        }
+        // SAFETY: every page of the range is mapped readable.
+        Ok(unsafe { std::slice::from_raw_parts(self.base.as_ptr().add(addr as usize), len) })
+    }
+
+    /// Borrows `len` writable guest bytes (no wrap-around).
+    pub fn slice_mut(&mut self, addr: u32, len: usize) -> Result<&mut [u8], MemFault> {
+        self.check_range(addr, len, PERM_W)?;
+        if len == 0 {
+            return Ok(&mut []);
+        }
+        // SAFETY: every page of the range is mapped writable, and `self`
+        // is borrowed mutably for the slice's lifetime.
+        Ok(unsafe {
+            std::slice::from_raw_parts_mut(self.base.as_ptr().add(addr as usize), len)
+        })
+    }
+
+    /// Copies guest bytes out.
+    pub fn read_bytes(&self, addr: u32, buf: &mut [u8]) -> Result<(), MemFault> {
+        buf.copy_from_slice(self.slice(addr, buf.len())?);
+        Ok(())
+    }
+
+    /// Copies bytes into writable guest memory.
+    pub fn write_bytes(&mut self, addr: u32, data: &[u8]) -> Result<(), MemFault> {
+        self.slice_mut(addr, data.len())?.copy_from_slice(data);
+        Ok(())
+    }
+
+    /// Reads a NUL-terminated string of at most `max` bytes (without the NUL).
+    pub fn read_cstr(&self, addr: u32, max: usize) -> Result<Vec<u8>, MemFault> {
+        let mut out = Vec::new();
+        let mut a = addr;
+        while out.len() < max {
+            let b = self.read(a, 1)? as u8;
+            if b == 0 {
+                break;
+            }
+            out.push(b);
+            a = a.wrapping_add(1);
+        }
+        Ok(out)
+    }
+
+    /// Places section contents before [`GuestMemory::seal`], ignoring guest
+    /// write permission (code and rodata are loaded this way).
+    pub fn load(&mut self, addr: u32, data: &[u8]) -> Result<(), MemError> {
+        if self.check_range(addr, data.len(), PERM_R).is_err() {
+            return Err(MemError::Unmapped {
+                addr,
+                len: data.len(),
+            });
+        }
+        if data.is_empty() {
+            return Ok(());
+        }
+        // SAFETY: every page is mapped, and before sealing all mapped host
+        // pages are writable.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                data.as_ptr(),
+                self.base.as_ptr().add(addr as usize),
+                data.len(),
+            );
+        }
+        Ok(())
+    }
+
+    /// A 64-bit FNV-1a hash of all accessible guest memory, for comparing
+    /// the final state of two engines.
+    pub fn hash(&self) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for r in &self.layout.regions {
+            if let Ok(bytes) = self.slice(r.start as u32, (r.end - r.start) as usize) {
+                h ^= r.start;
+                h = h.wrapping_mul(0x100_0000_01b3);
+                for chunk in bytes.chunks(8) {
+                    let mut w = [0u8; 8];
+                    w[..chunk.len()].copy_from_slice(chunk);
+                    h ^= u64::from_le_bytes(w);
+                    h = h.wrapping_mul(0x100_0000_01b3);
+                }
+            }
+        }
+        h
+    }
+}
+
+impl Drop for GuestMemory {
+    fn drop(&mut self) {
+        // SAFETY: unmapping exactly our own reservation.
+        unsafe {
+            libc::munmap(self.base.as_ptr() as *mut libc::c_void, RESERVATION_SIZE);
+        }
+    }
+}
