@@ -50,6 +50,9 @@ pub struct CpuState {
     /// Extra word passed with an exit (DEBUG byte, access size).
     pub aux: u32,
     pub _pad: u32,
+    /// Host address of a patchable direct jump whose target was missing
+    /// (0 if none): the dispatcher links it to the block it translates.
+    pub chain_site: u64,
 }
 
 impl CpuState {
@@ -67,6 +70,7 @@ impl CpuState {
             trap_addr: 0,
             aux: 0,
             _pad: 0,
+            chain_site: 0,
         }
     }
 }
@@ -82,7 +86,8 @@ pub mod offsets {
     pub const TRAP_KIND: i32 = 160;
     pub const TRAP_ADDR: i32 = 164;
     pub const AUX: i32 = 168;
-    pub const SIZE: usize = 176;
+    pub const CHAIN_SITE: i32 = 176;
+    pub const SIZE: usize = 184;
 
     /// Offset of register `r`.
     pub const fn reg(r: u8) -> i32 {
@@ -100,5 +105,6 @@ const _: () = {
     assert!(offset_of!(CpuState, trap_kind) == offsets::TRAP_KIND as usize);
     assert!(offset_of!(CpuState, trap_addr) == offsets::TRAP_ADDR as usize);
     assert!(offset_of!(CpuState, aux) == offsets::AUX as usize);
+    assert!(offset_of!(CpuState, chain_site) == offsets::CHAIN_SITE as usize);
     assert!(std::mem::size_of::<CpuState>() == offsets::SIZE);
 };
