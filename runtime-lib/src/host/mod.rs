@@ -34,7 +34,7 @@ pub mod policy;
 mod stdio;
 mod term;
 
-pub use policy::{AccessPolicy, Grant};
+pub use policy::{AccessPolicy, Grant, GrantError};
 pub use stdio::{OutputSink, StdinSource};
 
 use crate::memory::GuestMemory;
@@ -97,8 +97,6 @@ pub struct HostConfig {
     pub trace_host: bool,
     /// How to run another `.s32x` for EXEC (None: EXEC answers ENOSYS).
     pub exec: Option<ExecFn>,
-    /// Initial guest working directory (default: the process's).
-    pub cwd: Option<PathBuf>,
 }
 
 impl Default for HostConfig {
@@ -113,7 +111,6 @@ impl Default for HostConfig {
             policy: AccessPolicy::cwd_only(),
             trace_host: false,
             exec: None,
-            cwd: None,
         }
     }
 }
@@ -278,7 +275,7 @@ impl Host {
     fn build(config: HostConfig, mmio_base: Option<u32>) -> (Host, Option<HostError>) {
         let mut first_err = None;
         let mut policy = config.policy;
-        let start = match config.cwd {
+        let start = match policy.cwd.clone() {
             Some(c) => Ok(c),
             None => std::env::current_dir().map_err(HostError::Cwd),
         };

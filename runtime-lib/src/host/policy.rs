@@ -62,6 +62,9 @@ pub struct AccessPolicy {
     /// No file-system confinement at all (trusted programs). Path requests
     /// still resolve against the virtual working directory.
     pub unrestricted: bool,
+    /// The guest's initial working directory (None: the process's). With
+    /// `grant_cwd` it is also granted read-write.
+    pub cwd: Option<PathBuf>,
     /// Grant the initial working directory read-write.
     pub grant_cwd: bool,
     /// Granted directory trees.
@@ -84,12 +87,22 @@ impl Default for AccessPolicy {
     }
 }
 
+/// A grant that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum GrantError {
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("{0} is not a directory")]
+    NotADirectory(PathBuf),
+}
+
 impl AccessPolicy {
     /// The default: the working directory read-write, nothing else, no
     /// network.
     pub fn cwd_only() -> AccessPolicy {
         AccessPolicy {
             unrestricted: false,
+            cwd: None,
             grant_cwd: true,
             dirs: Vec::new(),
             files: Vec::new(),
@@ -103,38 +116,61 @@ impl AccessPolicy {
     pub fn allow_all() -> AccessPolicy {
         AccessPolicy {
             unrestricted: true,
-            grant_cwd: true,
-            dirs: Vec::new(),
-            files: Vec::new(),
             allow_net: true,
-            allow_exec: true,
-            allow_term: true,
+            ..AccessPolicy::cwd_only()
         }
     }
 
     /// Nothing at all: no files, no network, no exec.
     pub fn deny_all() -> AccessPolicy {
         AccessPolicy {
-            unrestricted: false,
             grant_cwd: false,
-            dirs: Vec::new(),
-            files: Vec::new(),
-            allow_net: false,
             allow_exec: false,
-            allow_term: true,
+            ..AccessPolicy::cwd_only()
         }
     }
 
-    /// Adds a directory grant under its own name.
-    pub fn grant_dir(mut self, path: impl Into<PathBuf>, read_only: bool) -> AccessPolicy {
-        self.dirs.push(Grant::same(path, read_only));
-        self
+    /// Grants the directory tree at `host`, which the guest sees as
+    /// `guest` (pass the same path for no renaming). Fails unless `host`
+    /// is an existing directory.
+    pub fn grant_dir(
+        &mut self,
+        host: impl AsRef<Path>,
+        guest: impl AsRef<Path>,
+        read_only: bool,
+    ) -> Result<(), GrantError> {
+        let host = host.as_ref();
+        let m = std::fs::metadata(host).map_err(|e| GrantError::Io(host.to_path_buf(), e))?;
+        if !m.is_dir() {
+            return Err(GrantError::NotADirectory(host.to_path_buf()));
+        }
+        self.dirs.push(Grant {
+            host: host.to_path_buf(),
+            guest: guest.as_ref().to_path_buf(),
+            read_only,
+        });
+        Ok(())
     }
 
-    /// Adds a single-file grant under its own name.
-    pub fn grant_file(mut self, path: impl Into<PathBuf>, read_only: bool) -> AccessPolicy {
-        self.files.push(Grant::same(path, read_only));
-        self
+    /// Grants one file at `host` (which need not exist yet), seen by the
+    /// guest as `guest`.
+    pub fn grant_file(&mut self, host: impl AsRef<Path>, guest: impl AsRef<Path>, read_only: bool) {
+        self.files.push(Grant {
+            host: host.as_ref().to_path_buf(),
+            guest: guest.as_ref().to_path_buf(),
+            read_only,
+        });
+    }
+
+    /// Grants a path named on the command line, read-write under its own
+    /// name: a directory tree if it is a directory, else that one file.
+    pub fn grant_path(&mut self, path: impl AsRef<Path>) {
+        let p = path.as_ref();
+        if p.is_dir() {
+            self.dirs.push(Grant::same(p, false));
+        } else {
+            self.files.push(Grant::same(p, false));
+        }
     }
 }
 
@@ -147,8 +183,8 @@ pub(crate) enum Access {
     Write,
     /// Remove or rename away (never a granted directory itself).
     Remove,
-    /// Become the working directory: granted directories and their
-    /// ancestors.
+    /// Become the working directory (directories inside a granted tree;
+    /// read-only trees qualify).
     Chdir,
 }
 
@@ -168,9 +204,9 @@ pub(crate) struct Sandbox {
     pub files: Vec<Compiled>,
 }
 
-/// Why a grant could not be set up.
+/// A grant whose host path could not be resolved.
 #[derive(Debug)]
-pub(crate) struct GrantError {
+pub(crate) struct Unresolved {
     pub path: PathBuf,
     pub errno: u32,
 }
@@ -180,7 +216,7 @@ impl Sandbox {
     /// directory `cwd` (absolute and physical). Grants whose host path
     /// cannot be resolved are left out (denying is the safe default) and
     /// reported.
-    pub fn compile(policy: &AccessPolicy, cwd: &Path) -> (Sandbox, Vec<GrantError>) {
+    pub fn compile(policy: &AccessPolicy, cwd: &Path) -> (Sandbox, Vec<Unresolved>) {
         let mut errors = Vec::new();
         let mut compile = |g: &Grant| -> Option<Compiled> {
             let host_abs = cwd.join(&g.host);
@@ -191,7 +227,7 @@ impl Sandbox {
                     read_only: g.read_only,
                 }),
                 Err(errno) => {
-                    errors.push(GrantError {
+                    errors.push(Unresolved {
                         path: host_abs,
                         errno,
                     });
@@ -304,16 +340,9 @@ impl Sandbox {
     }
 
     /// May the guest make `real` (a resolved directory) its working
-    /// directory? Granted directories and their ancestors qualify (the
-    /// latter so that relative paths to granted files keep working).
+    /// directory? Only directories inside a granted tree qualify.
     pub fn permits_chdir(&self, real: &Path) -> bool {
-        self.unrestricted
-            || self.permits(real, Access::Read).is_ok()
-            || self
-                .dirs
-                .iter()
-                .chain(self.files.iter())
-                .any(|g| g.host.starts_with(real))
+        self.unrestricted || self.dirs.iter().any(|g| real.starts_with(&g.host))
     }
 }
 
@@ -467,7 +496,8 @@ mod tests {
         assert!(sb.permits(Path::new("/etc/passwd"), Access::Read).is_err());
         assert_eq!(sb.to_host(Path::new("/motd")), PathBuf::from("/etc/motd"));
         assert_eq!(sb.to_host(Path::new("/a/b")), PathBuf::from("/a/b"));
-        assert!(sb.permits_chdir(Path::new("/etc")));
-        assert!(!sb.permits_chdir(Path::new("/usr")));
+        assert!(sb.permits_chdir(Path::new("/a/ro")));
+        assert!(!sb.permits_chdir(Path::new("/etc")));
+        assert!(!sb.permits_chdir(Path::new("/")));
     }
 }
