@@ -238,6 +238,11 @@ fn deterministic_clock_sleep_and_zone() {
         &[0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0xCA, 0x9A, 0x3B, 0, 0, 0, 0],
     );
     assert_eq!(g.request(op::SLEEP, 16, 0, 0).err(), Some(errno::EINVAL));
+    // An absurd sleep saturates the virtual clock instead of wrapping.
+    g.put_data(0, &[0xFF; 8]);
+    g.put_data(8, &[0; 8]);
+    assert_eq!(g.request(op::SLEEP, 16, 0, 0).status, abi::STATUS_OK);
+    assert_eq!(g.request(op::GETTIME, 16, 0, 0).status, abi::STATUS_OK);
     // GETTZ: UTC in deterministic runs.
     g.put_data(0, &[0; 16]);
     let r = g.request(op::GETTZ, 16, 0, 0);
@@ -598,6 +603,13 @@ fn service_negotiation_and_term() {
 }
 
 #[test]
+fn host_and_config_can_move_to_another_thread() {
+    fn is_send<T: Send>() {}
+    is_send::<Host>();
+    is_send::<HostConfig>();
+}
+
+#[test]
 fn data_buffer_addresses_follow_the_window() {
     // Sanity of the helper itself: the data buffer is at MMIO + 0x4000.
     assert_eq!(DATA, MMIO + 0x4000);
@@ -627,4 +639,29 @@ fn ring_indices_wrap_and_every_request_gets_a_response() {
     }
     assert_eq!(n, 10);
     assert_eq!(g.host.stats().count(abi::op::NOP), 10);
+}
+
+/// Cost of the per-request path (run with `--ignored --nocapture` in
+/// release mode): one-byte WRITEs to stdout, one YIELD each.
+#[test]
+#[ignore]
+fn bench_byte_writes() {
+    let t = TempDir::new("bench");
+    let mut g = Guest::new(t.path());
+    let n = 1_000_000u32;
+    let start = std::time::Instant::now();
+    for i in 0..n {
+        g.put_data(0, &[b'0' + (i % 10) as u8]);
+        g.submit(op::WRITE, 1, 0, 1);
+        g.yield_now();
+        g.take_response();
+    }
+    let el = start.elapsed();
+    g.host.flush();
+    assert_eq!(g.stdout.lock().unwrap().len(), n as usize);
+    eprintln!(
+        "{n} one-byte WRITEs: {:?} ({:.0} ns per request, driver included)",
+        el,
+        el.as_nanos() as f64 / n as f64
+    );
 }

@@ -128,14 +128,15 @@ fn set_errno(v: i32) {
 }
 
 impl DirStream {
-    /// Opens the directory at `path` (already resolved by the policy).
-    pub fn open(path: &Path) -> Result<DirStream, u32> {
+    /// Opens the directory at `path`. `extra` adds open flags
+    /// (`O_NOFOLLOW` for paths the policy resolved).
+    pub fn open(path: &Path, extra: libc::c_int) -> Result<DirStream, u32> {
         let c = CString::new(path.as_os_str().as_bytes()).map_err(|_| errno::EINVAL)?;
         // SAFETY: c is NUL-terminated.
         let fd = unsafe {
             libc::open(
                 c.as_ptr(),
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOFOLLOW,
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | extra,
             )
         };
         if fd < 0 {

@@ -85,7 +85,7 @@ fn open_flags(guest: u32) -> (libc::c_int, bool) {
             guest & linux_oflag::EXCL != 0,
         )
     };
-    let mut f = acc | libc::O_CLOEXEC | libc::O_NOFOLLOW;
+    let mut f = acc | libc::O_CLOEXEC;
     if append {
         f |= libc::O_APPEND;
     }
@@ -205,6 +205,17 @@ fn last_is_dot(path: &[u8]) -> bool {
 }
 
 impl Host {
+    /// `O_NOFOLLOW` when paths are resolved by the policy: the resolved
+    /// path ends in no symbolic link, so one appearing there since the
+    /// check is refused. Unconfined hosts let the kernel follow links.
+    fn nofollow(&self) -> libc::c_int {
+        if self.sandbox.unrestricted {
+            0
+        } else {
+            libc::O_NOFOLLOW
+        }
+    }
+
     pub(super) fn op_write(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let Some(h) = self.fds.get(req.status) else {
             return Err(errno::EBADF);
@@ -284,6 +295,7 @@ impl Host {
     pub(super) fn op_open(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let path = read_string(mem, base, req.offset, req.length)?;
         let (flags, writes) = open_flags(req.status);
+        let flags = flags | self.nofollow();
         let access = if writes { Access::Write } else { Access::Read };
         let real = self.resolve(req.opcode, &path, true, access)?;
         let c = cpath(&real)?;
@@ -548,7 +560,7 @@ impl Host {
     pub(super) fn op_opendir(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let path = read_string(mem, base, req.offset, req.length)?;
         let real = self.resolve(req.opcode, &path, true, Access::Read)?;
-        let dir = DirStream::open(&real)?;
+        let dir = DirStream::open(&real, self.nofollow())?;
         let fd = self.fds.alloc(Handle::Dir(dir))?;
         Ok((0, fd))
     }

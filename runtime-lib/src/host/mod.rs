@@ -641,7 +641,7 @@ impl Host {
     fn now(&mut self) -> (u64, u32) {
         if self.deterministic {
             let t = self.clock_ns;
-            self.clock_ns += DETERMINISTIC_STEP_NS;
+            self.clock_ns = self.clock_ns.saturating_add(DETERMINISTIC_STEP_NS);
             return (t / 1_000_000_000, (t % 1_000_000_000) as u32);
         }
         match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {

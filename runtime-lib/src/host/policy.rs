@@ -22,6 +22,8 @@
 //! 5. The operation then runs on the resolved path, never on the guest's
 //!    spelling, so the kernel cannot take a different route than the one
 //!    checked. Opens add `O_NOFOLLOW`.
+//! 6. CHDIR is virtual (the process's working directory never changes)
+//!    and only accepts directories inside a granted tree.
 //!
 //! The guest has no way to create symbolic links and runs one request at
 //! a time, so it cannot race the check. Another host process that swaps

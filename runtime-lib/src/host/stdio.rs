@@ -296,7 +296,9 @@ impl Stdin {
         };
         // SAFETY: one valid pollfd, zero timeout.
         let r = unsafe { libc::poll(&mut pfd, 1, 0) };
-        r > 0 && pfd.revents & (libc::POLLIN | libc::POLLHUP) != 0
+        // POLLIN only, as the reference host: a pipe whose writer is gone
+        // (POLLHUP alone) has no key to offer.
+        r > 0 && pfd.revents & libc::POLLIN != 0
     }
 
     /// Repositions an inherited stdin (a redirected file), accounting for
