@@ -257,6 +257,14 @@ pub mod errno {
     pub const EALREADY: u32 = 114;
     pub const EINPROGRESS: u32 = 115;
 
+    /// "Error, errno not reported": the response's length is 0, which the
+    /// guest libc turns into EIO. The reference host answers this way when
+    /// the host call behind CLOSE, FTRUNCATE, UNLINK, RENAME, MKDIR, RMDIR,
+    /// ACCESS, CHDIR or CLOSEDIR fails (it clears the length after
+    /// recording the errno); fast32 does the same so guests print the same
+    /// messages.
+    pub const UNREPORTED: u32 = 0;
+
     /// Translates a host errno into the guest's numbering (identity on
     /// Linux); anything without a guest equivalent becomes EIO.
     pub fn from_host(e: i32) -> u32 {

@@ -4,7 +4,7 @@ use super::abi::{self, errno, linux_oflag, oflag, DATA_CAPACITY, STATUS_EOF, STA
 use super::fds::{DirStream, Handle};
 use super::policy::Access;
 use super::stdio::read_fd;
-use super::{data, data_mut, le32, read_string, Host, Reply, Req};
+use super::{as_einval, data, data_mut, le32, read_string, unreported, Host, Reply, Req};
 use crate::memory::GuestMemory;
 use std::ffi::CString;
 use std::fs::{File, Metadata};
@@ -249,7 +249,7 @@ impl Host {
         match self.fds.get(fd) {
             None => Err(errno::EBADF),
             Some(Handle::Stdin) => {
-                if self.stdin.needs_os_read() {
+                if self.stdin.raw_blocks() {
                     self.stdout.flush();
                 }
                 self.stdin.read(dst)
@@ -276,18 +276,19 @@ impl Host {
     }
 
     /// READ_DIRECT: `offset` is a guest address, `length` a byte count;
-    /// the bytes land straight in guest memory (which must be writable,
-    /// else EFAULT).
+    /// the bytes land straight in guest memory, which must be writable.
+    /// A bad descriptor or range is EINVAL (as in the reference DBT; the
+    /// guest libc then falls back to READ for good).
     pub(super) fn op_read_direct(&mut self, mem: &mut GuestMemory, req: &Req) -> Reply {
         if req.length == 0 {
             return Ok((0, 0));
         }
         if self.fds.get(req.status).is_none() {
-            return Err(errno::EBADF);
+            return Err(errno::EINVAL);
         }
         let dst = mem
             .slice_mut(req.offset, req.length as usize)
-            .map_err(|_| errno::EFAULT)?;
+            .map_err(|_| errno::EINVAL)?;
         let n = self.read_into(req.status, dst)? as u32;
         Ok((n, n))
     }
@@ -307,13 +308,17 @@ impl Host {
         }
         // SAFETY: a fresh descriptor we own.
         let file = unsafe { File::from_raw_fd(fd) };
-        let gfd = self.fds.alloc(Handle::File(file))?;
+        // A full table: the reference answers EINVAL here.
+        let gfd = self
+            .fds
+            .alloc(Handle::File(file))
+            .map_err(|_| errno::EINVAL)?;
         Ok((0, gfd))
     }
 
     pub(super) fn op_close(&mut self, req: &Req) -> Reply {
         let Some(h) = self.fds.take(req.status) else {
-            return Err(errno::EBADF);
+            return Err(errno::EINVAL);
         };
         let rc = match h {
             Handle::Stdout => {
@@ -331,7 +336,7 @@ impl Host {
             }
         };
         if rc != 0 {
-            return Err(last_errno());
+            return Err(errno::UNREPORTED);
         }
         Ok((0, STATUS_OK))
     }
@@ -344,6 +349,7 @@ impl Host {
             return Err(errno::EINVAL);
         }
         let buf = data(mem, base, req.offset, 8)?;
+        // Any failure past this point is EINVAL, as in the reference.
         let whence = match buf[0] {
             0 => libc::SEEK_SET,
             1 => libc::SEEK_CUR,
@@ -352,7 +358,13 @@ impl Host {
         };
         let distance = le32(buf, 4) as i32 as i64;
         let raw = match self.fds.get(req.status) {
-            Some(Handle::Stdin) => return self.stdin.seek(distance, whence).map(|p| (0, p as u32)),
+            Some(Handle::Stdin) => {
+                return self
+                    .stdin
+                    .seek(distance, whence)
+                    .map(|p| (0, p as u32))
+                    .map_err(as_einval)
+            }
             Some(Handle::Stdout) => {
                 self.stdout.flush();
                 self.stdout.inherited_fd()
@@ -363,29 +375,32 @@ impl Host {
             None => None,
         };
         let Some(raw) = raw else {
-            return Err(errno::ESPIPE);
+            return Err(errno::EINVAL);
         };
         // SAFETY: lseek has no memory effects.
         let pos = unsafe { libc::lseek(raw, distance as libc::off_t, whence) };
         if pos < 0 {
-            return Err(last_errno());
+            return Err(errno::EINVAL);
         }
         Ok((0, pos as u32))
     }
 
     pub(super) fn op_ftruncate(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let raw = match self.fds.get(req.status) {
-            None => return Err(errno::EBADF),
-            Some(Handle::File(f)) => std::os::fd::AsRawFd::as_raw_fd(f),
-            Some(_) => return Err(errno::EINVAL),
+            None | Some(Handle::Dir(_)) => return Err(errno::EBADF),
+            Some(Handle::File(f)) => Some(std::os::fd::AsRawFd::as_raw_fd(f)),
+            Some(_) => None,
         };
         if req.length < 4 {
             return Err(errno::EINVAL);
         }
         let len = le32(data(mem, base, req.offset, 4)?, 0);
+        let Some(raw) = raw else {
+            return Err(errno::UNREPORTED);
+        };
         // SAFETY: ftruncate has no memory effects.
         if unsafe { libc::ftruncate(raw, len as libc::off_t) } != 0 {
-            return Err(last_errno());
+            return Err(errno::UNREPORTED);
         }
         Ok((0, STATUS_OK))
     }
@@ -402,12 +417,15 @@ impl Host {
         }
         let st = if req.status == abi::STAT_PATH_SENTINEL {
             let path = read_string(mem, base, req.offset, req.length)?;
-            let real = self.resolve(req.opcode, &path, true, Access::Read)?;
-            let m = std::fs::metadata(&real).map_err(|e| errno::from_io(&e))?;
+            // Failures of the host call are EINVAL, as in the reference.
+            let real = self
+                .resolve(req.opcode, &path, true, Access::Read)
+                .map_err(as_einval)?;
+            let m = std::fs::metadata(&real).map_err(|_| errno::EINVAL)?;
             StatFields::from(&m)
         } else {
             let raw = match self.fds.get(req.status) {
-                None => return Err(errno::EBADF),
+                None => return Err(errno::EINVAL),
                 Some(Handle::Stdin) => {
                     if self.stdin.is_inherited() {
                         Some(0)
@@ -420,7 +438,7 @@ impl Host {
                 Some(h) => h.raw_fd(),
             };
             match raw {
-                Some(fd) => StatFields::from(&fd_metadata(fd)?),
+                Some(fd) => StatFields::from(&fd_metadata(fd).map_err(as_einval)?),
                 None => {
                     synthetic_stream_stat(!matches!(self.fds.get(req.status), Some(Handle::Stdin)))
                 }
@@ -434,14 +452,21 @@ impl Host {
             return Err(errno::EINVAL);
         }
         let path = read_string(mem, base, req.offset, req.length)?;
-        let real = self.resolve(req.opcode, &path, false, Access::Read)?;
-        let m = std::fs::symlink_metadata(&real).map_err(|e| errno::from_io(&e))?;
+        let real = self
+            .resolve(req.opcode, &path, false, Access::Read)
+            .map_err(as_einval)?;
+        let m = std::fs::symlink_metadata(&real).map_err(|_| errno::EINVAL)?;
         Self::put_stat(mem, base, req, &StatFields::from(&m))
     }
 
     pub(super) fn op_access(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let path = read_string(mem, base, req.offset, req.length)?;
-        let mode = req.status;
+        self.access_path(req.opcode, &path, req.status)
+            .map_err(unreported)?;
+        Ok((0, STATUS_OK))
+    }
+
+    fn access_path(&mut self, opcode: u32, path: &[u8], mode: u32) -> Result<(), u32> {
         if mode & !7 != 0 {
             return Err(errno::EINVAL);
         }
@@ -450,50 +475,63 @@ impl Host {
         } else {
             Access::Read
         };
-        let real = self.resolve(req.opcode, &path, true, access)?;
+        let real = self.resolve(opcode, path, true, access)?;
         let c = cpath(&real)?;
         // SAFETY: c is NUL-terminated; guest mode bits are POSIX's.
         if unsafe { libc::access(c.as_ptr(), mode as libc::c_int) } != 0 {
             return Err(last_errno());
         }
-        Ok((0, STATUS_OK))
+        Ok(())
     }
 
     pub(super) fn op_unlink(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let path = read_string(mem, base, req.offset, req.length)?;
-        if last_is_dot(&path) {
+        self.unlink_path(req.opcode, &path).map_err(unreported)?;
+        Ok((0, STATUS_OK))
+    }
+
+    fn unlink_path(&mut self, opcode: u32, path: &[u8]) -> Result<(), u32> {
+        if last_is_dot(path) {
             return Err(errno::EISDIR);
         }
-        let real = self.resolve(req.opcode, &path, false, Access::Remove)?;
-        std::fs::remove_file(&real).map_err(|e| errno::from_io(&e))?;
-        Ok((0, STATUS_OK))
+        let real = self.resolve(opcode, path, false, Access::Remove)?;
+        std::fs::remove_file(&real).map_err(|e| errno::from_io(&e))
     }
 
     pub(super) fn op_rmdir(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let path = read_string(mem, base, req.offset, req.length)?;
-        if last_is_dot(&path) {
+        self.rmdir_path(req.opcode, &path).map_err(unreported)?;
+        Ok((0, STATUS_OK))
+    }
+
+    fn rmdir_path(&mut self, opcode: u32, path: &[u8]) -> Result<(), u32> {
+        if last_is_dot(path) {
             return Err(errno::EINVAL);
         }
-        let real = self.resolve(req.opcode, &path, false, Access::Remove)?;
-        std::fs::remove_dir(&real).map_err(|e| errno::from_io(&e))?;
-        Ok((0, STATUS_OK))
+        let real = self.resolve(opcode, path, false, Access::Remove)?;
+        std::fs::remove_dir(&real).map_err(|e| errno::from_io(&e))
     }
 
     pub(super) fn op_mkdir(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let path = read_string(mem, base, req.offset, req.length)?;
-        if last_is_dot(&path) {
+        self.mkdir_path(req.opcode, &path, req.status)
+            .map_err(unreported)?;
+        Ok((0, STATUS_OK))
+    }
+
+    fn mkdir_path(&mut self, opcode: u32, path: &[u8], mode: u32) -> Result<(), u32> {
+        if last_is_dot(path) {
             return Err(errno::EEXIST);
         }
-        let real = self.resolve(req.opcode, &path, false, Access::Write)?;
-        let mode = match req.status & 0o7777 {
+        let real = self.resolve(opcode, path, false, Access::Write)?;
+        let mode = match mode & 0o7777 {
             0 => 0o755,
             m => m,
         };
         std::fs::DirBuilder::new()
             .mode(mode)
             .create(&real)
-            .map_err(|e| errno::from_io(&e))?;
-        Ok((0, STATUS_OK))
+            .map_err(|e| errno::from_io(&e))
     }
 
     pub(super) fn op_rename(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
@@ -511,18 +549,28 @@ impl Host {
         };
         let old = cut(&raw[..old_len as usize]);
         let new = cut(&raw[old_len as usize..]);
-        if last_is_dot(&old) || last_is_dot(&new) {
+        self.rename_paths(req.opcode, &old, &new)
+            .map_err(unreported)?;
+        Ok((0, STATUS_OK))
+    }
+
+    fn rename_paths(&mut self, opcode: u32, old: &[u8], new: &[u8]) -> Result<(), u32> {
+        if last_is_dot(old) || last_is_dot(new) {
             return Err(errno::EINVAL);
         }
-        let from = self.resolve(req.opcode, &old, false, Access::Remove)?;
-        let to = self.resolve(req.opcode, &new, false, Access::Remove)?;
-        std::fs::rename(&from, &to).map_err(|e| errno::from_io(&e))?;
-        Ok((0, STATUS_OK))
+        let from = self.resolve(opcode, old, false, Access::Remove)?;
+        let to = self.resolve(opcode, new, false, Access::Remove)?;
+        std::fs::rename(&from, &to).map_err(|e| errno::from_io(&e))
     }
 
     pub(super) fn op_chdir(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let path = read_string(mem, base, req.offset, req.length)?;
-        let real = self.resolve(req.opcode, &path, true, Access::Chdir)?;
+        self.chdir_path(req.opcode, &path).map_err(unreported)?;
+        Ok((0, STATUS_OK))
+    }
+
+    fn chdir_path(&mut self, opcode: u32, path: &[u8]) -> Result<(), u32> {
+        let real = self.resolve(opcode, path, true, Access::Chdir)?;
         let real = if self.sandbox.unrestricted {
             std::fs::canonicalize(&real).map_err(|e| errno::from_io(&e))?
         } else {
@@ -538,7 +586,7 @@ impl Host {
             return Err(last_errno());
         }
         self.cwd = self.sandbox.to_guest(&real);
-        Ok((0, STATUS_OK))
+        Ok(())
     }
 
     pub(super) fn op_getcwd(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
@@ -548,7 +596,8 @@ impl Host {
         let room = req.length.min(DATA_CAPACITY - req.offset) as usize;
         let cwd = self.cwd.as_os_str().as_bytes();
         if cwd.len() + 1 > room {
-            return Err(errno::ERANGE);
+            // The reference answers EINVAL (getcwd's ERANGE is not passed on).
+            return Err(errno::EINVAL);
         }
         let out = data_mut(mem, base, req.offset, cwd.len() as u32 + 1)?;
         out[..cwd.len()].copy_from_slice(cwd);
@@ -566,11 +615,12 @@ impl Host {
     }
 
     pub(super) fn op_readdir(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
+        // Every failure is EINVAL, as in the reference.
         let Some(Handle::Dir(dir)) = self.fds.get_mut(req.status) else {
-            return Err(errno::EBADF);
+            return Err(errno::EINVAL);
         };
         let out = data_mut(mem, base, req.offset, abi::DIRENT_SIZE)?;
-        let Some(ent) = dir.next_entry()? else {
+        let Some(ent) = dir.next_entry().map_err(|_| errno::EINVAL)? else {
             return Ok((0, STATUS_EOF));
         };
         let n = ent.name.len().min(abi::DIRENT_NAME_MAX);

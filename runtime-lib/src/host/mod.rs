@@ -95,7 +95,7 @@ pub struct HostConfig {
     pub policy: AccessPolicy,
     /// Print one line on stderr per denied request.
     pub trace_host: bool,
-    /// How to run another `.s32x` for EXEC (None: EXEC answers ENOSYS).
+    /// How to run another `.s32x` for EXEC (None: EXEC answers ENOENT).
     pub exec: Option<ExecFn>,
 }
 
@@ -198,8 +198,34 @@ pub(crate) struct Req {
 }
 
 /// A handler's outcome: `(length, status)` for the response, or a guest
-/// errno.
+/// errno ([`errno::UNREPORTED`] for "no errno", [`DENIED`] for a policy
+/// refusal).
 pub(crate) type Reply = Result<(u32, u32), u32>;
+
+/// A policy refusal, answered as EACCES. Kept apart from an EACCES the
+/// host OS reports so that handlers which rewrite OS errors the way the
+/// reference host does leave refusals alone.
+pub(crate) const DENIED: u32 = 0x1_0000 | errno::EACCES;
+
+/// The reference host's answer for a failed host call whose errno it does
+/// not report (see [`errno::UNREPORTED`]); refusals stay refusals.
+pub(crate) fn unreported(e: u32) -> u32 {
+    if e == DENIED {
+        e
+    } else {
+        errno::UNREPORTED
+    }
+}
+
+/// The reference host's EINVAL for any failed host call of STAT, LSTAT,
+/// SEEK, GETCWD and READDIR; refusals stay refusals.
+pub(crate) fn as_einval(e: u32) -> u32 {
+    if e == DENIED {
+        e
+    } else {
+        errno::EINVAL
+    }
+}
 
 /// A granted `term` session and its opcode base.
 struct TermGrant {
@@ -530,7 +556,11 @@ impl Host {
             Ok((len, status)) => (len, status, exit),
             Err(e) => {
                 self.stats.errors += 1;
-                let e = if e == 0 || e >= 4096 { errno::EIO } else { e };
+                let e = match e {
+                    DENIED => errno::EACCES,
+                    e if e >= 4096 => errno::EIO,
+                    e => e,
+                };
                 (e, STATUS_ERR, exit)
             }
         }
@@ -538,7 +568,7 @@ impl Host {
 
     // ----- helpers -----
 
-    /// Records a policy refusal (and traces it) and returns EACCES.
+    /// Records a policy refusal (and traces it); answered as EACCES.
     fn deny(&mut self, opcode: u32, what: &[u8], why: &str) -> u32 {
         self.stats.denied += 1;
         if self.trace {
@@ -554,7 +584,7 @@ impl Host {
             };
             self.trace_line(&line);
         }
-        errno::EACCES
+        DENIED
     }
 
     fn trace_line(&mut self, line: &str) {
@@ -621,7 +651,7 @@ impl Host {
 
     fn op_getchar(&mut self, mem: &mut GuestMemory, base: u32, req: &Req) -> Reply {
         let dst = data_mut(mem, base, req.offset, 1)?;
-        if self.stdin.needs_os_read() {
+        if self.stdin.getc_blocks() {
             self.stdout.flush();
         }
         match self.stdin.getc() {
@@ -786,7 +816,11 @@ impl Host {
                 Some(h) => h.raw_fd(),
                 None => None,
             };
-            ExecStdio::Fd(fd.ok_or(errno::EBADF)?)
+            match fd {
+                Some(fd) => ExecStdio::Fd(fd),
+                // The reference's child cannot dup the fd and exits 127.
+                None => return Ok((0, 127)),
+            }
         };
         let cwd = self.sandbox.to_host(&self.cwd);
         let request = ExecRequest {
@@ -797,7 +831,9 @@ impl Host {
         };
         self.flush();
         let Some(exec) = self.exec.as_mut() else {
-            return Err(errno::ENOSYS);
+            // As the reference host when it does not know how to start a
+            // child emulator.
+            return Err(errno::ENOENT);
         };
         match exec(&request) {
             Ok(code) => Ok((

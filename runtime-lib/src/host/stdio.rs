@@ -196,33 +196,65 @@ impl Output {
     }
 }
 
-/// Guest fd 0.
+/// Guest fd 0, read two ways, as the reference host reads it:
+///
+/// - GETCHAR goes through a stdio-like buffer (the reference uses
+///   `fgetc(stdin)`): it is refilled a whole chunk at a time, and end of
+///   file is sticky (glibc's behaviour) so a guest that saw EOF keeps
+///   seeing it;
+/// - READ / READ_DIRECT on fd 0, the term service's READ_KEY and
+///   KEY_AVAIL, and SEEK use the raw source directly (the reference calls
+///   `read(0, ...)`), never the GETCHAR buffer.
+///
+/// Mixing both on one stream therefore behaves like the reference: bytes
+/// already pulled into the GETCHAR buffer are not seen by raw reads. dBASE
+/// relies on it: it reads commands with GETCHAR and polls for keys with
+/// KEY_AVAIL/READ_KEY, which must not eat the commands.
 pub(crate) struct Stdin {
     inherit: bool,
-    /// Buffered bytes (all of them for `Bytes`), consumed from `pos`.
+    /// The raw source for `Bytes`, consumed from `raw_pos`.
+    bytes: Vec<u8>,
+    raw_pos: usize,
+    /// GETCHAR's buffer, consumed from `pos`.
     buf: Vec<u8>,
     pos: usize,
+    /// GETCHAR saw end of file.
+    eof: bool,
+    /// Bytes GETCHAR pulls from the source at a time.
+    chunk: usize,
     pub tty: bool,
 }
 
-/// Bytes read from the process's stdin at a time for GETCHAR.
+/// GETCHAR's refill size when the source does not suggest one (glibc uses
+/// the descriptor's st_blksize).
 const STDIN_CHUNK: usize = 4096;
+
+fn stdin_block_size() -> usize {
+    // SAFETY: stat is plain data filled by fstat.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: valid out-pointer.
+    if unsafe { libc::fstat(0, &mut st) } == 0 && st.st_blksize > 0 {
+        (st.st_blksize as usize).min(1 << 20)
+    } else {
+        STDIN_CHUNK
+    }
+}
 
 impl Stdin {
     pub fn new(src: StdinSource) -> Stdin {
-        match src {
-            StdinSource::Inherit => Stdin {
-                inherit: true,
-                buf: Vec::new(),
-                pos: 0,
-                tty: isatty(0),
-            },
-            StdinSource::Bytes(b) => Stdin {
-                inherit: false,
-                buf: b,
-                pos: 0,
-                tty: false,
-            },
+        let (inherit, bytes, tty, chunk) = match src {
+            StdinSource::Inherit => (true, Vec::new(), isatty(0), stdin_block_size()),
+            StdinSource::Bytes(b) => (false, b, false, STDIN_CHUNK),
+        };
+        Stdin {
+            inherit,
+            bytes,
+            raw_pos: 0,
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+            chunk,
+            tty,
         }
     }
 
@@ -230,50 +262,42 @@ impl Stdin {
         self.inherit
     }
 
-    /// Bytes available without touching the process's stdin.
-    pub fn buffered(&self) -> usize {
-        self.buf.len() - self.pos
+    /// Would a raw read wait on the process's stdin?
+    pub fn raw_blocks(&self) -> bool {
+        self.inherit
     }
 
-    /// Would a read block on the process's stdin?
-    pub fn needs_os_read(&self) -> bool {
-        self.inherit && self.buffered() == 0
+    /// Would GETCHAR wait on the process's stdin?
+    pub fn getc_blocks(&self) -> bool {
+        self.inherit && !self.eof && self.pos == self.buf.len()
     }
 
-    /// Reads up to `dst.len()` bytes: buffered bytes first, else one
-    /// `read(2)` on fd 0 straight into `dst`. 0 means end of file.
+    /// Reads up to `dst.len()` bytes from the raw source (one `read(2)`
+    /// for the process's stdin). 0 means end of file.
     pub fn read(&mut self, dst: &mut [u8]) -> Result<usize, u32> {
-        let avail = self.buffered();
-        if avail > 0 {
-            let n = avail.min(dst.len());
-            dst[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-            self.pos += n;
-            if self.inherit && self.pos == self.buf.len() {
-                self.buf.clear();
-                self.pos = 0;
-            }
-            return Ok(n);
+        if self.inherit {
+            return read_fd(0, dst);
         }
-        if !self.inherit {
-            return Ok(0);
-        }
-        read_fd(0, dst)
+        let n = (self.bytes.len() - self.raw_pos).min(dst.len());
+        dst[..n].copy_from_slice(&self.bytes[self.raw_pos..self.raw_pos + n]);
+        self.raw_pos += n;
+        Ok(n)
     }
 
-    /// One byte, or None at end of file.
+    /// GETCHAR: one byte, or None at end of file (sticky).
     pub fn getc(&mut self) -> Result<Option<u8>, u32> {
-        if self.buffered() == 0 {
-            if !self.inherit {
+        if self.pos == self.buf.len() {
+            if self.eof {
                 return Ok(None);
             }
-            self.buf.clear();
+            let mut chunk = std::mem::take(&mut self.buf);
+            chunk.resize(self.chunk, 0);
+            let r = self.read(&mut chunk);
+            chunk.truncate(*r.as_ref().unwrap_or(&0));
+            self.buf = chunk;
             self.pos = 0;
-            self.buf.resize(STDIN_CHUNK, 0);
-            let r = read_fd(0, &mut self.buf);
-            let n = *r.as_ref().unwrap_or(&0);
-            self.buf.truncate(n);
-            r?;
-            if n == 0 {
+            if r? == 0 {
+                self.eof = true;
                 return Ok(None);
             }
         }
@@ -282,9 +306,9 @@ impl Stdin {
         Ok(Some(b))
     }
 
-    /// Is input ready (or end of file reached) without blocking?
+    /// KEY_AVAIL: is the raw source readable (or at end of file) now?
     pub fn poll_ready(&self) -> bool {
-        if self.buffered() > 0 || !self.inherit {
+        if !self.inherit {
             // Fixed bytes behave like a regular file: always readable,
             // possibly at end of file.
             return true;
@@ -301,23 +325,27 @@ impl Stdin {
         r > 0 && pfd.revents & libc::POLLIN != 0
     }
 
-    /// Repositions an inherited stdin (a redirected file), accounting for
-    /// bytes buffered ahead.
+    /// Repositions the raw source (GETCHAR's buffer is left alone, as a
+    /// raw lseek leaves stdio's).
     pub fn seek(&mut self, distance: i64, whence: i32) -> Result<u64, u32> {
         if !self.inherit {
-            return Err(errno::ESPIPE);
-        }
-        let mut distance = distance;
-        if whence == libc::SEEK_CUR {
-            distance -= self.buffered() as i64;
+            let from = match whence {
+                libc::SEEK_SET => 0i64,
+                libc::SEEK_CUR => self.raw_pos as i64,
+                _ => self.bytes.len() as i64,
+            };
+            let to = from + distance;
+            if to < 0 {
+                return Err(errno::EINVAL);
+            }
+            self.raw_pos = (to as usize).min(self.bytes.len());
+            return Ok(to as u64);
         }
         // SAFETY: lseek on fd 0 has no memory effects.
         let r = unsafe { libc::lseek(0, distance as libc::off_t, whence) };
         if r < 0 {
             return Err(errno::from_host(last_errno()));
         }
-        self.buf.clear();
-        self.pos = 0;
         Ok(r as u64)
     }
 }

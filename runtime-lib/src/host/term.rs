@@ -306,15 +306,18 @@ impl TermSession {
                 Ok((0, STATUS_OK))
             }
             READ_KEY => {
-                if io.stdin.needs_os_read() {
+                // A raw one-byte read, like the reference's read(0, &ch, 1):
+                // bytes GETCHAR has buffered are not keys.
+                if io.stdin.raw_blocks() {
                     out.flush();
                 }
-                match io.stdin.getc() {
-                    Ok(Some(ch)) => {
+                let mut ch = [0u8; 1];
+                match io.stdin.read(&mut ch) {
+                    Ok(1) => {
                         if let Some(d) = data.first_mut() {
-                            *d = ch;
+                            *d = ch[0];
                         }
-                        Ok((1, ch as u32))
+                        Ok((1, ch[0] as u32))
                     }
                     _ => Ok((0, STATUS_EOF)),
                 }
