@@ -25,6 +25,26 @@
 //! [`Host::flush`] and on drop; when stdout is a terminal it is also
 //! flushed at the end of every YIELD so interactive output appears at
 //! once.
+//!
+//! Errors follow the reference host's conventions, because guests print
+//! them: the failed host call behind CLOSE, FTRUNCATE, UNLINK, RENAME,
+//! MKDIR, RMDIR, ACCESS and CHDIR reports no errno (length 0, read as
+//! EIO), STAT/LSTAT/SEEK/GETCWD/READDIR/READ_DIRECT failures are EINVAL,
+//! and so on. Where fast32 deliberately differs from the reference host:
+//! - offsets and lengths outside the data buffer are rejected (EINVAL)
+//!   instead of being reduced modulo the buffer size;
+//! - fstat maps the guest fd to its host resource (the reference passes
+//!   the guest fd number to the host's fstat);
+//! - READ_DIRECT writes only writable guest memory;
+//! - GETENV and ENVP_* serve the configured environment, never the
+//!   process's;
+//! - the `term` service is always granted at opcode 0x80 and a second
+//!   request answers SVC_CONFLICT (the reference grants again at a new
+//!   base); `tube` is not offered (SVC_UNKNOWN);
+//! - argv and environments over the guest's limits keep the longest
+//!   prefix of whole strings (the reference drops them all);
+//! - policy refusals answer EACCES (the reference's service gate answers
+//!   EINVAL).
 
 pub mod abi;
 mod fds;
@@ -78,7 +98,7 @@ pub type ExecFn = Box<dyn FnMut(&ExecRequest) -> Result<i32, String> + Send>;
 
 /// Everything a [`Host`] needs to know about the guest's surroundings.
 pub struct HostConfig {
-    /// Guest argv, argv[0] (the program path) included.
+    /// Guest argv, `argv[0]` (the program path) included.
     pub args: Vec<Vec<u8>>,
     /// The environment the guest sees (ENVP_*, GETENV); the process's own
     /// environment is never consulted.
