@@ -1453,7 +1453,12 @@ impl<'o> Asm<'o> {
                 }
                 let align = match ops.get(2) {
                     Some(o) => self.early_const(o, end)?,
-                    None => 4.min(size.max(1)).max(1),
+                    // Natural alignment for small objects, word alignment otherwise.
+                    None => match size {
+                        0 | 1 => 1,
+                        2 | 3 => 2,
+                        _ => 4,
+                    },
                 };
                 if align <= 0 || align > 4096 || (align & (align - 1)) != 0 {
                     return Err((first_pos(2), format!("{name} alignment {align} must be a power of two up to 4096")));
@@ -1984,7 +1989,9 @@ impl<'o> Asm<'o> {
         Some(Image::new(header, sections, symbols))
     }
 
-    fn flush(&mut self, out: Vec<(Severity, Loc, String)>) {
+    fn flush(&mut self, mut out: Vec<(Severity, Loc, String)>) {
+        // `la`/`li` are two instructions from one operand: report once.
+        out.dedup();
         for (sev, loc, msg) in out {
             if loc == Loc::default() && loc.line == 0 {
                 self.diags.push(&self.files, sev, None, msg);
