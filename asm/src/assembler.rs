@@ -267,7 +267,7 @@ impl Env for EarlyEnv<'_> {
         let n = self.steps.get() + 1;
         self.steps.set(n);
         if n > MAX_EVAL_STEPS {
-            return Err(EvalErr::Msg("expression too complex to evaluate".into()));
+            return Err(EvalErr::Limit("expression too complex to evaluate".into()));
         }
         Ok(())
     }
@@ -335,7 +335,7 @@ impl Env for FinalEnv<'_> {
                 self.active.borrow_mut().push(id);
                 let r = eval(e, self, depth);
                 self.active.borrow_mut().pop();
-                if !matches!(&r, Err(EvalErr::Msg(m)) if m.contains("too")) {
+                if !matches!(r, Err(EvalErr::Limit(_))) {
                     self.memo.borrow_mut().insert(id, r.clone());
                 }
                 r
@@ -355,7 +355,7 @@ impl Env for FinalEnv<'_> {
         let n = self.steps.get() + 1;
         self.steps.set(n);
         if n > MAX_EVAL_STEPS {
-            return Err(EvalErr::Msg("expression too complex to evaluate".into()));
+            return Err(EvalErr::Limit("expression too complex to evaluate".into()));
         }
         Ok(())
     }
@@ -965,22 +965,6 @@ impl<'o> Asm<'o> {
                 iloc = op_loc(0);
                 vec![ins(Jal, rd, 0, 0, Imm::Target(self.expr(ops[0], end)?))]
             }
-            "jal" => {
-                Self::want(
-                    ops,
-                    &[1, 2],
-                    mn,
-                    "1 operand (target) or 2 (rd, target)",
-                    end,
-                )?;
-                let (rd, t) = if ops.len() == 1 {
-                    (31, 0)
-                } else {
-                    (self.reg(ops[0], end)?, 1)
-                };
-                iloc = op_loc(t);
-                vec![ins(Jal, rd, 0, 0, Imm::Target(self.expr(ops[t], end)?))]
-            }
             "jalr" => {
                 Self::want(
                     ops,
@@ -1170,7 +1154,25 @@ impl<'o> Asm<'o> {
                     at(1),
                 )
             }
-            Format::J => unreachable_jal(),
+            Format::J => {
+                Self::want(
+                    ops,
+                    &[1, 2],
+                    mn,
+                    "1 operand (target) or 2 (rd, target)",
+                    end,
+                )?;
+                // `jal target` links lr, as the reference assembler does.
+                let (rd, t) = if ops.len() == 1 {
+                    (31, 0)
+                } else {
+                    (reg(0)?, 1)
+                };
+                (
+                    ins(op, rd, 0, 0, Imm::Target(self.expr(ops[t], end)?)),
+                    at(t),
+                )
+            }
             Format::N => {
                 if op != Opcode::Yield {
                     Self::want(ops, &[0], mn, "no operands", end)?;
@@ -1792,7 +1794,7 @@ impl<'o> Asm<'o> {
             if item.sec == Sec::Discard {
                 continue;
             }
-            if out.iter().filter(|d| d.0 == Severity::Error).count() + self.diags.errors > 100 {
+            if out.len() + self.diags.errors > 200 {
                 break;
             }
             let addr = layout.base[item.sec.idx()].wrapping_add(item.off);
@@ -1993,7 +1995,7 @@ impl<'o> Asm<'o> {
         // `la`/`li` are two instructions from one operand: report once.
         out.dedup();
         for (sev, loc, msg) in out {
-            if loc == Loc::default() && loc.line == 0 {
+            if loc.line == 0 {
                 self.diags.push(&self.files, sev, None, msg);
             } else {
                 self.diags.push(&self.files, sev, Some(loc), msg);
@@ -2177,10 +2179,4 @@ impl<'o> Asm<'o> {
         })
         .map_err(|e| e.to_string())
     }
-}
-
-fn unreachable_jal() -> (InstSpec, Option<Loc>) {
-    // `jal` is always handled by the pseudo-instruction path, which covers
-    // both of its forms; keep a harmless value rather than panic.
-    (ins(Opcode::Jal, 31, 0, 0, Imm::Target(Expr::Num(0))), None)
 }

@@ -348,6 +348,9 @@ pub(crate) enum EvalErr {
     /// Not known yet (pass 1: forward reference or address needed).
     NotYet,
     Msg(String),
+    /// A resource limit was hit (nesting depth, work budget). Depends on
+    /// how the value was reached, so it is never cached.
+    Limit(String),
 }
 
 impl fmt::Display for EvalErr {
@@ -358,7 +361,7 @@ impl fmt::Display for EvalErr {
                 f,
                 "value must be a constant known at this point (no forward references or addresses)"
             ),
-            EvalErr::Msg(m) => f.write_str(m),
+            EvalErr::Msg(m) | EvalErr::Limit(m) => f.write_str(m),
         }
     }
 }
@@ -391,7 +394,7 @@ pub(crate) fn lo12(v: i64) -> i64 {
 
 pub(crate) fn eval(e: &Expr, env: &dyn Env, depth: u32) -> Result<Val, EvalErr> {
     if depth > MAX_EVAL_DEPTH {
-        return Err(EvalErr::Msg(
+        return Err(EvalErr::Limit(
             "expression or symbol definitions nested too deeply".into(),
         ));
     }
