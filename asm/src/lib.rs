@@ -39,7 +39,10 @@
 //!   `jalr rd, imm(rs1)`, `jalr rs1` (links `lr`). A target that mentions
 //!   a symbol or `.` is an address (`beq r1, r2, loop`, `j .+8`); a plain
 //!   number is the raw encoded offset (relative to PC+4 for branches, to
-//!   the JAL itself for JAL), as in the reference assembler.
+//!   the JAL itself for JAL), as in the reference assembler. So the
+//!   `Display` form of an instruction (`beq r1, r2, .+8`) reads back
+//!   exactly, but a listing line's absolute target (`beq r1, r2,
+//!   0x00000010`) does not mean the same thing here.
 //! - `lui rd, imm20` takes the upper 20 bits (`lui r1, %hi(sym)`).
 //! - `yield` ignores any operands written after it; `halt` has none.
 //!
