@@ -151,7 +151,7 @@ pub fn cvtt_i32(x: f64) -> u32 {
 /// x86 `cvttsd2si` with a 64-bit destination.
 #[inline]
 pub fn cvtt_i64(x: f64) -> u64 {
-    if x.is_nan() || x >= 9223372036854775808.0 || x < -9223372036854775808.0 {
+    if x.is_nan() || !(-9223372036854775808.0..9223372036854775808.0).contains(&x) {
         0x8000_0000_0000_0000
     } else {
         (x as i64) as u64

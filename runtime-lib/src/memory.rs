@@ -416,9 +416,7 @@ impl GuestMemory {
         }
         // SAFETY: every page of the range is mapped writable, and `self`
         // is borrowed mutably for the slice's lifetime.
-        Ok(unsafe {
-            std::slice::from_raw_parts_mut(self.base.as_ptr().add(addr as usize), len)
-        })
+        Ok(unsafe { std::slice::from_raw_parts_mut(self.base.as_ptr().add(addr as usize), len) })
     }
 
     /// Copies guest bytes out.
@@ -472,18 +470,43 @@ impl GuestMemory {
         Ok(())
     }
 
-    /// A 64-bit FNV-1a hash of all accessible guest memory, for comparing
-    /// the final state of two engines.
+    /// A 64-bit FNV-1a hash of all non-zero accessible guest pages, for
+    /// comparing the final state of two engines.
+    ///
+    /// Pages the host never made resident are all zero and are skipped
+    /// without reading them (`mincore`), so hashing a machine with a large
+    /// mostly untouched heap costs time proportional to what was used.
     pub fn hash(&self) -> u64 {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut resident = Vec::new();
         for r in &self.layout.regions {
-            if let Ok(bytes) = self.slice(r.start as u32, (r.end - r.start) as usize) {
-                h ^= r.start;
+            let pages = ((r.end - r.start) >> PAGE_SHIFT) as usize;
+            resident.clear();
+            resident.resize(pages, 1u8);
+            // SAFETY: the range lies inside our reservation; mincore only
+            // reports residency into `resident`.
+            unsafe {
+                libc::mincore(
+                    self.base.as_ptr().add(r.start as usize) as *mut libc::c_void,
+                    (r.end - r.start) as usize,
+                    resident.as_mut_ptr(),
+                );
+            }
+            for (i, &res) in resident.iter().enumerate() {
+                let addr = r.start + ((i as u64) << PAGE_SHIFT);
+                if res & 1 == 0 || self.perms[(addr >> PAGE_SHIFT) as usize] & PERM_R == 0 {
+                    continue;
+                }
+                let Ok(bytes) = self.slice(addr as u32, PAGE_SIZE as usize) else {
+                    continue;
+                };
+                if bytes.iter().all(|&b| b == 0) {
+                    continue;
+                }
+                h ^= addr;
                 h = h.wrapping_mul(0x100_0000_01b3);
                 for chunk in bytes.chunks(8) {
-                    let mut w = [0u8; 8];
-                    w[..chunk.len()].copy_from_slice(chunk);
-                    h ^= u64::from_le_bytes(w);
+                    h ^= u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
                     h = h.wrapping_mul(0x100_0000_01b3);
                 }
             }
