@@ -1,0 +1,139 @@
+//! Executable memory for translated code, mapped twice.
+//!
+//! One shared-memory object is mapped read+execute (where code runs) and,
+//! at another address, read+write (where the translator writes and where
+//! exits are patched). No page is ever writable and executable at once, no
+//! `mprotect` is needed per translation, and code never moves, so host
+//! addresses of blocks stay valid for chaining and lookup tables.
+
+use std::io;
+
+pub struct CodeMemory {
+    rx: *mut u8,
+    rw: *mut u8,
+    size: usize,
+    used: usize,
+}
+
+// The mappings are owned exclusively by this value.
+unsafe impl Send for CodeMemory {}
+
+impl CodeMemory {
+    /// Maps `size` bytes (rounded up to pages) twice.
+    pub fn new(size: usize) -> io::Result<CodeMemory> {
+        let size = (size + 4095) & !4095;
+        // SAFETY: plain syscalls; every result is checked.
+        unsafe {
+            let name = b"fast32-jit\0";
+            let fd = libc::memfd_create(name.as_ptr() as *const libc::c_char, libc::MFD_CLOEXEC);
+            if fd < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            if libc::ftruncate(fd, size as libc::off_t) != 0 {
+                let e = io::Error::last_os_error();
+                libc::close(fd);
+                return Err(e);
+            }
+            let rx = libc::mmap(
+                std::ptr::null_mut(),
+                size,
+                libc::PROT_READ | libc::PROT_EXEC,
+                libc::MAP_SHARED,
+                fd,
+                0,
+            );
+            if rx == libc::MAP_FAILED {
+                let e = io::Error::last_os_error();
+                libc::close(fd);
+                return Err(e);
+            }
+            let rw = libc::mmap(
+                std::ptr::null_mut(),
+                size,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED,
+                fd,
+                0,
+            );
+            let e = io::Error::last_os_error();
+            libc::close(fd);
+            if rw == libc::MAP_FAILED {
+                libc::munmap(rx, size);
+                return Err(e);
+            }
+            Ok(CodeMemory {
+                rx: rx as *mut u8,
+                rw: rw as *mut u8,
+                size,
+                used: 0,
+            })
+        }
+    }
+
+    /// Executable address of the next byte to be written.
+    pub fn next_addr(&self) -> usize {
+        self.rx as usize + self.used
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.size - self.used
+    }
+
+    /// Appends code assembled for address [`CodeMemory::next_addr`];
+    /// returns its executable address, or `None` when full.
+    pub fn append(&mut self, code: &[u8]) -> Option<usize> {
+        if code.len() > self.remaining() {
+            return None;
+        }
+        let at = self.next_addr();
+        // SAFETY: within the RW view, not overlapping any live borrow.
+        unsafe {
+            std::ptr::copy_nonoverlapping(code.as_ptr(), self.rw.add(self.used), code.len());
+        }
+        // Keep blocks 16-byte aligned for the front end.
+        self.used = (self.used + code.len() + 15) & !15;
+        self.used = self.used.min(self.size);
+        Some(at)
+    }
+
+    /// Is `addr` inside the executable view?
+    pub fn contains(&self, addr: usize) -> bool {
+        addr >= self.rx as usize && addr < self.rx as usize + self.used
+    }
+
+    /// Rewrites the rel32 field at executable address `field` so the jump
+    /// whose displacement ends at `field + 4` goes to `target`.
+    pub fn patch_rel32(&mut self, field: usize, target: usize) {
+        debug_assert!(self.contains(field));
+        let rel = (target as i64 - (field as i64 + 4)) as i32;
+        let off = field - self.rx as usize;
+        // SAFETY: inside the RW view; translated code is not running while
+        // the dispatcher patches (one thread per machine).
+        unsafe {
+            (self.rw.add(off) as *mut i32).write_unaligned(rel);
+        }
+    }
+
+    /// Forgets all code (after the caller dropped every reference to it).
+    pub fn reset(&mut self, keep: usize) {
+        self.used = keep;
+    }
+
+    pub fn used(&self) -> usize {
+        self.used
+    }
+
+    pub fn base(&self) -> usize {
+        self.rx as usize
+    }
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        // SAFETY: unmapping our own two views.
+        unsafe {
+            libc::munmap(self.rx as *mut libc::c_void, self.size);
+            libc::munmap(self.rw as *mut libc::c_void, self.size);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Turning hardware faults in translated code into guest traps.
+//!
+//! Translated loads and stores are unchecked: a guest access to an
+//! unmapped or read-only page raises SIGSEGV (or SIGBUS). The handler
+//! looks the faulting host instruction up in the active JIT's fault-site
+//! table, fills the trap fields of the guest CPU state (kind, guest PC,
+//! guest address from `rcx`, which always holds it), takes back the
+//! instructions counted ahead at block entry, and resumes at a stub that
+//! leaves translated code normally. Faults anywhere else go to the handler
+//! that was installed before ours (Rust's stack-overflow reporter, or the
+//! default action).
+
+use crate::translate::FaultSite;
+use fast32_runtime::memory::AccessKind;
+use fast32_runtime::state::ExitReason;
+use fast32_runtime::{CpuState, TrapKind};
+use std::cell::Cell;
+use std::sync::Once;
+
+/// What the handler needs while translated code runs on this thread.
+pub struct FaultContext {
+    pub code_start: usize,
+    pub code_end: usize,
+    /// Sorted by host address (code is append-only).
+    pub sites: *const Vec<FaultSite>,
+    pub trap_stub: usize,
+    pub state: *mut CpuState,
+}
+
+thread_local! {
+    static ACTIVE: Cell<*const FaultContext> = const { Cell::new(std::ptr::null()) };
+}
+
+static INSTALL: Once = Once::new();
+static mut OLD_SEGV: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+static mut OLD_BUS: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+
+/// Installs the process-wide handler (once).
+pub fn install() {
+    INSTALL.call_once(|| {
+        // SAFETY: sigaction with a valid handler; the old actions are saved
+        // before any fault can reach our handler (Once serializes this).
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = handler as *const () as usize;
+            sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(
+                libc::SIGSEGV,
+                &sa,
+                std::ptr::addr_of_mut!(OLD_SEGV) as *mut libc::sigaction,
+            );
+            libc::sigaction(
+                libc::SIGBUS,
+                &sa,
+                std::ptr::addr_of_mut!(OLD_BUS) as *mut libc::sigaction,
+            );
+        }
+    });
+}
+
+/// Marks `ctx` as active on this thread while `f` runs translated code.
+pub fn with_active<R>(ctx: &FaultContext, f: impl FnOnce() -> R) -> R {
+    let prev = ACTIVE.with(|a| a.replace(ctx as *const _));
+    let r = f();
+    ACTIVE.with(|a| a.set(prev));
+    r
+}
+
+unsafe extern "C" fn handler(
+    sig: libc::c_int,
+    info: *mut libc::siginfo_t,
+    uctx: *mut libc::c_void,
+) {
+    let uc = uctx as *mut libc::ucontext_t;
+    let gregs = &mut (*uc).uc_mcontext.gregs;
+    let rip = gregs[libc::REG_RIP as usize] as usize;
+    let ctx = ACTIVE.with(|a| a.get());
+    if !ctx.is_null() {
+        let ctx = &*ctx;
+        if rip >= ctx.code_start && rip < ctx.code_end {
+            let sites = &*ctx.sites;
+            if let Ok(i) = sites.binary_search_by(|s| s.host.cmp(&rip)) {
+                let site = sites[i];
+                let st = &mut *ctx.state;
+                st.pc = site.guest_pc;
+                st.trap_kind = match site.kind {
+                    AccessKind::Read => TrapKind::LoadFault,
+                    AccessKind::Write => TrapKind::StoreFault,
+                    AccessKind::Execute => TrapKind::ExecuteFault,
+                } as u32;
+                st.trap_addr = gregs[libc::REG_RCX as usize] as u32;
+                st.aux = site.size as u32;
+                st.instret = st.instret.wrapping_sub(site.uncount as u64);
+                st.exit_reason = ExitReason::Trap as u32;
+                gregs[libc::REG_RIP as usize] = ctx.trap_stub as i64;
+                return;
+            }
+        }
+    }
+    // Not ours: hand over to the previous disposition.
+    let old = if sig == libc::SIGBUS {
+        (*std::ptr::addr_of!(OLD_BUS)).assume_init_ref()
+    } else {
+        (*std::ptr::addr_of!(OLD_SEGV)).assume_init_ref()
+    };
+    if old.sa_flags & libc::SA_SIGINFO != 0 && old.sa_sigaction > 1 {
+        let f: unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+            std::mem::transmute(old.sa_sigaction);
+        f(sig, info, uctx);
+    } else if old.sa_sigaction > 1 {
+        let f: unsafe extern "C" fn(libc::c_int) = std::mem::transmute(old.sa_sigaction);
+        f(sig);
+    } else {
+        // Default action: restore it and return; the fault repeats and
+        // terminates the process as it would have without us.
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(sig, &sa, std::ptr::null_mut());
+    }
+}

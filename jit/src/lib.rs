@@ -1,0 +1,376 @@
+//! fast32's JIT: translates SLOW-32 blocks to x86-64 on first execution,
+//! chains them, and runs them inside the guest memory sandbox.
+//!
+//! Layout of the crate:
+//! - [`translate`]: the emitter (one guest block → x86-64);
+//! - [`regmap`]: which guest registers live in host registers;
+//! - [`codemem`]: dual-mapped executable memory;
+//! - [`fault`]: hardware faults → guest traps.
+//!
+//! The dispatcher ([`Jit::run`]) finds or translates the block for the
+//! current guest PC, links the exit that asked for it, enters translated
+//! code, and handles whatever made it come back (YIELD, DEBUG, HALT, a
+//! trap, a missing translation, the instruction limit).
+
+// dynasm expands dynamic registers through `.into()`, which clippy flags
+// for every `Rd(reg)` with a plain u8.
+#![allow(clippy::useless_conversion)]
+
+pub mod codemem;
+pub mod fault;
+pub mod regmap;
+pub mod translate;
+
+use codemem::CodeMemory;
+use dynasmrt::{dynasm, DynasmApi};
+use fast32_runtime::state::{offsets, ExitReason};
+use fast32_runtime::{CpuState, Interpreter, Machine, RunOutcome, Trap, TrapKind};
+use regmap::RegMap;
+use std::collections::HashMap;
+use translate::{lookup_index, FaultSite, LookupEntry, Stubs, Translator, LOOKUP_ENTRIES};
+
+macro_rules! x64 {
+    ($ops:ident $($t:tt)*) => {
+        dynasm!($ops
+            ; .arch x64
+            $($t)*
+        )
+    }
+}
+
+/// Size of the executable code area per JIT (virtual; committed on use).
+const CODE_SIZE: usize = 256 << 20;
+
+/// Why the JIT could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum JitError {
+    #[error("cannot map executable memory for translated code: {0}")]
+    CodeMemory(std::io::Error),
+}
+
+/// What the JIT must maintain besides the guest's own state.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JitOptions {
+    /// Count retired instructions (for `--max-instructions`, statistics).
+    pub counting: bool,
+    /// Check the machine's interrupt flag at every block entry (`--timeout`).
+    pub interruptible: bool,
+    /// Keep every guest register in `CpuState` (no host-register cache);
+    /// for testing the memory path of the emitter.
+    pub no_register_cache: bool,
+}
+
+/// Counters describing what the JIT did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JitStats {
+    pub blocks_translated: u64,
+    pub guest_insns_translated: u64,
+    pub code_bytes: u64,
+    pub exits_linked: u64,
+    pub dispatches: u64,
+    pub code_flushes: u64,
+}
+
+type EnterFn = unsafe extern "sysv64" fn(*mut CpuState, usize) -> u32;
+
+/// A JIT bound to one machine's program.
+pub struct Jit {
+    code: CodeMemory,
+    map: RegMap,
+    stubs: Stubs,
+    enter: EnterFn,
+    trap_stub: usize,
+    stubs_end: usize,
+    /// Guest PC → (host address, code length).
+    blocks: HashMap<u32, (usize, usize)>,
+    /// Lockstep mode: never link exits, so each entry runs one block.
+    no_link: bool,
+    table: Box<[LookupEntry]>,
+    sites: Vec<FaultSite>,
+    code_limit: u32,
+    opts: JitOptions,
+    interp: Option<Interpreter>,
+    pub stats: JitStats,
+}
+
+/// Executes one floating-point / register-pair instruction on the CPU
+/// state (called from translated code with guest registers spilled).
+unsafe extern "sysv64" fn exec_one(state: *mut CpuState, word: u32, _pc: u32) {
+    let st = &mut *state;
+    if let Ok(i) = fast32_isa::decode(word) {
+        fast32_runtime::fpu::exec_float(
+            &mut st.regs,
+            i.op as u8,
+            i.rd as usize,
+            i.rs1 as usize,
+            i.rs2 as usize,
+        );
+        st.regs[0] = 0;
+    }
+}
+
+impl Jit {
+    pub fn new(m: &Machine, opts: JitOptions) -> Result<Jit, JitError> {
+        fault::install();
+        let code_limit = m.mem.layout().code_limit;
+        let words: Vec<u32> = (0..code_limit / 4)
+            .map(|i| m.mem.read(i * 4, 4).unwrap_or(0))
+            .collect();
+        let map = if opts.no_register_cache {
+            RegMap::none()
+        } else {
+            RegMap::for_code(&words)
+        };
+        let mut code = CodeMemory::new(CODE_SIZE).map_err(JitError::CodeMemory)?;
+
+        // Shared routines: enter, exit_common, trap stub.
+        let base = code.next_addr();
+        let mut ops = translate::Asm::new(base);
+        let enter_off = ops.offset().0;
+        x64!(ops
+            ; push rbx
+            ; push rbp
+            ; push r12
+            ; push r13
+            ; push r14
+            ; push r15
+            ; sub rsp, 8
+            ; mov rbx, rdi
+            ; mov r12, QWORD [rbx + offsets::MEM_BASE]
+            ; mov rax, rsi
+        );
+        for (g, h) in map.mapped() {
+            let o = offsets::reg(g);
+            x64!(ops; mov Rd(h), DWORD [rbx + o]);
+        }
+        x64!(ops; jmp rax);
+        let exit_off = ops.offset().0;
+        for (g, h) in map.mapped() {
+            let o = offsets::reg(g);
+            x64!(ops; mov DWORD [rbx + o], Rd(h));
+        }
+        x64!(ops
+            ; add rsp, 8
+            ; pop r15
+            ; pop r14
+            ; pop r13
+            ; pop r12
+            ; pop rbp
+            ; pop rbx
+            ; ret
+        );
+        let trap_off = ops.offset().0;
+        x64!(ops
+            ; mov eax, ExitReason::Trap as i32
+        );
+        let exit_abs = base + exit_off;
+        let here = base + ops.offset().0 + 5;
+        ops.push(0xE9);
+        ops.extend(((exit_abs as i64 - here as i64) as i32).to_le_bytes());
+        let bytes = ops.finalize().expect("stub assembly");
+        let at = code.append(&bytes).expect("code memory holds the stubs");
+        debug_assert_eq!(at, base);
+        let stubs = Stubs {
+            exit_common: base + exit_off,
+            exec_one: exec_one as *const () as usize,
+        };
+        // SAFETY: the enter routine follows the sysv64 ABI as declared.
+        let enter: EnterFn = unsafe { std::mem::transmute(base + enter_off) };
+        let table = vec![
+            LookupEntry {
+                guest_pc: u32::MAX,
+                _pad: 0,
+                host: 0,
+            };
+            LOOKUP_ENTRIES
+        ]
+        .into_boxed_slice();
+        Ok(Jit {
+            stubs_end: code.used(),
+            code,
+            map,
+            stubs,
+            enter,
+            trap_stub: base + trap_off,
+            blocks: HashMap::new(),
+            table,
+            sites: Vec::new(),
+            code_limit,
+            opts,
+            interp: None,
+            no_link: false,
+            stats: JitStats::default(),
+        })
+    }
+
+    fn translator(&self, m: &Machine) -> Translator<'_> {
+        Translator {
+            map: &self.map,
+            stubs: self.stubs,
+            opts: translate::Options {
+                counting: self.opts.counting,
+                interrupt_flag: if self.opts.interruptible {
+                    Some(std::sync::Arc::as_ptr(&m.interrupt) as usize)
+                } else {
+                    None
+                },
+            },
+            lookup_table: self.table.as_ptr() as usize,
+            code_limit: self.code_limit,
+        }
+    }
+
+    /// Drops every translation (the code area is full).
+    fn flush(&mut self, m: &mut Machine) {
+        self.blocks.clear();
+        self.sites.clear();
+        for e in self.table.iter_mut() {
+            e.guest_pc = u32::MAX;
+        }
+        self.code.reset(self.stubs_end);
+        m.cpu.chain_site = 0;
+        self.stats.code_flushes += 1;
+    }
+
+    /// Host address of the translation of `pc`, translating it if needed.
+    fn block_for(&mut self, m: &mut Machine, pc: u32) -> Result<usize, Trap> {
+        if let Some(&(h, _)) = self.blocks.get(&pc) {
+            return Ok(h);
+        }
+        if pc >= self.code_limit || m.mem.fetch(pc).is_err() {
+            return Err(Trap::new(TrapKind::ExecuteFault, pc, pc, 4));
+        }
+        for attempt in 0..2 {
+            let base = self.code.next_addr();
+            let t = {
+                let mem = &m.mem;
+                let fetch = |p: u32| mem.fetch(p).ok();
+                self.translator(m).translate(pc, base, &fetch)
+            };
+            match self.code.append(&t.code) {
+                Some(at) => {
+                    debug_assert_eq!(at, base);
+                    self.stats.blocks_translated += 1;
+                    self.stats.guest_insns_translated += t.guest_len as u64;
+                    self.stats.code_bytes += t.code.len() as u64;
+                    self.sites.extend_from_slice(&t.fault_sites);
+                    self.blocks.insert(pc, (at, t.code.len()));
+                    return Ok(at);
+                }
+                None if attempt == 0 => self.flush(m),
+                None => break,
+            }
+        }
+        unreachable!("a single block is larger than the whole code area");
+    }
+
+    /// Runs the machine to completion.
+    pub fn run(&mut self, m: &mut Machine) -> RunOutcome {
+        // Without W^X the guest may rewrite its code; translations would go
+        // stale, so such programs run on the interpreter.
+        if !m.mem.layout().wxorx {
+            return Interpreter::new(m).run(m);
+        }
+        loop {
+            if let Some(o) = self.run_slice(m) {
+                return o;
+            }
+        }
+    }
+
+    /// Enters translated code once and handles the exit; `Some` when the
+    /// machine stopped.
+    pub fn run_slice(&mut self, m: &mut Machine) -> Option<RunOutcome> {
+        let pc = m.cpu.pc;
+        let host = match self.block_for(m, pc) {
+            Ok(h) => h,
+            Err(t) => return Some(RunOutcome::Trap(t)),
+        };
+        if m.cpu.chain_site != 0 && !self.no_link {
+            self.code.patch_rel32(m.cpu.chain_site as usize, host);
+            self.stats.exits_linked += 1;
+        }
+        m.cpu.chain_site = 0;
+        if !self.no_link {
+            let e = &mut self.table[lookup_index(pc)];
+            e.guest_pc = pc;
+            e.host = host as u64;
+        }
+        self.stats.dispatches += 1;
+        let ctx = fault::FaultContext {
+            code_start: self.code.base(),
+            code_end: self.code.base() + self.code.used(),
+            sites: &self.sites,
+            trap_stub: self.trap_stub,
+            state: &mut m.cpu,
+        };
+        let enter = self.enter;
+        let state: *mut CpuState = &mut m.cpu;
+        // SAFETY: `host` is translated code for this machine; the state
+        // and memory it uses outlive the call.
+        let reason = fault::with_active(&ctx, || unsafe { enter(state, host) });
+        match reason {
+            r if r == ExitReason::Lookup as u32 => None,
+            r if r == ExitReason::Yield as u32 => m.service_yield(),
+            r if r == ExitReason::Debug as u32 => {
+                m.host.debug_byte(m.cpu.aux as u8);
+                None
+            }
+            r if r == ExitReason::Halt as u32 => Some(m.halt()),
+            r if r == ExitReason::Trap as u32 => {
+                let kind = TrapKind::from_u32(m.cpu.trap_kind).unwrap_or(TrapKind::LoadFault);
+                Some(RunOutcome::Trap(Trap::new(
+                    kind,
+                    m.cpu.pc,
+                    m.cpu.trap_addr,
+                    m.cpu.aux,
+                )))
+            }
+            r if r == ExitReason::InstructionLimit as u32 => {
+                if m.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Some(RunOutcome::Trap(Trap::new(
+                        TrapKind::Timeout,
+                        m.cpu.pc,
+                        0,
+                        0,
+                    )));
+                }
+                // The next block would pass the limit: step the rest exactly.
+                let interp = self.interp.get_or_insert_with(|| Interpreter::new(m));
+                let left = m.cpu.insn_limit.saturating_sub(m.cpu.instret);
+                match interp.run_steps(m, left) {
+                    Some(o) => Some(o),
+                    None => Some(RunOutcome::Trap(Trap::new(
+                        TrapKind::InstructionLimit,
+                        m.cpu.pc,
+                        0,
+                        0,
+                    ))),
+                }
+            }
+            other => panic!("translated code returned unknown exit reason {other}"),
+        }
+    }
+
+    /// Lockstep mode: with `on`, exits are never linked and indirect jumps
+    /// always leave translated code, so each [`Jit::run_slice`] runs
+    /// exactly one block.
+    pub fn set_single_step_blocks(&mut self, on: bool) {
+        self.no_link = on;
+    }
+
+    /// The host code translated for the block at guest `pc`, if any.
+    pub fn host_code(&self, pc: u32) -> Option<(usize, &[u8])> {
+        let &(addr, len) = self.blocks.get(&pc)?;
+        // SAFETY: the block lies inside the executable view, which is
+        // readable and outlives the borrow of self.
+        Some((addr, unsafe {
+            std::slice::from_raw_parts(addr as *const u8, len)
+        }))
+    }
+
+    /// The register map in use (for diagnostics).
+    pub fn regmap(&self) -> &RegMap {
+        &self.map
+    }
+}

@@ -1,0 +1,818 @@
+//! Translation of guest code into x86-64 (the JIT emitter).
+//!
+//! A block starts at a guest PC and runs to the first control-flow
+//! instruction, YIELD, DEBUG, HALT, or a length cap. Direct exits are
+//! `jmp`/`jcc` with a 32-bit displacement that first points at a small
+//! exit stub in the same block; the dispatcher later rewrites the
+//! displacement to jump straight to the target block (chaining). Indirect
+//! jumps look their target up inline in a direct-mapped table and only
+//! leave translated code on a miss.
+//!
+//! Loads and stores use the guest address zero-extended from 32 bits as an
+//! index from `r12` (the sandbox base): no bounds checks. A hardware fault
+//! is mapped back to the guest instruction through the fault-site table
+//! this module fills (see `fault.rs`).
+
+use crate::regmap::{Loc, RegMap, RAX, RCX};
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi, VecAssembler};
+use fast32_isa::{decode, semantics, Inst, Opcode};
+use fast32_runtime::memory::AccessKind;
+use fast32_runtime::state::{offsets, ExitReason};
+use fast32_runtime::TrapKind;
+
+pub type Asm = VecAssembler<X64Relocation>;
+
+macro_rules! x64 {
+    ($ops:ident $($t:tt)*) => {
+        dynasm!($ops
+            ; .arch x64
+            $($t)*
+        )
+    }
+}
+
+/// Longest block, in guest instructions.
+pub const MAX_BLOCK_INSNS: u32 = 128;
+
+/// Number of entries in the inline indirect-jump table (a power of two).
+pub const LOOKUP_ENTRIES: usize = 1 << 16;
+
+/// One entry of the indirect-jump table read by translated code.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct LookupEntry {
+    pub guest_pc: u32,
+    pub _pad: u32,
+    pub host: u64,
+}
+
+/// Index of a guest PC in the lookup table.
+#[inline]
+pub fn lookup_index(pc: u32) -> usize {
+    ((pc >> 2) as usize) & (LOOKUP_ENTRIES - 1)
+}
+
+/// A load or store that may fault, for mapping a host fault back to the
+/// guest.
+#[derive(Clone, Copy, Debug)]
+pub struct FaultSite {
+    /// Executable address of the faulting host instruction.
+    pub host: usize,
+    pub guest_pc: u32,
+    pub kind: AccessKind,
+    pub size: u8,
+    /// Instructions of the block from this one to its end (already counted
+    /// at block entry when counting is on; the faulting one does not retire).
+    pub uncount: u16,
+}
+
+/// Addresses of the per-JIT shared routines.
+#[derive(Clone, Copy, Debug)]
+pub struct Stubs {
+    /// Stores mapped registers, restores host registers, returns `eax`.
+    pub exit_common: usize,
+    /// Helper: executes one instruction word on `CpuState` (`rdi` = state,
+    /// `esi` = word, `edx` = pc).
+    pub exec_one: usize,
+}
+
+/// Translation options.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Maintain `instret` and honour `insn_limit`.
+    pub counting: bool,
+    /// Address of a byte that, when non-zero, makes blocks exit with
+    /// [`ExitReason::InstructionLimit`]... (checked at block entry when set).
+    pub interrupt_flag: Option<usize>,
+}
+
+/// A translated block, assembled for its final address.
+pub struct Translated {
+    pub code: Vec<u8>,
+    pub guest_len: u32,
+    pub fault_sites: Vec<FaultSite>,
+}
+
+struct Exit {
+    label: dynasmrt::DynamicLabel,
+    kind: ExitKind,
+}
+
+enum ExitKind {
+    /// Chainable direct exit to a guest PC; the patch site is the rel32
+    /// field ending at `site_end` (an offset in this block).
+    Chain { target: u32, site_end: usize },
+    /// Leave with a reason and a PC.
+    Reason { reason: ExitReason, pc: u32 },
+    /// Trap at `pc`; `uncount` instructions are taken back from `instret`.
+    Trap {
+        kind: TrapKind,
+        pc: u32,
+        addr: u32,
+        aux: u32,
+        uncount: u32,
+    },
+}
+
+pub struct Translator<'a> {
+    pub map: &'a RegMap,
+    pub stubs: Stubs,
+    pub opts: Options,
+    pub lookup_table: usize,
+    pub code_limit: u32,
+}
+
+/// Emits `jmp rel32` to an absolute address.
+fn jmp_abs(ops: &mut Asm, base: usize, target: usize) {
+    let here = base + ops.offset().0 + 5;
+    let rel = (target as i64 - here as i64) as i32;
+    ops.push(0xE9);
+    ops.extend(rel.to_le_bytes());
+}
+
+impl<'a> Translator<'a> {
+    fn loc(&self, g: u8) -> Loc {
+        self.map.loc(g)
+    }
+
+    /// Puts guest register `g` in a host register: its own if mapped,
+    /// otherwise `scratch`.
+    fn in_reg(&self, ops: &mut Asm, g: u8, scratch: u8) -> u8 {
+        match self.loc(g) {
+            Loc::Reg(h) => h,
+            Loc::Zero => {
+                x64!(ops; xor Rd(scratch), Rd(scratch));
+                scratch
+            }
+            Loc::Mem(o) => {
+                x64!(ops; mov Rd(scratch), DWORD [rbx + o]);
+                scratch
+            }
+        }
+    }
+
+    /// Copies guest register `g` into host register `dst`.
+    fn load_into(&self, ops: &mut Asm, dst: u8, g: u8) {
+        match self.loc(g) {
+            Loc::Reg(h) => {
+                if h != dst {
+                    x64!(ops; mov Rd(dst), Rd(h));
+                }
+            }
+            Loc::Zero => x64!(ops; xor Rd(dst), Rd(dst)),
+            Loc::Mem(o) => x64!(ops; mov Rd(dst), DWORD [rbx + o]),
+        }
+    }
+
+    /// Writes host register `src` to guest register `g`.
+    fn store_from(&self, ops: &mut Asm, g: u8, src: u8) {
+        match self.loc(g) {
+            Loc::Reg(h) => {
+                if h != src {
+                    x64!(ops; mov Rd(h), Rd(src));
+                }
+            }
+            Loc::Zero => {}
+            Loc::Mem(o) => x64!(ops; mov DWORD [rbx + o], Rd(src)),
+        }
+    }
+
+    /// Writes a constant to guest register `g`.
+    fn store_imm(&self, ops: &mut Asm, g: u8, v: u32) {
+        match self.loc(g) {
+            Loc::Reg(h) => {
+                if v == 0 {
+                    x64!(ops; xor Rd(h), Rd(h));
+                } else {
+                    x64!(ops; mov Rd(h), v as i32);
+                }
+            }
+            Loc::Zero => {}
+            Loc::Mem(o) => x64!(ops; mov DWORD [rbx + o], v as i32),
+        }
+    }
+
+    fn spill_all(&self, ops: &mut Asm) {
+        for (g, h) in self.map.mapped() {
+            let o = offsets::reg(g);
+            x64!(ops; mov DWORD [rbx + o], Rd(h));
+        }
+    }
+
+    fn reload_all(&self, ops: &mut Asm) {
+        for (g, h) in self.map.mapped() {
+            let o = offsets::reg(g);
+            x64!(ops; mov Rd(h), DWORD [rbx + o]);
+        }
+    }
+
+    /// Translates the block at `pc`, assembling it for address `base`.
+    /// `fetch` reads an instruction word (None: outside the code region).
+    pub fn translate(
+        &self,
+        pc: u32,
+        base: usize,
+        fetch: &dyn Fn(u32) -> Option<u32>,
+    ) -> Translated {
+        let mut ops = Asm::new(base);
+        let mut exits: Vec<Exit> = Vec::new();
+        let mut faults: Vec<FaultSite> = Vec::new();
+        let mut site_offsets: Vec<(usize, u32, AccessKind, u8, u32)> = Vec::new();
+
+        // Pre-scan: how many instructions does the block hold?
+        let mut insns: Vec<(u32, Result<Inst, u32>)> = Vec::new();
+        let mut p = pc;
+        loop {
+            if p >= self.code_limit {
+                break;
+            }
+            let Some(word) = fetch(p) else { break };
+            let dec = decode(word).map_err(|_| word);
+            let ends = match &dec {
+                Ok(i) => {
+                    i.op.ends_block()
+                        || matches!(i.op, Opcode::Yield | Opcode::Debug)
+                        || semantics::bad_pair(i).is_some()
+                }
+                Err(_) => true,
+            };
+            insns.push((p, dec));
+            p = p.wrapping_add(4);
+            if ends || insns.len() as u32 >= MAX_BLOCK_INSNS {
+                break;
+            }
+        }
+        let n = insns.len() as u32;
+        if n == 0 {
+            // Not executable: the dispatcher reports the execute fault.
+            unreachable!("translate called for a PC outside the code region");
+        }
+
+        // Block entry: instruction budget and interrupt checks.
+        if let Some(flag) = self.opts.interrupt_flag {
+            let l = ops.new_dynamic_label();
+            x64!(ops
+                ; mov rax, QWORD flag as i64
+                ; cmp BYTE [rax], 0
+                ; jne =>l
+            );
+            exits.push(Exit {
+                label: l,
+                kind: ExitKind::Reason {
+                    reason: ExitReason::InstructionLimit,
+                    pc,
+                },
+            });
+        }
+        if self.opts.counting {
+            let l = ops.new_dynamic_label();
+            x64!(ops
+                ; mov rax, QWORD [rbx + offsets::INSTRET]
+                ; add rax, n as i32
+                ; cmp rax, QWORD [rbx + offsets::INSN_LIMIT]
+                ; ja =>l
+                ; mov QWORD [rbx + offsets::INSTRET], rax
+            );
+            exits.push(Exit {
+                label: l,
+                kind: ExitKind::Reason {
+                    reason: ExitReason::InstructionLimit,
+                    pc,
+                },
+            });
+        }
+
+        let mut ended = false;
+        for (idx, (ipc, dec)) in insns.iter().enumerate() {
+            let ipc = *ipc;
+            let uncount = if self.opts.counting {
+                n - idx as u32
+            } else {
+                0
+            };
+            let inst = match dec {
+                Ok(i) => *i,
+                Err(word) => {
+                    let l = ops.new_dynamic_label();
+                    x64!(ops; jmp =>l);
+                    exits.push(Exit {
+                        label: l,
+                        kind: ExitKind::Trap {
+                            kind: TrapKind::IllegalInstruction,
+                            pc: ipc,
+                            addr: *word,
+                            aux: 0,
+                            uncount,
+                        },
+                    });
+                    ended = true;
+                    break;
+                }
+            };
+            if let Some(r) = semantics::bad_pair(&inst) {
+                let l = ops.new_dynamic_label();
+                x64!(ops; jmp =>l);
+                exits.push(Exit {
+                    label: l,
+                    kind: ExitKind::Trap {
+                        kind: TrapKind::BadRegisterPair,
+                        pc: ipc,
+                        addr: r as u32,
+                        aux: 0,
+                        uncount,
+                    },
+                });
+                ended = true;
+                break;
+            }
+            ended = self.emit(
+                &mut ops,
+                base,
+                &inst,
+                ipc,
+                uncount,
+                &mut exits,
+                &mut site_offsets,
+            );
+            if ended {
+                break;
+            }
+        }
+        if !ended {
+            // Length cap or end of code: continue at the next PC.
+            let next = pc.wrapping_add(4 * n);
+            let l = ops.new_dynamic_label();
+            x64!(ops; jmp =>l);
+            let site_end = ops.offset().0;
+            exits.push(Exit {
+                label: l,
+                kind: ExitKind::Chain {
+                    target: next,
+                    site_end,
+                },
+            });
+        }
+
+        // Exit stubs.
+        for e in &exits {
+            x64!(ops; =>e.label);
+            match e.kind {
+                ExitKind::Chain { target, site_end } => {
+                    let site = (base + site_end - 4) as i64;
+                    x64!(ops
+                        ; mov DWORD [rbx + offsets::PC], target as i32
+                        ; mov rax, QWORD site
+                        ; mov QWORD [rbx + offsets::CHAIN_SITE], rax
+                        ; mov eax, ExitReason::Lookup as i32
+                    );
+                }
+                ExitKind::Reason { reason, pc } => {
+                    x64!(ops
+                        ; mov DWORD [rbx + offsets::PC], pc as i32
+                        ; mov eax, reason as i32
+                    );
+                }
+                ExitKind::Trap {
+                    kind,
+                    pc,
+                    addr,
+                    aux,
+                    uncount,
+                } => {
+                    if uncount > 0 {
+                        x64!(ops; sub QWORD [rbx + offsets::INSTRET], uncount as i32);
+                    }
+                    x64!(ops
+                        ; mov DWORD [rbx + offsets::PC], pc as i32
+                        ; mov DWORD [rbx + offsets::TRAP_KIND], kind as i32
+                        ; mov DWORD [rbx + offsets::TRAP_ADDR], addr as i32
+                        ; mov DWORD [rbx + offsets::AUX], aux as i32
+                        ; mov eax, ExitReason::Trap as i32
+                    );
+                }
+            }
+            jmp_abs(&mut ops, base, self.stubs.exit_common);
+        }
+
+        for (off, gpc, kind, size, uncount) in site_offsets {
+            faults.push(FaultSite {
+                host: base + off,
+                guest_pc: gpc,
+                kind,
+                size,
+                uncount: uncount as u16,
+            });
+        }
+        let code = ops.finalize().expect("dynasm relocation failed");
+        Translated {
+            code,
+            guest_len: n,
+            fault_sites: faults,
+        }
+    }
+
+    /// Emits one instruction; returns true if it ends the block.
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &self,
+        ops: &mut Asm,
+        base: usize,
+        i: &Inst,
+        pc: u32,
+        uncount: u32,
+        exits: &mut Vec<Exit>,
+        sites: &mut Vec<(usize, u32, AccessKind, u8, u32)>,
+    ) -> bool {
+        use Opcode::*;
+        let imm = i.imm;
+        macro_rules! binop {
+            ($op:ident) => {{
+                if i.rd == 0 {
+                    return false;
+                }
+                // rd op= rs2 in place when rd is mapped and equals rs1.
+                let b = self.loc(i.rs2);
+                match (self.loc(i.rd), b) {
+                    (Loc::Reg(h), b) if i.rs1 == i.rd && b != Loc::Reg(h) => match b {
+                        Loc::Reg(r) => x64!(ops; $op Rd(h), Rd(r)),
+                        Loc::Mem(o) => x64!(ops; $op Rd(h), DWORD [rbx + o]),
+                        Loc::Zero => x64!(ops; $op Rd(h), 0),
+                    },
+                    _ => {
+                        self.load_into(ops, RAX, i.rs1);
+                        match b {
+                            Loc::Reg(r) => x64!(ops; $op eax, Rd(r)),
+                            Loc::Mem(o) => x64!(ops; $op eax, DWORD [rbx + o]),
+                            Loc::Zero => x64!(ops; $op eax, 0),
+                        }
+                        self.store_from(ops, i.rd, RAX);
+                    }
+                }
+            }};
+        }
+        macro_rules! immop {
+            ($op:ident) => {{
+                if i.rd == 0 {
+                    return false;
+                }
+                match self.loc(i.rd) {
+                    Loc::Reg(h) if i.rs1 == i.rd => x64!(ops; $op Rd(h), imm),
+                    _ => {
+                        self.load_into(ops, RAX, i.rs1);
+                        x64!(ops; $op eax, imm);
+                        self.store_from(ops, i.rd, RAX);
+                    }
+                }
+            }};
+        }
+        macro_rules! shift_imm {
+            ($op:ident) => {{
+                if i.rd == 0 {
+                    return false;
+                }
+                let s = (imm & 31) as i8;
+                match self.loc(i.rd) {
+                    Loc::Reg(h) if i.rs1 == i.rd => x64!(ops; $op Rd(h), s),
+                    _ => {
+                        self.load_into(ops, RAX, i.rs1);
+                        x64!(ops; $op eax, s);
+                        self.store_from(ops, i.rd, RAX);
+                    }
+                }
+            }};
+        }
+        macro_rules! shift_reg {
+            ($op:ident) => {{
+                if i.rd == 0 {
+                    return false;
+                }
+                self.load_into(ops, RCX, i.rs2);
+                self.load_into(ops, RAX, i.rs1);
+                x64!(ops; $op eax, cl);
+                self.store_from(ops, i.rd, RAX);
+            }};
+        }
+        macro_rules! setcc {
+            ($cc:ident) => {{
+                if i.rd == 0 {
+                    return false;
+                }
+                let a = self.in_reg(ops, i.rs1, RAX);
+                match self.loc(i.rs2) {
+                    Loc::Reg(r) => x64!(ops; cmp Rd(a), Rd(r)),
+                    Loc::Mem(o) => x64!(ops; cmp Rd(a), DWORD [rbx + o]),
+                    Loc::Zero => x64!(ops; cmp Rd(a), 0),
+                }
+                x64!(ops; $cc al; movzx eax, al);
+                self.store_from(ops, i.rd, RAX);
+            }};
+        }
+        macro_rules! setcc_imm {
+            ($cc:ident) => {{
+                if i.rd == 0 {
+                    return false;
+                }
+                let a = self.in_reg(ops, i.rs1, RAX);
+                x64!(ops; cmp Rd(a), imm; $cc al; movzx eax, al);
+                self.store_from(ops, i.rd, RAX);
+            }};
+        }
+        macro_rules! address {
+            () => {{
+                match self.loc(i.rs1) {
+                    Loc::Reg(h) => x64!(ops; lea ecx, [Rq(h) + imm]),
+                    Loc::Zero => x64!(ops; mov ecx, imm),
+                    Loc::Mem(o) => x64!(ops; mov ecx, DWORD [rbx + o]; add ecx, imm),
+                }
+            }};
+        }
+        match i.op {
+            Add => binop!(add),
+            Sub => binop!(sub),
+            Xor => binop!(xor),
+            Or => binop!(or),
+            And => binop!(and),
+            Addi => {
+                if i.rd == 0 {
+                    return false;
+                }
+                match (self.loc(i.rd), self.loc(i.rs1)) {
+                    (Loc::Reg(h), Loc::Reg(s)) if h != s => {
+                        x64!(ops; lea Rd(h), [Rq(s) + imm]);
+                    }
+                    _ => immop!(add),
+                }
+            }
+            Ori => immop!(or),
+            Andi => immop!(and),
+            Xori => immop!(xor),
+            Slli => shift_imm!(shl),
+            Srli => shift_imm!(shr),
+            Srai => shift_imm!(sar),
+            Sll => shift_reg!(shl),
+            Srl => shift_reg!(shr),
+            Sra => shift_reg!(sar),
+            Slt => setcc!(setl),
+            Sltu => setcc!(setb),
+            Sgt => setcc!(setg),
+            Sgtu => setcc!(seta),
+            Sle => setcc!(setle),
+            Sleu => setcc!(setbe),
+            Sge => setcc!(setge),
+            Sgeu => setcc!(setae),
+            Seq => setcc!(sete),
+            Sne => setcc!(setne),
+            Slti => setcc_imm!(setl),
+            Sltiu => setcc_imm!(setb),
+            Mul => {
+                if i.rd == 0 {
+                    return false;
+                }
+                self.load_into(ops, RAX, i.rs1);
+                match self.loc(i.rs2) {
+                    Loc::Reg(r) => x64!(ops; imul eax, Rd(r)),
+                    Loc::Mem(o) => x64!(ops; imul eax, DWORD [rbx + o]),
+                    Loc::Zero => x64!(ops; xor eax, eax),
+                }
+                self.store_from(ops, i.rd, RAX);
+            }
+            Mulh | Mulhu => {
+                if i.rd == 0 {
+                    return false;
+                }
+                self.load_into(ops, RAX, i.rs1);
+                self.load_into(ops, RCX, i.rs2);
+                if i.op == Mulh {
+                    x64!(ops; imul ecx);
+                } else {
+                    x64!(ops; mul ecx);
+                }
+                self.store_from(ops, i.rd, crate::regmap::RDX);
+            }
+            Div | Rem => {
+                if i.rd == 0 {
+                    return false;
+                }
+                self.load_into(ops, RAX, i.rs1);
+                self.load_into(ops, RCX, i.rs2);
+                let is_div = i.op == Div;
+                x64!(ops
+                    ; test ecx, ecx
+                    ; jz >zero
+                    ; cmp ecx, -1
+                    ; jne >normal
+                    ; cmp eax, i32::MIN
+                    ; jne >normal
+                );
+                // INT_MIN / -1: quotient INT_MIN (already in eax), remainder 0.
+                if is_div {
+                    x64!(ops; jmp >done);
+                } else {
+                    x64!(ops; xor eax, eax; jmp >done);
+                }
+                x64!(ops
+                    ; zero:
+                );
+                if is_div {
+                    x64!(ops; mov eax, -1; jmp >done);
+                } else {
+                    // x % 0 = x: eax already holds rs1.
+                    x64!(ops; jmp >done);
+                }
+                x64!(ops
+                    ; normal:
+                    ; cdq
+                    ; idiv ecx
+                );
+                if !is_div {
+                    x64!(ops; mov eax, edx);
+                }
+                x64!(ops; done:);
+                self.store_from(ops, i.rd, RAX);
+            }
+            Lui => self.store_imm(ops, i.rd, imm as u32),
+            Ldb | Ldh | Ldw | Ldbu | Ldhu => {
+                address!();
+                let dst = match self.loc(i.rd) {
+                    Loc::Reg(h) => h,
+                    _ => RAX,
+                };
+                let size = i.op.mem_size() as u8;
+                sites.push((ops.offset().0, pc, AccessKind::Read, size, uncount));
+                match i.op {
+                    Ldb => x64!(ops; movsx Rd(dst), BYTE [r12 + rcx]),
+                    Ldbu => x64!(ops; movzx Rd(dst), BYTE [r12 + rcx]),
+                    Ldh => x64!(ops; movsx Rd(dst), WORD [r12 + rcx]),
+                    Ldhu => x64!(ops; movzx Rd(dst), WORD [r12 + rcx]),
+                    _ => x64!(ops; mov Rd(dst), DWORD [r12 + rcx]),
+                }
+                if dst == RAX {
+                    self.store_from(ops, i.rd, RAX);
+                }
+            }
+            Stb | Sth | Stw => {
+                address!();
+                let size = i.op.mem_size() as u8;
+                let val = match self.loc(i.rs2) {
+                    Loc::Reg(h) => Some(h),
+                    Loc::Zero => None,
+                    Loc::Mem(o) => {
+                        x64!(ops; mov eax, DWORD [rbx + o]);
+                        Some(RAX)
+                    }
+                };
+                sites.push((ops.offset().0, pc, AccessKind::Write, size, uncount));
+                match (size, val) {
+                    (1, Some(v)) => x64!(ops; mov BYTE [r12 + rcx], Rb(v)),
+                    (2, Some(v)) => x64!(ops; mov WORD [r12 + rcx], Rw(v)),
+                    (_, Some(v)) => x64!(ops; mov DWORD [r12 + rcx], Rd(v)),
+                    (1, None) => x64!(ops; mov BYTE [r12 + rcx], 0),
+                    (2, None) => x64!(ops; mov WORD [r12 + rcx], 0),
+                    (_, None) => x64!(ops; mov DWORD [r12 + rcx], 0),
+                }
+            }
+            AssertEq => {
+                let a = self.in_reg(ops, i.rs1, RAX);
+                match self.loc(i.rs2) {
+                    Loc::Reg(r) => x64!(ops; cmp Rd(a), Rd(r)),
+                    Loc::Mem(o) => x64!(ops; cmp Rd(a), DWORD [rbx + o]),
+                    Loc::Zero => x64!(ops; cmp Rd(a), 0),
+                }
+                let l = ops.new_dynamic_label();
+                x64!(ops; jne =>l);
+                exits.push(Exit {
+                    label: l,
+                    kind: ExitKind::Trap {
+                        kind: TrapKind::AssertionFailed,
+                        pc,
+                        addr: 0,
+                        aux: i.rs1 as u32 | (i.rs2 as u32) << 8,
+                        uncount,
+                    },
+                });
+            }
+            Beq | Bne | Blt | Bge | Bltu | Bgeu => {
+                let taken = pc.wrapping_add(4).wrapping_add(imm as u32);
+                let fall = pc.wrapping_add(4);
+                let a = self.in_reg(ops, i.rs1, RAX);
+                match self.loc(i.rs2) {
+                    Loc::Reg(r) => x64!(ops; cmp Rd(a), Rd(r)),
+                    Loc::Mem(o) => x64!(ops; cmp Rd(a), DWORD [rbx + o]),
+                    Loc::Zero => x64!(ops; cmp Rd(a), 0),
+                }
+                let lt = ops.new_dynamic_label();
+                match i.op {
+                    Beq => x64!(ops; je =>lt),
+                    Bne => x64!(ops; jne =>lt),
+                    Blt => x64!(ops; jl =>lt),
+                    Bge => x64!(ops; jge =>lt),
+                    Bltu => x64!(ops; jb =>lt),
+                    _ => x64!(ops; jae =>lt),
+                }
+                let site_t = ops.offset().0;
+                let lf = ops.new_dynamic_label();
+                x64!(ops; jmp =>lf);
+                let site_f = ops.offset().0;
+                exits.push(Exit {
+                    label: lt,
+                    kind: ExitKind::Chain {
+                        target: taken,
+                        site_end: site_t,
+                    },
+                });
+                exits.push(Exit {
+                    label: lf,
+                    kind: ExitKind::Chain {
+                        target: fall,
+                        site_end: site_f,
+                    },
+                });
+                return true;
+            }
+            Jal => {
+                self.store_imm(ops, i.rd, pc.wrapping_add(4));
+                let target = pc.wrapping_add(imm as u32);
+                let l = ops.new_dynamic_label();
+                x64!(ops; jmp =>l);
+                let site_end = ops.offset().0;
+                exits.push(Exit {
+                    label: l,
+                    kind: ExitKind::Chain { target, site_end },
+                });
+                return true;
+            }
+            Jalr => {
+                match self.loc(i.rs1) {
+                    Loc::Reg(h) => x64!(ops; lea eax, [Rq(h) + imm]),
+                    Loc::Zero => x64!(ops; mov eax, imm),
+                    Loc::Mem(o) => x64!(ops; mov eax, DWORD [rbx + o]; add eax, imm),
+                }
+                x64!(ops; and eax, -2);
+                self.store_imm(ops, i.rd, pc.wrapping_add(4));
+                let table = self.lookup_table as i64;
+                let mask = (LOOKUP_ENTRIES - 1) as i32;
+                x64!(ops
+                    ; mov ecx, eax
+                    ; shr ecx, 2
+                    ; and ecx, mask
+                    ; shl ecx, 4
+                    ; mov rdx, QWORD table
+                    ; cmp DWORD [rdx + rcx], eax
+                    ; jne >miss
+                    ; jmp QWORD [rdx + rcx + 8]
+                    ; miss:
+                    ; mov DWORD [rbx + offsets::PC], eax
+                    ; mov eax, ExitReason::Lookup as i32
+                );
+                jmp_abs(ops, base, self.stubs.exit_common);
+                return true;
+            }
+            Nop => {}
+            Yield | Halt => {
+                let (reason, at) = if i.op == Yield {
+                    (ExitReason::Yield, pc.wrapping_add(4))
+                } else {
+                    (ExitReason::Halt, pc)
+                };
+                let l = ops.new_dynamic_label();
+                x64!(ops; jmp =>l);
+                exits.push(Exit {
+                    label: l,
+                    kind: ExitKind::Reason { reason, pc: at },
+                });
+                return true;
+            }
+            Debug => {
+                self.load_into(ops, RAX, i.rs1);
+                x64!(ops; mov DWORD [rbx + offsets::AUX], eax);
+                let l = ops.new_dynamic_label();
+                x64!(ops; jmp =>l);
+                exits.push(Exit {
+                    label: l,
+                    kind: ExitKind::Reason {
+                        reason: ExitReason::Debug,
+                        pc: pc.wrapping_add(4),
+                    },
+                });
+                return true;
+            }
+            _ => {
+                // Floating point and register-pair instructions: call the
+                // shared semantics with the guest registers in CpuState.
+                let word = fast32_isa::encode(i).expect("decoded instruction re-encodes");
+                self.spill_all(ops);
+                let helper = self.stubs.exec_one as i64;
+                x64!(ops
+                    ; mov rdi, rbx
+                    ; mov esi, word as i32
+                    ; mov edx, pc as i32
+                    ; mov rax, QWORD helper
+                    ; call rax
+                );
+                self.reload_all(ops);
+            }
+        }
+        false
+    }
+}
