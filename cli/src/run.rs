@@ -1,0 +1,196 @@
+//! `fast32 run`: load a program and run it on the chosen engine.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use fast32_jit::{Jit, JitOptions};
+use fast32_runtime::host::{AccessPolicy, HostConfig, OutputSink, StdinSource};
+use fast32_runtime::{Interpreter, Machine, RunOutcome};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// The reference interpreter (the oracle).
+    Interp,
+    /// The x86-64 JIT (default).
+    Jit,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Execution engine.
+    #[arg(long, value_enum, default_value = "jit")]
+    pub engine: Engine,
+    /// Lockstep verification (JIT only): run a shadow interpreter beside the
+    /// JIT, compare registers after every translated block, and stop at the
+    /// first difference with the block's disassembly and its x86-64 code.
+    /// The shadow has its own host services: use it on programs that do not
+    /// write files.
+    #[arg(long)]
+    pub verify: bool,
+    /// Stop with a trap after this many guest instructions.
+    #[arg(long, value_name = "N")]
+    pub max_instructions: Option<u64>,
+    /// Stop with a trap after this many seconds of wall-clock time.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Fixed clock for time services, so runs are reproducible to the instruction.
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Grant the guest access to a host directory, optionally under another
+    /// guest path: HOST or HOST::GUEST. Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<String>,
+    /// Allow the guest to use sockets (IPv4 TCP).
+    #[arg(long)]
+    pub allow_net: bool,
+    /// Print a line on stderr for every host request the policy denies.
+    #[arg(long)]
+    pub trace_host: bool,
+    /// Print instruction count and speed on stderr at exit.
+    #[arg(long)]
+    pub stats: bool,
+    /// The program (.s32x).
+    pub program: PathBuf,
+    /// Arguments passed to the guest (argv[1..]).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+/// Builds the host configuration shared by every engine.
+pub fn host_config(a: &RunArgs) -> Result<HostConfig> {
+    let mut argv: Vec<Vec<u8>> = vec![a.program.to_string_lossy().into_owned().into_bytes()];
+    argv.extend(a.args.iter().map(|s| s.clone().into_bytes()));
+    let mut policy = AccessPolicy::cwd_only();
+    for d in &a.dirs {
+        let (host, guest) = match d.split_once("::") {
+            Some((h, g)) => (PathBuf::from(h), PathBuf::from(g)),
+            None => (PathBuf::from(d), PathBuf::from(d)),
+        };
+        policy
+            .grant_dir(&host, &guest, false)
+            .with_context(|| format!("cannot grant --dir {d}"))?;
+    }
+    // Paths named on the command line are the program's inputs: grant them.
+    for arg in &a.args {
+        let p = std::path::Path::new(arg);
+        if p.exists() {
+            policy.grant_path(p);
+        }
+    }
+    policy.allow_net = a.allow_net;
+    Ok(HostConfig {
+        args: argv,
+        env: std::env::vars_os()
+            .map(|(k, v)| {
+                use std::os::unix::ffi::OsStrExt;
+                (k.as_bytes().to_vec(), v.as_bytes().to_vec())
+            })
+            .collect(),
+        deterministic: a.deterministic,
+        stdin: StdinSource::Inherit,
+        stdout: OutputSink::Inherit,
+        stderr: OutputSink::Inherit,
+        policy,
+        trace_host: a.trace_host,
+        exec: None,
+    })
+}
+
+pub fn run(a: RunArgs) -> Result<i32> {
+    let image = crate::load_image(&a.program)?;
+    let config = host_config(&a)?;
+    let mut m = Machine::new(&image, config)
+        .with_context(|| format!("cannot load {}", a.program.display()))?;
+    if let Some(n) = a.max_instructions {
+        m.cpu.insn_limit = n;
+    }
+    if let Some(secs) = a.timeout {
+        if !(secs.is_finite() && secs > 0.0) {
+            bail!("--timeout must be a positive number of seconds");
+        }
+        let flag = m.interrupt.clone();
+        let d = Duration::from_secs_f64(secs);
+        std::thread::spawn(move || {
+            std::thread::sleep(d);
+            flag.store(true, Ordering::Relaxed);
+        });
+    }
+    let start = Instant::now();
+    if a.verify {
+        if a.engine != Engine::Jit {
+            bail!("--verify checks the JIT against the interpreter: use it with --engine jit");
+        }
+        return verify(&a, &image);
+    }
+    let outcome = match a.engine {
+        Engine::Interp => Interpreter::new(&m).run(&mut m),
+        Engine::Jit => {
+            let opts = JitOptions {
+                counting: a.max_instructions.is_some() || a.stats,
+                interruptible: a.timeout.is_some(),
+                no_register_cache: false,
+            };
+            let mut jit = Jit::new(&m, opts).context("cannot start the JIT")?;
+            jit.run(&mut m)
+        }
+    };
+    let elapsed = start.elapsed();
+    m.host.flush();
+    if let RunOutcome::Trap(t) = outcome {
+        eprintln!("fast32: trap: {t}");
+    }
+    if a.stats {
+        let n = m.cpu.instret;
+        eprintln!(
+            "fast32: {} guest instructions in {:.3} s ({:.1} MIPS), engine {:?}",
+            n,
+            elapsed.as_secs_f64(),
+            n as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
+            a.engine
+        );
+    }
+    Ok(outcome.exit_status())
+}
+
+/// `--verify`: the JIT runs the program one block at a time while a shadow
+/// machine on the interpreter follows; the first block after which their
+/// registers or PC differ is reported. Stdin is read up front so both
+/// machines see the same bytes.
+fn verify(a: &RunArgs, image: &fast32_isa::s32x::Image) -> Result<i32> {
+    use std::io::Read;
+    let mut input = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut input)
+        .context("cannot read stdin")?;
+    let mut shadow_cfg = host_config(a)?;
+    let (sink, _) = OutputSink::capture();
+    let (err_sink, _) = OutputSink::capture();
+    shadow_cfg.stdout = sink;
+    shadow_cfg.stderr = err_sink;
+    shadow_cfg.stdin = StdinSource::Bytes(input.clone());
+    let mut shadow = Machine::new(image, shadow_cfg)?;
+    let mut cfg = host_config(a)?;
+    cfg.stdin = StdinSource::Bytes(input);
+    let mut m = Machine::new(image, cfg)?;
+    if let Some(n) = a.max_instructions {
+        m.cpu.insn_limit = n;
+        shadow.cpu.insn_limit = n;
+    }
+    let report = fast32_difftest::lockstep_machines(&mut m, &mut shadow, u64::MAX);
+    m.host.flush();
+    match report {
+        Ok((slices, outcome)) => {
+            eprintln!("fast32: verify: {slices} blocks matched the interpreter");
+            if let RunOutcome::Trap(t) = outcome {
+                eprintln!("fast32: trap: {t}");
+            }
+            Ok(outcome.exit_status())
+        }
+        Err(report) => {
+            eprintln!("fast32: verify: the JIT diverged from the interpreter\n{report}");
+            Ok(1)
+        }
+    }
+}
