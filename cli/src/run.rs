@@ -94,7 +94,55 @@ pub fn host_config(a: &RunArgs) -> Result<HostConfig> {
         stderr: OutputSink::Inherit,
         policy,
         trace_host: a.trace_host,
-        exec: None,
+        exec: Some(exec_callback(a)),
+    })
+}
+
+/// The EXEC service: runs the child `.s32x` as a new fast32 process with
+/// the same engine and settings, in the guest's working directory, and
+/// waits for it. A separate process keeps the parent's sandbox, signal
+/// handling and memory untouched by the child.
+fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
+    let engine = match a.engine {
+        Engine::Interp => "interp",
+        Engine::Jit => "jit",
+    };
+    let deterministic = a.deterministic;
+    let allow_net = a.allow_net;
+    let dirs = a.dirs.clone();
+    Box::new(move |req: &fast32_runtime::host::ExecRequest| {
+        use std::os::unix::ffi::OsStrExt;
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut cmd = std::process::Command::new(exe);
+        cmd.arg("run").arg("--engine").arg(engine);
+        if deterministic {
+            cmd.arg("--deterministic");
+        }
+        if allow_net {
+            cmd.arg("--allow-net");
+        }
+        for d in &dirs {
+            cmd.arg("--dir").arg(d);
+        }
+        cmd.arg(&req.path);
+        for arg in req.args.iter().skip(1) {
+            cmd.arg(std::ffi::OsStr::from_bytes(arg));
+        }
+        cmd.current_dir(&req.cwd);
+        if let fast32_runtime::host::ExecStdio::Fd(fd) = req.stdio {
+            let dup = |fd| -> Result<std::process::Stdio, String> {
+                // SAFETY: dup of a descriptor the host owns; the new one is
+                // owned by the Stdio value.
+                let n = unsafe { libc::dup(fd) };
+                if n < 0 {
+                    return Err(std::io::Error::last_os_error().to_string());
+                }
+                Ok(unsafe { <std::process::Stdio as std::os::fd::FromRawFd>::from_raw_fd(n) })
+            };
+            cmd.stdin(dup(fd)?).stdout(dup(fd)?).stderr(dup(fd)?);
+        }
+        let status = cmd.status().map_err(|e| e.to_string())?;
+        Ok(status.code().unwrap_or(128 + 9))
     })
 }
 
