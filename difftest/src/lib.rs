@@ -26,14 +26,17 @@ pub enum Engine {
     JitCounting,
     /// The JIT with every guest register in memory (no host-register cache).
     JitNoRegCache,
+    /// The JIT with profiling counters (must not change behaviour).
+    JitProfiling,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 4] = [
+    pub const ALL: [Engine; 5] = [
         Engine::Interp,
         Engine::Jit,
         Engine::JitCounting,
         Engine::JitNoRegCache,
+        Engine::JitProfiling,
     ];
 
     /// Does the engine maintain the exact instruction count?
@@ -98,11 +101,12 @@ pub fn run(image: &Image, engine: Engine, stdin: &[u8], limit: u64) -> Observed 
     m.cpu.insn_limit = limit;
     let outcome = match engine {
         Engine::Interp => Interpreter::new(&m).run(&mut m),
-        Engine::Jit | Engine::JitCounting | Engine::JitNoRegCache => {
+        Engine::Jit | Engine::JitCounting | Engine::JitNoRegCache | Engine::JitProfiling => {
             let opts = JitOptions {
                 counting: engine == Engine::JitCounting || limit != u64::MAX,
                 interruptible: false,
                 no_register_cache: engine == Engine::JitNoRegCache,
+                profiling: engine == Engine::JitProfiling,
             };
             Jit::new(&m, opts).expect("jit").run(&mut m)
         }
@@ -169,6 +173,7 @@ pub fn lockstep_machines(
         counting: true,
         interruptible: false,
         no_register_cache: false,
+        profiling: false,
     };
     let mut jit = Jit::new(a, opts).map_err(|e| e.to_string())?;
     jit.set_single_step_blocks(true);

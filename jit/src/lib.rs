@@ -58,6 +58,20 @@ pub struct JitOptions {
     /// Keep every guest register in `CpuState` (no host-register cache);
     /// for testing the memory path of the emitter.
     pub no_register_cache: bool,
+    /// Count block entries, taken branches and indirect-jump targets
+    /// (see [`Jit::profile_data`]).
+    pub profiling: bool,
+}
+
+/// What profiling recorded for one translated block.
+#[derive(Clone, Debug)]
+pub struct BlockProfile {
+    pub pc: u32,
+    /// Guest instructions in the block.
+    pub len: u32,
+    /// The instruction that closed the block, with its PC.
+    pub last: Option<(u32, fast32_isa::Inst)>,
+    pub counters: translate::BlockCounters,
 }
 
 /// Counters describing what the JIT did.
@@ -90,6 +104,15 @@ pub struct Jit {
     code_limit: u32,
     opts: JitOptions,
     interp: Option<Interpreter>,
+    /// Profiling counters of live blocks (boxed: translated code holds
+    /// their addresses) and what was harvested before code flushes.
+    counters: Vec<(
+        u32,
+        u32,
+        Option<(u32, fast32_isa::Inst)>,
+        Box<translate::BlockCounters>,
+    )>,
+    harvested: Vec<BlockProfile>,
     pub stats: JitStats,
 }
 
@@ -198,12 +221,14 @@ impl Jit {
             code_limit,
             opts,
             interp: None,
+            counters: Vec::new(),
+            harvested: Vec::new(),
             no_link: false,
             stats: JitStats::default(),
         })
     }
 
-    fn translator(&self, m: &Machine) -> Translator<'_> {
+    fn translator(&self, m: &Machine, counters: Option<usize>) -> Translator<'_> {
         Translator {
             map: &self.map,
             stubs: self.stubs,
@@ -214,6 +239,7 @@ impl Jit {
                 } else {
                     None
                 },
+                counters,
             },
             lookup_table: self.table.as_ptr() as usize,
             code_limit: self.code_limit,
@@ -222,6 +248,14 @@ impl Jit {
 
     /// Drops every translation (the code area is full).
     fn flush(&mut self, m: &mut Machine) {
+        let live = std::mem::take(&mut self.counters);
+        self.harvested
+            .extend(live.into_iter().map(|(pc, len, last, c)| BlockProfile {
+                pc,
+                len,
+                last,
+                counters: *c,
+            }));
         self.blocks.clear();
         self.sites.clear();
         for e in self.table.iter_mut() {
@@ -242,10 +276,15 @@ impl Jit {
         }
         for attempt in 0..2 {
             let base = self.code.next_addr();
+            let counters = self
+                .opts
+                .profiling
+                .then(|| Box::new(translate::BlockCounters::default()));
+            let caddr = counters.as_ref().map(|c| &**c as *const _ as usize);
             let t = {
                 let mem = &m.mem;
                 let fetch = |p: u32| mem.fetch(p).ok();
-                self.translator(m).translate(pc, base, &fetch)
+                self.translator(m, caddr).translate(pc, base, &fetch)
             };
             match self.code.append(&t.code) {
                 Some(at) => {
@@ -255,6 +294,9 @@ impl Jit {
                     self.stats.code_bytes += t.code.len() as u64;
                     self.sites.extend_from_slice(&t.fault_sites);
                     self.blocks.insert(pc, (at, t.code.len()));
+                    if let Some(c) = counters {
+                        self.counters.push((pc, t.guest_len, t.last, c));
+                    }
                     return Ok(at);
                 }
                 None if attempt == 0 => self.flush(m),
@@ -367,6 +409,36 @@ impl Jit {
         Some((addr, unsafe {
             std::slice::from_raw_parts(addr as *const u8, len)
         }))
+    }
+
+    /// Everything profiling recorded so far (blocks translated more than
+    /// once, after a code flush, appear once per translation).
+    pub fn profile_data(&self) -> Vec<BlockProfile> {
+        let mut v = self.harvested.clone();
+        v.extend(self.counters.iter().map(|(pc, len, last, c)| BlockProfile {
+            pc: *pc,
+            len: *len,
+            last: *last,
+            counters: (**c).clone(),
+        }));
+        v
+    }
+
+    /// Translates the blocks at `pcs` ahead of time (pre-warming from a
+    /// profile), so the run does not pause to translate them. PCs that are
+    /// not executable are skipped.
+    pub fn prewarm(&mut self, m: &mut Machine, pcs: &[u32]) -> usize {
+        let mut n = 0;
+        for &pc in pcs {
+            if self.block_for(m, pc).is_ok() {
+                let host = self.blocks[&pc].0;
+                let e = &mut self.table[lookup_index(pc)];
+                e.guest_pc = pc;
+                e.host = host as u64;
+                n += 1;
+            }
+        }
+        n
     }
 
     /// The register map in use (for diagnostics).

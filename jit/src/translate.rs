@@ -85,12 +85,57 @@ pub struct Options {
     /// Address of a byte that, when non-zero, makes blocks exit with
     /// [`ExitReason::InstructionLimit`]... (checked at block entry when set).
     pub interrupt_flag: Option<usize>,
+    /// Address of this block's [`BlockCounters`] when profiling.
+    pub counters: Option<usize>,
+}
+
+/// Profiling counters of one block, updated by its translated code.
+#[repr(C)]
+#[derive(Clone, Debug)]
+pub struct BlockCounters {
+    /// Times the block was entered.
+    pub entries: u64,
+    /// Times its closing conditional branch was taken.
+    pub taken: u64,
+    /// Indirect-jump executions whose target found no free slot.
+    pub other: u64,
+    pub _pad: u64,
+    /// Indirect-jump targets: (guest pc, count); pc `u32::MAX` is free.
+    pub slots: [IndirectSlot; INDIRECT_SLOTS],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct IndirectSlot {
+    pub target: u32,
+    pub _pad: u32,
+    pub count: u64,
+}
+
+pub const INDIRECT_SLOTS: usize = 8;
+
+impl Default for BlockCounters {
+    fn default() -> Self {
+        BlockCounters {
+            entries: 0,
+            taken: 0,
+            other: 0,
+            _pad: 0,
+            slots: [IndirectSlot {
+                target: u32::MAX,
+                _pad: 0,
+                count: 0,
+            }; INDIRECT_SLOTS],
+        }
+    }
 }
 
 /// A translated block, assembled for its final address.
 pub struct Translated {
     pub code: Vec<u8>,
     pub guest_len: u32,
+    /// The instruction that closed the block and its PC.
+    pub last: Option<(u32, Inst)>,
     pub fault_sites: Vec<FaultSite>,
 }
 
@@ -283,6 +328,13 @@ impl<'a> Translator<'a> {
             });
         }
 
+        if let Some(c) = self.opts.counters {
+            x64!(ops
+                ; mov rax, QWORD c as i64
+                ; inc QWORD [rax]
+            );
+        }
+
         let mut ended = false;
         for (idx, (ipc, dec)) in insns.iter().enumerate() {
             let ipc = *ipc;
@@ -405,11 +457,53 @@ impl<'a> Translator<'a> {
             });
         }
         let code = ops.finalize().expect("dynasm relocation failed");
+        let last = insns.last().and_then(|(p, d)| d.ok().map(|i| (*p, i)));
         Translated {
             code,
             guest_len: n,
+            last,
             fault_sites: faults,
         }
+    }
+
+    /// Counts the indirect target in `eax` in the block's slot table:
+    /// a matching slot is bumped, the first free slot is claimed, and a
+    /// full table counts the execution as "other". Clobbers rcx, rdx.
+    fn emit_target_histogram(&self, ops: &mut Asm, counters: usize) {
+        let slots = (counters + 32) as i64;
+        let done = ops.new_dynamic_label();
+        let hits: Vec<_> = (0..INDIRECT_SLOTS)
+            .map(|_| ops.new_dynamic_label())
+            .collect();
+        let claims: Vec<_> = (0..INDIRECT_SLOTS)
+            .map(|_| ops.new_dynamic_label())
+            .collect();
+        x64!(ops; mov rdx, QWORD slots);
+        for k in 0..INDIRECT_SLOTS {
+            let o = 16 * k as i32;
+            x64!(ops
+                ; mov ecx, DWORD [rdx + o]
+                ; cmp ecx, eax
+                ; je =>hits[k]
+                ; cmp ecx, -1
+                ; je =>claims[k]
+            );
+        }
+        x64!(ops
+            ; inc QWORD [rdx - 16]
+            ; jmp =>done
+        );
+        for k in 0..INDIRECT_SLOTS {
+            let o = 16 * k as i32;
+            x64!(ops
+                ; =>claims[k]
+                ; mov DWORD [rdx + o], eax
+                ; =>hits[k]
+                ; inc QWORD [rdx + o + 8]
+                ; jmp =>done
+            );
+        }
+        x64!(ops; =>done);
     }
 
     /// Emits one instruction; returns true if it ends the block.
@@ -702,18 +796,32 @@ impl<'a> Translator<'a> {
                     Loc::Zero => x64!(ops; cmp Rd(a), 0),
                 }
                 let lt = ops.new_dynamic_label();
+                // When profiling, the taken edge first bumps a counter.
+                let lj = match self.opts.counters {
+                    Some(_) => ops.new_dynamic_label(),
+                    None => lt,
+                };
                 match i.op {
-                    Beq => x64!(ops; je =>lt),
-                    Bne => x64!(ops; jne =>lt),
-                    Blt => x64!(ops; jl =>lt),
-                    Bge => x64!(ops; jge =>lt),
-                    Bltu => x64!(ops; jb =>lt),
-                    _ => x64!(ops; jae =>lt),
+                    Beq => x64!(ops; je =>lj),
+                    Bne => x64!(ops; jne =>lj),
+                    Blt => x64!(ops; jl =>lj),
+                    Bge => x64!(ops; jge =>lj),
+                    Bltu => x64!(ops; jb =>lj),
+                    _ => x64!(ops; jae =>lj),
                 }
-                let site_t = ops.offset().0;
+                let mut site_t = ops.offset().0;
                 let lf = ops.new_dynamic_label();
                 x64!(ops; jmp =>lf);
                 let site_f = ops.offset().0;
+                if let Some(c) = self.opts.counters {
+                    x64!(ops
+                        ; =>lj
+                        ; mov rax, QWORD c as i64
+                        ; inc QWORD [rax + 8]
+                        ; jmp =>lt
+                    );
+                    site_t = ops.offset().0;
+                }
                 exits.push(Exit {
                     label: lt,
                     kind: ExitKind::Chain {
@@ -750,6 +858,9 @@ impl<'a> Translator<'a> {
                 }
                 x64!(ops; and eax, -2);
                 self.store_imm(ops, i.rd, pc.wrapping_add(4));
+                if let Some(c) = self.opts.counters {
+                    self.emit_target_histogram(ops, c);
+                }
                 let table = self.lookup_table as i64;
                 let mask = (LOOKUP_ENTRIES - 1) as i32;
                 x64!(ops

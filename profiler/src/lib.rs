@@ -1,0 +1,193 @@
+//! Profiling runs: the JIT counts what the program does, and this crate
+//! turns the counters into a [`Profile`] (block counts, branch edges,
+//! indirect-jump target histograms, call/return pairs, translation
+//! shapes), merges profiles of several training runs, and prints them like
+//! `perf report` for guest code.
+
+use fast32_cache_format::profile::{
+    BlockCount, BranchCount, CallReturn, IndirectSite, Profile, Shape,
+};
+use fast32_isa::{decode, Opcode};
+use fast32_jit::{BlockProfile, Jit, JitError, JitOptions};
+use fast32_runtime::{Machine, RunOutcome};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Runs `m` to completion on the JIT with profiling counters.
+pub fn profile_run(m: &mut Machine) -> Result<(RunOutcome, Profile), JitError> {
+    let opts = JitOptions {
+        profiling: true,
+        ..JitOptions::default()
+    };
+    let mut jit = Jit::new(m, opts)?;
+    let outcome = jit.run(m);
+    let p = to_profile(&jit.profile_data(), |pc| m.mem.fetch(pc).ok());
+    Ok((outcome, p))
+}
+
+/// Converts raw JIT counters into a profile. `fetch` reads guest code
+/// (to recognise call sites of return targets).
+pub fn to_profile(data: &[BlockProfile], fetch: impl Fn(u32) -> Option<u32>) -> Profile {
+    let mut blocks: BTreeMap<u32, BlockCount> = BTreeMap::new();
+    let mut branches: BTreeMap<u32, BranchCount> = BTreeMap::new();
+    let mut indirect: BTreeMap<u32, (bool, BTreeMap<u32, u64>, u64)> = BTreeMap::new();
+    let mut returns: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut shapes: BTreeMap<u32, Shape> = BTreeMap::new();
+    let mut instructions = 0u64;
+    for b in data {
+        let c = &b.counters;
+        instructions += c.entries * b.len as u64;
+        let e = blocks.entry(b.pc).or_insert(BlockCount {
+            pc: b.pc,
+            len: b.len,
+            count: 0,
+        });
+        e.count += c.entries;
+        shapes.entry(b.pc).or_insert(Shape {
+            entry: b.pc,
+            path: Vec::new(),
+            len: b.len,
+        });
+        let Some((lpc, last)) = b.last else { continue };
+        if last.op.is_branch() {
+            let e = branches.entry(lpc).or_insert(BranchCount {
+                pc: lpc,
+                taken: 0,
+                not_taken: 0,
+            });
+            e.taken += c.taken;
+            e.not_taken += c.entries.saturating_sub(c.taken);
+        } else if last.op == Opcode::Jalr {
+            let e = indirect
+                .entry(lpc)
+                .or_insert((last.rd != 0, BTreeMap::new(), 0));
+            for s in c.slots.iter().filter(|s| s.target != u32::MAX) {
+                *e.1.entry(s.target).or_default() += s.count;
+                // A plain return (jalr r0, lr, 0) landing after a call.
+                if last.rd == 0 && last.rs1 == 31 {
+                    let call = s.target.wrapping_sub(4);
+                    let is_call = fetch(call)
+                        .and_then(|w| decode(w).ok())
+                        .is_some_and(|i| matches!(i.op, Opcode::Jal | Opcode::Jalr) && i.rd != 0);
+                    if is_call {
+                        *returns.entry(call).or_default() += s.count;
+                    }
+                }
+            }
+            e.2 += c.other;
+        }
+    }
+    let mut p = Profile {
+        runs: 1,
+        instructions,
+        blocks: blocks.into_values().collect(),
+        branches: branches.into_values().collect(),
+        indirect: indirect
+            .into_iter()
+            .map(|(pc, (links, t, other))| IndirectSite {
+                pc,
+                links,
+                targets: t.into_iter().collect(),
+                other,
+            })
+            .collect(),
+        calls: returns
+            .into_iter()
+            .map(|(call_pc, returns)| CallReturn { call_pc, returns })
+            .collect(),
+        shapes: shapes.into_values().collect(),
+    };
+    p.normalize();
+    p
+}
+
+/// Guest PCs worth translating up front: blocks that ran at least
+/// `min_count` times, hottest first.
+pub fn hot_pcs(p: &Profile, min_count: u64) -> Vec<u32> {
+    p.hottest_blocks()
+        .into_iter()
+        .filter(|b| b.count >= min_count)
+        .map(|b| b.pc)
+        .collect()
+}
+
+/// A `perf report`-like listing: hottest blocks with their share of all
+/// executed instructions and their disassembly, then the most
+/// unpredictable branches and the indirect sites.
+pub fn report(
+    p: &Profile,
+    top: usize,
+    fetch: impl Fn(u32) -> Option<u32>,
+    syms: &dyn fast32_isa::disasm::SymbolLookup,
+) -> String {
+    let mut s = String::new();
+    let total = p.instructions.max(1) as f64;
+    let _ = writeln!(
+        s,
+        "{} run(s), {} guest instructions, {} blocks, {} branches, {} indirect sites",
+        p.runs,
+        p.instructions,
+        p.blocks.len(),
+        p.branches.len(),
+        p.indirect.len()
+    );
+    let _ = writeln!(s, "\nHottest blocks (share of executed instructions):");
+    let mut cumulative = 0.0;
+    for b in p.hottest_blocks().into_iter().take(top) {
+        let share = (b.count * b.len as u64) as f64 / total * 100.0;
+        cumulative += share;
+        let name = syms.name_for(b.pc).unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "\n{share:6.2}% (cum {cumulative:6.2}%)  0x{:08x} {name}  {} executions x {} instructions",
+            b.pc, b.count, b.len
+        );
+        for k in 0..b.len.min(24) {
+            let pc = b.pc.wrapping_add(4 * k);
+            if let Some(w) = fetch(pc) {
+                let _ = writeln!(
+                    s,
+                    "        {pc:08x}  {}",
+                    fast32_isa::disasm::disasm_word(w, pc, syms)
+                );
+            }
+        }
+    }
+    let mut br: Vec<&BranchCount> = p.branches.iter().collect();
+    br.sort_by_key(|b| std::cmp::Reverse(b.taken.min(b.not_taken)));
+    let _ = writeln!(s, "\nSide exits (branches by minority-direction count):");
+    for b in br.into_iter().take(top) {
+        let n = (b.taken + b.not_taken).max(1) as f64;
+        let _ = writeln!(
+            s,
+            "  0x{:08x} {:<28} taken {:>12} ({:5.1}%)  not taken {:>12}",
+            b.pc,
+            syms.name_for(b.pc).unwrap_or_default(),
+            b.taken,
+            b.taken as f64 / n * 100.0,
+            b.not_taken
+        );
+    }
+    let mut ind: Vec<&IndirectSite> = p.indirect.iter().collect();
+    ind.sort_by_key(|i| std::cmp::Reverse(i.targets.iter().map(|t| t.1).sum::<u64>() + i.other));
+    let _ = writeln!(s, "\nIndirect jumps and calls:");
+    for i in ind.into_iter().take(top) {
+        let n = i.targets.iter().map(|t| t.1).sum::<u64>() + i.other;
+        let _ = write!(
+            s,
+            "  0x{:08x} {:<28} {} {:>12}:",
+            i.pc,
+            syms.name_for(i.pc).unwrap_or_default(),
+            if i.links { "call" } else { "jump" },
+            n
+        );
+        for (t, c) in i.targets.iter().take(4) {
+            let _ = write!(s, " 0x{t:08x} {:.1}%", *c as f64 / n.max(1) as f64 * 100.0);
+        }
+        if i.targets.len() > 4 || i.other > 0 {
+            let _ = write!(s, " ...");
+        }
+        let _ = writeln!(s);
+    }
+    s
+}

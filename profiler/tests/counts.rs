@@ -1,0 +1,73 @@
+//! Profiles count exactly what the program did.
+
+use fast32_difftest::test_host;
+use fast32_runtime::{Machine, RunOutcome};
+
+const PROGRAM: &str = r#"
+    .text
+    .global _start
+_start:
+    li r5, 100
+    li r6, 0
+loop:
+    addi r6, r6, 1
+    andi r7, r6, 1
+    slli r7, r7, 2
+    la r8, table
+    add r8, r8, r7
+    ldw r8, r8+0
+    jalr r0, r8, 0
+even:
+    jal r31, f
+    j next
+odd:
+    jal r31, f
+next:
+    addi r5, r5, -1
+    bne r5, r0, loop
+    li r1, 0
+    halt
+f:
+    ret
+    .rodata
+table:
+    .word even, odd
+"#;
+
+#[test]
+fn loop_branch_and_indirect_counts() {
+    let img = fast32_asm::assemble(PROGRAM, "t.s").unwrap();
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(&img, cfg).unwrap();
+    let (outcome, p) = fast32_profiler::profile_run(&mut m).unwrap();
+    assert_eq!(outcome, RunOutcome::Exit(0));
+    let sym = |n: &str| img.symbol_by_name(n).unwrap().value;
+    // The first iteration runs inside the entry block (it falls through
+    // into `loop`); the back edge enters the `loop` block 99 times.
+    assert_eq!(p.block_count(sym("loop")), 99);
+    assert_eq!(p.block_count(sym("f")), 100);
+    let bne = p
+        .branches
+        .iter()
+        .find(|b| b.taken + b.not_taken == 100)
+        .unwrap();
+    assert_eq!((bne.taken, bne.not_taken), (99, 1));
+    // The jump table goes 50/50 to odd and even.
+    let jt = p
+        .indirect
+        .iter()
+        .find(|i| !i.links && i.targets.len() == 2)
+        .unwrap();
+    assert_eq!(
+        jt.targets.iter().map(|t| t.1).collect::<Vec<_>>(),
+        vec![50, 50]
+    );
+    // Returns from f land after the two call sites, 50 times each.
+    let calls: Vec<u64> = p.calls.iter().map(|c| c.returns).collect();
+    assert_eq!(calls, vec![50, 50]);
+    // Profiled instruction total equals the interpreter's count.
+    let (cfg, _) = test_host(b"");
+    let mut m2 = Machine::new(&img, cfg).unwrap();
+    fast32_runtime::Interpreter::new(&m2).run(&mut m2);
+    assert_eq!(p.instructions, m2.cpu.instret);
+}
