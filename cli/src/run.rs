@@ -179,6 +179,7 @@ pub fn run(a: RunArgs) -> Result<i32> {
                 counting: a.max_instructions.is_some() || a.stats,
                 interruptible: a.timeout.is_some(),
                 no_register_cache: false,
+                profiling: false,
             };
             let mut jit = Jit::new(&m, opts).context("cannot start the JIT")?;
             jit.run(&mut m)

@@ -74,7 +74,11 @@ pub fn disasm_bytes(bytes: &[u8], base: u32, syms: &dyn SymbolLookup) -> String 
         w[..chunk.len()].copy_from_slice(chunk);
         let word = u32::from_le_bytes(w);
         let pc = base.wrapping_add((i * 4) as u32);
-        let _ = writeln!(out, "{pc:08x}:  {word:08x}  {}", disasm_word(word, pc, syms));
+        let _ = writeln!(
+            out,
+            "{pc:08x}:  {word:08x}  {}",
+            disasm_word(word, pc, syms)
+        );
     }
     out
 }

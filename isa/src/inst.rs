@@ -480,9 +480,7 @@ impl Inst {
                 target: pc.wrapping_add(self.imm as u32),
                 link: self.rd != 0,
             },
-            Opcode::Jalr => Flow::Indirect {
-                link: self.rd != 0,
-            },
+            Opcode::Jalr => Flow::Indirect { link: self.rd != 0 },
             Opcode::Halt => Flow::Stop,
             op if op.is_branch() => Flow::Branch {
                 taken: pc.wrapping_add(4).wrapping_add(self.imm as u32),

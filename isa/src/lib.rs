@@ -5,8 +5,8 @@
 
 pub mod disasm;
 pub mod inst;
-pub mod semantics;
 pub mod s32x;
+pub mod semantics;
 
 pub use inst::{
     decode, encode, visit, DecodeError, EncodeError, Flow, Format, Inst, InstructionVisitor,

@@ -85,6 +85,15 @@ pub struct JitStats {
     pub code_flushes: u64,
 }
 
+/// A live block's profiling record: (pc, length, closing instruction,
+/// counters at a stable address).
+type LiveCounters = (
+    u32,
+    u32,
+    Option<(u32, fast32_isa::Inst)>,
+    Box<translate::BlockCounters>,
+);
+
 type EnterFn = unsafe extern "sysv64" fn(*mut CpuState, usize) -> u32;
 
 /// A JIT bound to one machine's program.
@@ -106,12 +115,7 @@ pub struct Jit {
     interp: Option<Interpreter>,
     /// Profiling counters of live blocks (boxed: translated code holds
     /// their addresses) and what was harvested before code flushes.
-    counters: Vec<(
-        u32,
-        u32,
-        Option<(u32, fast32_isa::Inst)>,
-        Box<translate::BlockCounters>,
-    )>,
+    counters: Vec<LiveCounters>,
     harvested: Vec<BlockProfile>,
     pub stats: JitStats,
 }
