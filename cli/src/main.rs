@@ -1,5 +1,6 @@
 //! `fast32`: run, assemble and disassemble SLOW-32 programs.
 
+mod profile;
 mod run;
 
 use anyhow::{Context, Result};
@@ -27,6 +28,8 @@ struct Cli {
 enum Command {
     /// Run a .s32x program; its exit status becomes fast32's.
     Run(run::RunArgs),
+    /// Record a profile (`profile PROG -o OUT -- ARGS`), or merge / show profiles.
+    Profile(profile::ProfileArgs),
     /// Assemble one SLOW-32 source file into a linked .s32x executable.
     Asm {
         /// Assembly source (GNU-style syntax, see docs/INSTRUCTION-SET in SLOW-32).
@@ -48,6 +51,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Profile(args) => profile::profile(args),
         Command::Asm { source, output } => asm(&source, &output).map(|()| 0),
         Command::Disasm { program, headers } => disasm(&program, headers).map(|()| 0),
     };

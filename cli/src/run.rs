@@ -29,6 +29,14 @@ pub struct RunArgs {
     /// write files.
     #[arg(long)]
     pub verify: bool,
+    /// Pre-warm the JIT from a profile (`fast32 profile`): its hot blocks
+    /// are translated before the program starts.
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<PathBuf>,
+    /// With --profile: warn about and ignore a profile recorded for another
+    /// build of the program instead of refusing to run.
+    #[arg(long)]
+    pub ignore_stale_profile: bool,
     /// Stop with a trap after this many guest instructions.
     #[arg(long, value_name = "N")]
     pub max_instructions: Option<u64>,
@@ -182,7 +190,37 @@ pub fn run(a: RunArgs) -> Result<i32> {
                 profiling: false,
             };
             let mut jit = Jit::new(&m, opts).context("cannot start the JIT")?;
-            jit.run(&mut m)
+            if let Some(path) = &a.profile {
+                let bytes = std::fs::read(&a.program)
+                    .with_context(|| format!("cannot read {}", a.program.display()))?;
+                if let Some(p) = crate::profile::load_for_run(path, &bytes, a.ignore_stale_profile)?
+                {
+                    let t = Instant::now();
+                    let pcs = fast32_profiler::hot_pcs(&p, 1);
+                    let n = jit.prewarm(&mut m, &pcs);
+                    if a.stats {
+                        eprintln!(
+                            "fast32: pre-warmed {n} blocks from {} in {:.3} s",
+                            path.display(),
+                            t.elapsed().as_secs_f64()
+                        );
+                    }
+                }
+            }
+            let start_run = Instant::now();
+            let o = jit.run(&mut m);
+            if a.stats {
+                eprintln!(
+                    "fast32: jit: {} blocks translated ({} guest instructions, {} bytes), {} exits linked, {} dispatches; run {:.3} s",
+                    jit.stats.blocks_translated,
+                    jit.stats.guest_insns_translated,
+                    jit.stats.code_bytes,
+                    jit.stats.exits_linked,
+                    jit.stats.dispatches,
+                    start_run.elapsed().as_secs_f64()
+                );
+            }
+            o
         }
     };
     let elapsed = start.elapsed();
