@@ -19,8 +19,8 @@
 //! does) before running with a program's arguments.
 //!
 //! Guest instruction counts at the default size (`fast32 run --stats
-//! --deterministic`) are in [`Program::default_instructions`]; see the
-//! README for timings.
+//! --deterministic`) are in [`Program::default_instructions`]; see
+//! `bench-data/README.md` for timings.
 
 pub mod csvgen;
 
