@@ -252,6 +252,66 @@ impl<'a> Translator<'a> {
         }
     }
 
+    /// Loads the register pair (g, g+1) as a 64-bit value into rax
+    /// (clobbers rdx).
+    fn pair_to_rax(&self, ops: &mut Asm, g: u8) {
+        self.load_into(ops, crate::regmap::RDX, g + 1);
+        self.load_into(ops, RAX, g);
+        x64!(ops; shl rdx, 32; or rax, rdx);
+    }
+
+    /// Loads the register pair (g, g+1) into xmm register `x` (0 or 1).
+    fn pair_to_xmm(&self, ops: &mut Asm, g: u8, x: u8) {
+        self.pair_to_rax(ops, g);
+        if x == 0 {
+            x64!(ops; movq xmm0, rax);
+        } else {
+            x64!(ops; movq xmm1, rax);
+        }
+    }
+
+    /// Writes rax to the pair (g, g+1): low half to g (discarded for r0),
+    /// high half to g+1.
+    fn pair_from_rax(&self, ops: &mut Asm, g: u8) {
+        self.store_from(ops, g, RAX);
+        x64!(ops; shr rax, 32);
+        self.store_from(ops, g + 1, RAX);
+    }
+
+    /// FEQ/FLT/FLE on xmm0 (rs1) and xmm1 (rs2); any NaN gives 0.
+    fn fcmp(&self, ops: &mut Asm, i: &Inst, double: bool) {
+        use Opcode::*;
+        match (i.op, double) {
+            (FeqS, false) | (FeqD, true) => {
+                if double {
+                    x64!(ops; ucomisd xmm0, xmm1);
+                } else {
+                    x64!(ops; ucomiss xmm0, xmm1);
+                }
+                x64!(ops; sete al; setnp cl; and al, cl);
+            }
+            (FltS, false) | (FltD, true) => {
+                // a < b  <=>  b > a, and unordered sets CF.
+                if double {
+                    x64!(ops; ucomisd xmm1, xmm0);
+                } else {
+                    x64!(ops; ucomiss xmm1, xmm0);
+                }
+                x64!(ops; seta al);
+            }
+            _ => {
+                if double {
+                    x64!(ops; ucomisd xmm1, xmm0);
+                } else {
+                    x64!(ops; ucomiss xmm1, xmm0);
+                }
+                x64!(ops; setae al);
+            }
+        }
+        x64!(ops; movzx eax, al);
+        self.store_from(ops, i.rd, RAX);
+    }
+
     /// Translates the block at `pc`, assembling it for address `base`.
     /// `fetch` reads an instruction word (None: outside the code region).
     pub fn translate(
@@ -907,6 +967,126 @@ impl<'a> Translator<'a> {
                     },
                 });
                 return true;
+            }
+            FaddD | FsubD | FmulD | FdivD => {
+                // SSE gives x86's results; operand order picks the NaN
+                // that the reference returns (rs2's for add/mul).
+                let (first, second) = match i.op {
+                    FaddD | FmulD => (i.rs2, i.rs1),
+                    _ => (i.rs1, i.rs2),
+                };
+                self.pair_to_xmm(ops, second, 1);
+                self.pair_to_xmm(ops, first, 0);
+                match i.op {
+                    FaddD => x64!(ops; addsd xmm0, xmm1),
+                    FsubD => x64!(ops; subsd xmm0, xmm1),
+                    FmulD => x64!(ops; mulsd xmm0, xmm1),
+                    _ => x64!(ops; divsd xmm0, xmm1),
+                }
+                x64!(ops; movq rax, xmm0);
+                self.pair_from_rax(ops, i.rd);
+            }
+            FsqrtD => {
+                self.pair_to_xmm(ops, i.rs1, 0);
+                x64!(ops; sqrtsd xmm0, xmm0; movq rax, xmm0);
+                self.pair_from_rax(ops, i.rd);
+            }
+            FeqD | FltD | FleD => {
+                self.pair_to_xmm(ops, i.rs1, 0);
+                self.pair_to_xmm(ops, i.rs2, 1);
+                self.fcmp(ops, i, true);
+            }
+            FcvtWD | FcvtWuD => {
+                self.pair_to_xmm(ops, i.rs1, 0);
+                if i.op == FcvtWD {
+                    x64!(ops; cvttsd2si eax, xmm0);
+                } else {
+                    x64!(ops; cvttsd2si rax, xmm0);
+                }
+                self.store_from(ops, i.rd, RAX);
+            }
+            FcvtLD => {
+                self.pair_to_xmm(ops, i.rs1, 0);
+                x64!(ops; cvttsd2si rax, xmm0);
+                self.pair_from_rax(ops, i.rd);
+            }
+            FcvtDW | FcvtDWu | FcvtDL => {
+                match i.op {
+                    FcvtDW => {
+                        self.load_into(ops, RAX, i.rs1);
+                        x64!(ops; xorps xmm0, xmm0; cvtsi2sd xmm0, eax);
+                    }
+                    FcvtDWu => {
+                        self.load_into(ops, RAX, i.rs1);
+                        x64!(ops; xorps xmm0, xmm0; cvtsi2sd xmm0, rax);
+                    }
+                    _ => {
+                        self.pair_to_rax(ops, i.rs1);
+                        x64!(ops; xorps xmm0, xmm0; cvtsi2sd xmm0, rax);
+                    }
+                }
+                x64!(ops; movq rax, xmm0);
+                self.pair_from_rax(ops, i.rd);
+            }
+            FcvtDS => {
+                self.load_into(ops, RAX, i.rs1);
+                x64!(ops; movd xmm0, eax; cvtss2sd xmm0, xmm0; movq rax, xmm0);
+                self.pair_from_rax(ops, i.rd);
+            }
+            FcvtSD => {
+                self.pair_to_xmm(ops, i.rs1, 0);
+                x64!(ops; cvtsd2ss xmm0, xmm0; movd eax, xmm0);
+                self.store_from(ops, i.rd, RAX);
+            }
+            FaddS | FsubS | FmulS | FdivS => {
+                let (first, second) = match i.op {
+                    FaddS | FmulS => (i.rs2, i.rs1),
+                    _ => (i.rs1, i.rs2),
+                };
+                self.load_into(ops, RAX, second);
+                x64!(ops; movd xmm1, eax);
+                self.load_into(ops, RAX, first);
+                x64!(ops; movd xmm0, eax);
+                match i.op {
+                    FaddS => x64!(ops; addss xmm0, xmm1),
+                    FsubS => x64!(ops; subss xmm0, xmm1),
+                    FmulS => x64!(ops; mulss xmm0, xmm1),
+                    _ => x64!(ops; divss xmm0, xmm1),
+                }
+                x64!(ops; movd eax, xmm0);
+                self.store_from(ops, i.rd, RAX);
+            }
+            FsqrtS => {
+                self.load_into(ops, RAX, i.rs1);
+                x64!(ops; movd xmm0, eax; sqrtss xmm0, xmm0; movd eax, xmm0);
+                self.store_from(ops, i.rd, RAX);
+            }
+            FeqS | FltS | FleS => {
+                self.load_into(ops, RAX, i.rs1);
+                x64!(ops; movd xmm0, eax);
+                self.load_into(ops, RAX, i.rs2);
+                x64!(ops; movd xmm1, eax);
+                self.fcmp(ops, i, false);
+            }
+            FcvtWS | FcvtWuS => {
+                self.load_into(ops, RAX, i.rs1);
+                x64!(ops; movd xmm0, eax);
+                if i.op == FcvtWS {
+                    x64!(ops; cvttss2si eax, xmm0);
+                } else {
+                    x64!(ops; cvttss2si rax, xmm0);
+                }
+                self.store_from(ops, i.rd, RAX);
+            }
+            FcvtSW | FcvtSWu => {
+                self.load_into(ops, RAX, i.rs1);
+                if i.op == FcvtSW {
+                    x64!(ops; xorps xmm0, xmm0; cvtsi2ss xmm0, eax);
+                } else {
+                    x64!(ops; xorps xmm0, xmm0; cvtsi2ss xmm0, rax);
+                }
+                x64!(ops; movd eax, xmm0);
+                self.store_from(ops, i.rd, RAX);
             }
             _ => {
                 // Floating point and register-pair instructions: call the
