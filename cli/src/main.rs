@@ -1,5 +1,6 @@
 //! `fast32`: run, assemble and disassemble SLOW-32 programs.
 
+mod bench;
 mod profile;
 mod run;
 
@@ -30,6 +31,8 @@ enum Command {
     Run(run::RunArgs),
     /// Record a profile (`profile PROG -o OUT -- ARGS`), or merge / show profiles.
     Profile(profile::ProfileArgs),
+    /// Benchmark every engine on the embedded programs, side by side with native C.
+    Bench(bench::BenchArgs),
     /// Assemble one SLOW-32 source file into a linked .s32x executable.
     Asm {
         /// Assembly source (GNU-style syntax, see docs/INSTRUCTION-SET in SLOW-32).
@@ -51,6 +54,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Bench(args) => bench::bench(args),
         Command::Profile(args) => profile::profile(args),
         Command::Asm { source, output } => asm(&source, &output).map(|()| 0),
         Command::Disasm { program, headers } => disasm(&program, headers).map(|()| 0),

@@ -1,0 +1,587 @@
+//! `fast32 bench`: every engine on the same programs, side by side with
+//! native C, measured honestly.
+//!
+//! Method: each program is assembled (and its C equivalent compiled with
+//! the system C compiler at -O2); every engine runs it once and must print
+//! exactly what the interpreter prints before any time counts; the guest
+//! instruction count comes from one interpreter run; then every engine runs
+//! `--runs` times, interleaved (A B C A B C ...) so drift on a shared
+//! machine hits all engines alike, as whole processes timed from outside.
+//! Medians are quoted with their min–max spread, and ratios are computed
+//! from medians of the same invocation only.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use fast32_bench_data as data;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Embedded programs to run (default: all). See --list.
+    pub programs: Vec<String>,
+    /// Engines, comma-separated: interp, jit, native; external ones come
+    /// from --external.
+    #[arg(long, value_delimiter = ',', default_value = "interp,jit,native")]
+    pub engines: Vec<String>,
+    /// Timed runs per program and engine (the interpreter runs at most 3).
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// Small inputs (for CI and a quick look).
+    #[arg(long)]
+    pub quick: bool,
+    /// Write report.json, report.md and report.svg into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// Another engine to compare, run as `CMD PROG.s32x ARGS...`
+    /// (e.g. `--external dbt=/path/to/slow32-dbt`). Repeatable.
+    #[arg(long, value_name = "NAME=CMD")]
+    pub external: Vec<String>,
+    /// Benchmark a user program as well: FILE.s32x; its arguments follow
+    /// after `--args`.
+    #[arg(long, value_name = "FILE.s32x")]
+    pub program: Option<PathBuf>,
+    /// Arguments for --program (one string, split on whitespace).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    pub args: String,
+    /// Where generated inputs and build products are kept.
+    #[arg(long, default_value = "target/fast32-bench")]
+    pub work_dir: PathBuf,
+    /// List the embedded programs and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// One program to measure.
+struct Case {
+    name: String,
+    s32x: PathBuf,
+    native: Option<PathBuf>,
+    args: Vec<String>,
+    /// Bytes processed per run, for MB/s.
+    bytes: Option<u64>,
+}
+
+/// Statistics of one program × engine.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Cell {
+    pub engine: String,
+    pub runs: usize,
+    pub median_s: f64,
+    pub min_s: f64,
+    pub max_s: f64,
+    pub mips: Option<f64>,
+    pub mb_per_s: Option<f64>,
+    pub vs_native: Option<f64>,
+    pub vs_interp: Option<f64>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Row {
+    pub program: String,
+    pub args: Vec<String>,
+    pub guest_instructions: u64,
+    pub output: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Report {
+    pub machine: String,
+    pub cores: usize,
+    pub fast32_version: &'static str,
+    pub quick: bool,
+    pub runs: usize,
+    pub rows: Vec<Row>,
+}
+
+enum EngineKind {
+    Fast32(&'static str),
+    Native,
+    External(String),
+}
+
+fn engine_kind(name: &str, externals: &[(String, String)]) -> Result<EngineKind> {
+    Ok(match name {
+        "interp" => EngineKind::Fast32("interp"),
+        "jit" => EngineKind::Fast32("jit"),
+        "native" => EngineKind::Native,
+        other => match externals.iter().find(|(n, _)| n == other) {
+            Some((_, cmd)) => EngineKind::External(cmd.clone()),
+            None => bail!(
+                "unknown engine {other:?}: available are interp, jit, native and the names given with --external"
+            ),
+        },
+    })
+}
+
+fn machine_name() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn command_for(kind: &EngineKind, case: &Case) -> Option<Command> {
+    let exe = std::env::current_exe().ok()?;
+    let mut cmd = match kind {
+        EngineKind::Fast32(engine) => {
+            let mut c = Command::new(exe);
+            c.args(["run", "--deterministic", "--engine", engine]);
+            c.arg(&case.s32x);
+            c
+        }
+        EngineKind::Native => Command::new(case.native.as_ref()?),
+        EngineKind::External(cmdline) => {
+            let mut parts = cmdline.split_whitespace();
+            let mut c = Command::new(parts.next()?);
+            c.args(parts);
+            c.arg(&case.s32x);
+            c
+        }
+    };
+    cmd.args(&case.args);
+    cmd.stdin(Stdio::null());
+    Some(cmd)
+}
+
+/// Runs once, returning stdout, exit code and wall time.
+fn run_once(mut cmd: Command) -> Result<(Vec<u8>, i32, Duration)> {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let start = Instant::now();
+    let out = cmd.output().context("cannot start benchmark process")?;
+    let t = start.elapsed();
+    Ok((out.stdout, out.status.code().unwrap_or(-1), t))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn compile_c(name: &str, source: &str, dir: &Path) -> Result<PathBuf> {
+    let src = dir.join(format!("{name}.c"));
+    let exe = dir.join(format!("{name}-native"));
+    std::fs::write(&src, source)?;
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let out = Command::new(&cc)
+        .args(data::C_FLAGS)
+        .arg("-o")
+        .arg(&exe)
+        .arg(&src)
+        .args(data::C_LIBS)
+        .output()
+        .with_context(|| format!("cannot run the C compiler {cc:?}"))?;
+    if !out.status.success() {
+        bail!(
+            "{cc} failed on {}:\n{}",
+            src.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(exe)
+}
+
+/// Counts guest instructions with one deterministic interpreter run.
+fn count_instructions(s32x: &Path, args: &[String]) -> Result<u64> {
+    let exe = std::env::current_exe()?;
+    let out = Command::new(exe)
+        .args(["run", "--deterministic", "--engine", "interp", "--stats"])
+        .arg(s32x)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    err.lines()
+        .find_map(|l| {
+            l.strip_prefix("fast32: ")
+                .and_then(|r| r.split_once(" guest instructions"))
+                .and_then(|(n, _)| n.trim().parse().ok())
+        })
+        .with_context(|| format!("no instruction count from the interpreter: {err}"))
+}
+
+pub fn bench(a: BenchArgs) -> Result<i32> {
+    if a.list {
+        for p in data::programs() {
+            println!("{:<10} {}", p.name, p.description);
+        }
+        return Ok(0);
+    }
+    if a.runs == 0 {
+        bail!("--runs must be at least 1");
+    }
+    let externals: Vec<(String, String)> = a
+        .external
+        .iter()
+        .map(|e| {
+            e.split_once('=')
+                .map(|(n, c)| (n.to_string(), c.to_string()))
+                .with_context(|| format!("--external wants NAME=CMD, got {e:?}"))
+        })
+        .collect::<Result<_>>()?;
+    let mut engines = a.engines.clone();
+    for (n, _) in &externals {
+        if !engines.contains(n) {
+            engines.push(n.clone());
+        }
+    }
+    let kinds: Vec<EngineKind> = engines
+        .iter()
+        .map(|e| engine_kind(e, &externals))
+        .collect::<Result<_>>()?;
+
+    let work = &a.work_dir;
+    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+    let work = work.canonicalize()?;
+    let inputs = data::Inputs::new(work.clone());
+
+    // Build every case.
+    let selected: Vec<&data::Program> = if a.programs.is_empty() {
+        data::programs().iter().collect()
+    } else {
+        a.programs
+            .iter()
+            .map(|n| {
+                data::programs()
+                    .iter()
+                    .find(|p| p.name == n)
+                    .with_context(|| format!("no embedded program {n:?} (see --list)"))
+            })
+            .collect::<Result<_>>()?
+    };
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("template"));
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let mut cases = Vec::new();
+    for p in &selected {
+        spinner.set_message(format!("building {}", p.name));
+        let src = data::assembly_source(p);
+        let image = fast32_asm::assemble(&src, &format!("{}.s", p.name))
+            .map_err(|e| anyhow::anyhow!("embedded program {} does not assemble:\n{e}", p.name))?;
+        let s32x = work.join(format!("{}.s32x", p.name));
+        crate::write_atomic(&s32x, &fast32_isa::s32x::write(&image))?;
+        let native = if engines.iter().any(|e| e == "native") {
+            Some(compile_c(p.name, p.c, &work)?)
+        } else {
+            None
+        };
+        spinner.set_message(format!("preparing inputs for {}", p.name));
+        let kind = if a.quick {
+            data::RunKind::Quick
+        } else {
+            data::RunKind::Default
+        };
+        let args = p
+            .args(&inputs, kind)
+            .with_context(|| format!("cannot prepare the input of {}", p.name))?;
+        let bytes = match &p.unit {
+            Some(u) => Some(u.work(&args)?),
+            None => None,
+        };
+        cases.push(Case {
+            name: p.name.to_string(),
+            s32x,
+            native,
+            args,
+            bytes,
+        });
+    }
+    if let Some(path) = &a.program {
+        cases.push(Case {
+            name: path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "program".into()),
+            s32x: path.canonicalize()?,
+            native: None,
+            args: a.args.split_whitespace().map(String::from).collect(),
+            bytes: None,
+        });
+    }
+    spinner.finish_and_clear();
+
+    let mut rows = Vec::new();
+    for case in &cases {
+        // Correctness first: every engine prints what the interpreter prints.
+        let interp_cmd = command_for(&EngineKind::Fast32("interp"), case).context("interp")?;
+        let (want, want_code, _) = run_once(interp_cmd)?;
+        for (name, kind) in engines.iter().zip(&kinds) {
+            let Some(cmd) = command_for(kind, case) else {
+                continue;
+            };
+            let (got, code, _) = run_once(cmd)?;
+            if got != want || code != want_code {
+                bail!(
+                    "{}: engine {name} disagrees with the interpreter (exit {code} vs {want_code}):\n  interp: {:?}\n  {name}: {:?}",
+                    case.name,
+                    String::from_utf8_lossy(&want),
+                    String::from_utf8_lossy(&got)
+                );
+            }
+        }
+        let insns = count_instructions(&case.s32x, &case.args)?;
+
+        // Timed runs, interleaved.
+        let live: Vec<(usize, &String)> = engines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| command_for(&kinds[*i], case).is_some())
+            .collect();
+        let runs_for = |name: &str| {
+            if name == "interp" {
+                a.runs.min(3)
+            } else {
+                a.runs
+            }
+        };
+        let total: usize = live.iter().map(|(_, n)| runs_for(n)).sum();
+        let bar = ProgressBar::new(total as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len}")
+                .expect("template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(case.name.clone());
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); engines.len()];
+        for round in 0..a.runs {
+            for &(i, name) in &live {
+                if round >= runs_for(name) {
+                    continue;
+                }
+                let cmd = command_for(&kinds[i], case).expect("checked above");
+                let (out, _, t) = run_once(cmd)?;
+                if out != want {
+                    bail!(
+                        "{}: engine {name} changed its output between runs",
+                        case.name
+                    );
+                }
+                times[i].push(t.as_secs_f64());
+                bar.inc(1);
+            }
+        }
+        bar.finish_and_clear();
+        let med: Vec<Option<f64>> = times
+            .iter_mut()
+            .map(|t| if t.is_empty() { None } else { Some(median(t)) })
+            .collect();
+        let find = |n: &str| engines.iter().position(|e| e == n).and_then(|i| med[i]);
+        let native_t = find("native");
+        let interp_t = find("interp");
+        let mut cells = Vec::new();
+        for (i, name) in engines.iter().enumerate() {
+            let Some(m) = med[i] else { continue };
+            let t = &times[i];
+            let is_guest = name != "native";
+            cells.push(Cell {
+                engine: name.clone(),
+                runs: t.len(),
+                median_s: m,
+                min_s: t.iter().cloned().fold(f64::INFINITY, f64::min),
+                max_s: t.iter().cloned().fold(0.0, f64::max),
+                mips: is_guest.then(|| insns as f64 / m / 1e6),
+                mb_per_s: case.bytes.map(|b| b as f64 / m / 1e6),
+                vs_native: native_t.map(|n| m / n),
+                vs_interp: interp_t.map(|x| x / m),
+            });
+        }
+        rows.push(Row {
+            program: case.name.clone(),
+            args: case
+                .args
+                .iter()
+                .map(|s| {
+                    Path::new(s)
+                        .file_name()
+                        .filter(|_| s.contains('/'))
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| s.clone())
+                })
+                .collect(),
+            guest_instructions: insns,
+            output: String::from_utf8_lossy(&want).trim_end().to_string(),
+            cells,
+        });
+    }
+
+    let report = Report {
+        machine: machine_name(),
+        cores: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        fast32_version: env!("CARGO_PKG_VERSION"),
+        quick: a.quick,
+        runs: a.runs,
+        rows,
+    };
+    let md = markdown(&report);
+    print!("{md}");
+    if let Some(dir) = &a.report {
+        std::fs::create_dir_all(dir)?;
+        crate::write_atomic(
+            &dir.join("report.json"),
+            serde_json::to_string_pretty(&report)?.as_bytes(),
+        )?;
+        crate::write_atomic(&dir.join("report.md"), md.as_bytes())?;
+        crate::write_atomic(&dir.join("report.svg"), chart(&report)?.as_bytes())?;
+        eprintln!("report written to {}", dir.display());
+    }
+    Ok(0)
+}
+
+fn markdown(r: &Report) -> String {
+    let mut s = format!(
+        "fast32 {} bench on {} ({} cores), {} timed runs per engine (interpreter at most 3), {} inputs.\n\
+         Whole-process wall time, median [min–max]; ratios from medians of this run only.\n\n",
+        r.fast32_version,
+        r.machine,
+        r.cores,
+        r.runs,
+        if r.quick { "quick" } else { "default" }
+    );
+    s += "| program | guest insns | engine | median s | spread s | guest MIPS | MB/s | × native time | speedup vs interp |\n";
+    s += "|---|---:|---|---:|---:|---:|---:|---:|---:|\n";
+    for row in &r.rows {
+        for (k, c) in row.cells.iter().enumerate() {
+            let (p, n) = if k == 0 {
+                (row.program.as_str(), format!("{}", row.guest_instructions))
+            } else {
+                ("", String::new())
+            };
+            let opt = |v: Option<f64>, prec: usize| {
+                v.map(|x| format!("{x:.prec$}"))
+                    .unwrap_or_else(|| "–".into())
+            };
+            s += &format!(
+                "| {p} | {n} | {} | {:.3} | {:.3}–{:.3} | {} | {} | {} | {} |\n",
+                c.engine,
+                c.median_s,
+                c.min_s,
+                c.max_s,
+                opt(c.mips, 0),
+                opt(c.mb_per_s, 1),
+                opt(c.vs_native, 2),
+                opt(c.vs_interp, 1),
+            );
+        }
+    }
+    s += "\nOutputs (identical on every engine):\n";
+    for row in &r.rows {
+        s += &format!(
+            "- {} {}: `{}`\n",
+            row.program,
+            row.args.join(" "),
+            row.output
+        );
+    }
+    s
+}
+
+/// A grouped bar chart of median times relative to native (or to the
+/// fastest engine when there is no native column), log scale.
+fn chart(r: &Report) -> Result<String> {
+    use plotters::prelude::*;
+    let mut svg = String::new();
+    {
+        let engines: Vec<String> = {
+            let mut v: Vec<String> = Vec::new();
+            for row in &r.rows {
+                for c in &row.cells {
+                    if !v.contains(&c.engine) {
+                        v.push(c.engine.clone());
+                    }
+                }
+            }
+            v
+        };
+        let n_prog = r.rows.len().max(1);
+        let root =
+            SVGBackend::with_string(&mut svg, (160 * n_prog as u32 + 200, 480)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut max_rel: f64 = 1.0;
+        for row in &r.rows {
+            let base = row
+                .cells
+                .iter()
+                .find(|c| c.engine == "native")
+                .or_else(|| {
+                    row.cells
+                        .iter()
+                        .min_by(|a, b| a.median_s.total_cmp(&b.median_s))
+                })
+                .map(|c| c.median_s)
+                .unwrap_or(1.0);
+            for c in &row.cells {
+                max_rel = max_rel.max(c.median_s / base);
+            }
+        }
+        let mut ch = ChartBuilder::on(&root)
+            .caption(
+                "time relative to native C (lower is better)",
+                ("sans-serif", 18),
+            )
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..n_prog as f64, (0.5f64..max_rel * 1.5).log_scale())?;
+        let names: Vec<String> = r.rows.iter().map(|r| r.program.clone()).collect();
+        ch.configure_mesh()
+            .x_labels(n_prog)
+            .x_label_formatter(&|x| names.get(x.floor() as usize).cloned().unwrap_or_default())
+            .y_desc("× native time")
+            .draw()?;
+        let width = 0.8 / engines.len().max(1) as f64;
+        for (ei, e) in engines.iter().enumerate() {
+            let color = Palette99::pick(ei).to_rgba();
+            let bars: Vec<_> = r
+                .rows
+                .iter()
+                .enumerate()
+                .filter_map(|(pi, row)| {
+                    let base = row
+                        .cells
+                        .iter()
+                        .find(|c| c.engine == "native")
+                        .or_else(|| {
+                            row.cells
+                                .iter()
+                                .min_by(|a, b| a.median_s.total_cmp(&b.median_s))
+                        })?
+                        .median_s;
+                    let c = row.cells.iter().find(|c| &c.engine == e)?;
+                    let x0 = pi as f64 + 0.1 + ei as f64 * width;
+                    Some(Rectangle::new(
+                        [(x0, 0.5), (x0 + width * 0.9, c.median_s / base)],
+                        color.filled(),
+                    ))
+                })
+                .collect();
+            ch.draw_series(bars)?
+                .label(e.clone())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
+                });
+        }
+        ch.configure_series_labels()
+            .border_style(BLACK)
+            .background_style(WHITE.mix(0.8))
+            .draw()?;
+        root.present()?;
+    }
+    Ok(svg)
+}
