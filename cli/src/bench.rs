@@ -46,6 +46,9 @@ pub struct BenchArgs {
     /// Arguments for --program (one string, split on whitespace).
     #[arg(long, default_value = "", allow_hyphen_values = true)]
     pub args: String,
+    /// File fed to --program on stdin.
+    #[arg(long, value_name = "FILE")]
+    pub stdin: Option<PathBuf>,
     /// Where generated inputs and build products are kept.
     #[arg(long, default_value = "target/fast32-bench")]
     pub work_dir: PathBuf,
@@ -62,6 +65,7 @@ struct Case {
     args: Vec<String>,
     /// Bytes processed per run, for MB/s.
     bytes: Option<u64>,
+    stdin: Option<PathBuf>,
 }
 
 /// Statistics of one program × engine.
@@ -148,7 +152,10 @@ fn command_for(kind: &EngineKind, case: &Case) -> Option<Command> {
         }
     };
     cmd.args(&case.args);
-    cmd.stdin(Stdio::null());
+    match &case.stdin {
+        Some(f) => cmd.stdin(std::fs::File::open(f).ok()?),
+        None => cmd.stdin(Stdio::null()),
+    };
     Some(cmd)
 }
 
@@ -195,13 +202,17 @@ fn compile_c(name: &str, source: &str, dir: &Path) -> Result<PathBuf> {
 }
 
 /// Counts guest instructions with one deterministic interpreter run.
-fn count_instructions(s32x: &Path, args: &[String]) -> Result<u64> {
+fn count_instructions(case: &Case) -> Result<u64> {
     let exe = std::env::current_exe()?;
+    let stdin = match &case.stdin {
+        Some(f) => Stdio::from(std::fs::File::open(f)?),
+        None => Stdio::null(),
+    };
     let out = Command::new(exe)
         .args(["run", "--deterministic", "--engine", "interp", "--stats"])
-        .arg(s32x)
-        .args(args)
-        .stdin(Stdio::null())
+        .arg(&case.s32x)
+        .args(&case.args)
+        .stdin(stdin)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()?;
@@ -251,7 +262,10 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
     let inputs = data::Inputs::new(work.clone());
 
     // Build every case.
-    let selected: Vec<&data::Program> = if a.programs.is_empty() {
+    // With --program and no embedded names, only the user program runs.
+    let selected: Vec<&data::Program> = if a.programs.is_empty() && a.program.is_some() {
+        Vec::new()
+    } else if a.programs.is_empty() {
         data::programs().iter().collect()
     } else {
         a.programs
@@ -299,6 +313,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
             native,
             args,
             bytes,
+            stdin: None,
         });
     }
     if let Some(path) = &a.program {
@@ -311,6 +326,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
             native: None,
             args: a.args.split_whitespace().map(String::from).collect(),
             bytes: None,
+            stdin: a.stdin.as_ref().map(|p| p.canonicalize()).transpose()?,
         });
     }
     spinner.finish_and_clear();
@@ -334,7 +350,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
                 );
             }
         }
-        let insns = count_instructions(&case.s32x, &case.args)?;
+        let insns = count_instructions(case)?;
 
         // Timed runs, interleaved.
         let live: Vec<(usize, &String)> = engines
