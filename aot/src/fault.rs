@@ -1,0 +1,193 @@
+//! Entering compiled code, and turning hardware faults in it into guest
+//! traps.
+//!
+//! Compiled guest code is entered through a small assembly trampoline,
+//! [`enter`], that saves the host callee-saved registers, records its stack
+//! pointer in the active [`FaultContext`], and calls the guest function.
+//!
+//! Guest loads and stores are unchecked: an access to an unmapped or
+//! read-only page raises SIGSEGV (or SIGBUS). The handler claims the fault
+//! only if the faulting instruction is one of the fault sites of the code
+//! active on this thread; it then fills the trap fields of `CpuState`
+//! (kind and guest PC from the site, guest address = fault address minus
+//! the memory base, size from the site) and resumes in the trampoline's
+//! epilogue with the stack pointer it saved and `rax` = the trap exit:
+//! the Cranelift frames in between are simply abandoned (no Rust frames
+//! live there). Any other fault goes to the handler installed before ours
+//! (the JIT's, Rust's stack-overflow reporter, or the default action), so
+//! the JIT's handler and this one coexist in either installation order.
+//!
+//! The guest address is exact except for a misaligned access that
+//! straddles into an unmapped page: the hardware reports the first bad
+//! byte, the interpreter the access's first byte (registers cannot be
+//! recovered reliably from optimized code to recompute it). Kind and guest
+//! PC are always exact.
+
+use crate::lower::FaultSite;
+use fast32_runtime::state::ExitReason;
+use fast32_runtime::CpuState;
+use std::cell::Cell;
+use std::sync::Once;
+
+std::arch::global_asm!(
+    ".text",
+    ".p2align 4",
+    ".globl fast32_aot_enter",
+    "fast32_aot_enter:",
+    // rdi = state, rsi = mem_base, edx = entry_pc, rcx = sp_limit,
+    // r8 = function, r9 = &saved_rsp
+    "push rbx",
+    "push rbp",
+    "push r12",
+    "push r13",
+    "push r14",
+    "push r15",
+    "sub rsp, 8",
+    "mov [r9], rsp",
+    "call r8",
+    ".globl fast32_aot_resume",
+    "fast32_aot_resume:",
+    "add rsp, 8",
+    "pop r15",
+    "pop r14",
+    "pop r13",
+    "pop r12",
+    "pop rbp",
+    "pop rbx",
+    "ret",
+);
+
+extern "sysv64" {
+    fn fast32_aot_enter(
+        state: *mut CpuState,
+        mem_base: *mut u8,
+        entry_pc: u32,
+        sp_limit: u64,
+        func: usize,
+        saved_rsp: *mut u64,
+    ) -> u64;
+    fn fast32_aot_resume();
+}
+
+/// A fault site at an absolute host address.
+#[derive(Clone, Copy, Debug)]
+pub struct HostSite {
+    pub host: usize,
+    pub site: FaultSite,
+}
+
+/// What the handler needs while compiled code runs on this thread.
+pub struct FaultContext {
+    /// Bounds of all compiled code.
+    pub code_start: usize,
+    pub code_end: usize,
+    /// Sorted by host address.
+    pub sites: *const [HostSite],
+    pub state: *mut CpuState,
+    pub mem_base: usize,
+    /// Stack pointer of the trampoline at the call (set by it).
+    pub saved_rsp: u64,
+}
+
+thread_local! {
+    static ACTIVE: Cell<*mut FaultContext> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+static INSTALL: Once = Once::new();
+static mut OLD_SEGV: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+static mut OLD_BUS: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+
+/// Installs the process-wide handler (once).
+pub fn install() {
+    INSTALL.call_once(|| {
+        // SAFETY: sigaction with a valid handler; the old actions are saved
+        // before any fault can reach our handler (Once serializes this).
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = handler as *const () as usize;
+            sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(
+                libc::SIGSEGV,
+                &sa,
+                std::ptr::addr_of_mut!(OLD_SEGV) as *mut libc::sigaction,
+            );
+            libc::sigaction(
+                libc::SIGBUS,
+                &sa,
+                std::ptr::addr_of_mut!(OLD_BUS) as *mut libc::sigaction,
+            );
+        }
+    });
+}
+
+/// Runs compiled function `func` at guest `entry_pc` with `ctx` active.
+///
+/// # Safety
+/// `func` must be a function lowered for the machine whose state and
+/// memory `ctx` names, with the signature of [`crate::lower`].
+pub unsafe fn enter(ctx: &mut FaultContext, func: usize, entry_pc: u32, sp_limit: u64) -> u64 {
+    let prev = ACTIVE.with(|a| a.replace(ctx as *mut _));
+    let r = fast32_aot_enter(
+        ctx.state,
+        ctx.mem_base as *mut u8,
+        entry_pc,
+        sp_limit,
+        func,
+        &mut ctx.saved_rsp,
+    );
+    ACTIVE.with(|a| a.set(prev));
+    r
+}
+
+unsafe extern "C" fn handler(
+    sig: libc::c_int,
+    info: *mut libc::siginfo_t,
+    uctx: *mut libc::c_void,
+) {
+    let uc = uctx as *mut libc::ucontext_t;
+    let gregs = &mut (*uc).uc_mcontext.gregs;
+    let rip = gregs[libc::REG_RIP as usize] as usize;
+    let ctx = ACTIVE.with(|a| a.get());
+    if !ctx.is_null() {
+        let ctx = &mut *ctx;
+        if rip >= ctx.code_start && rip < ctx.code_end {
+            let sites = &*ctx.sites;
+            if let Ok(i) = sites.binary_search_by(|s| s.host.cmp(&rip)) {
+                let site = sites[i].site;
+                let st = &mut *ctx.state;
+                let fault_addr = (*info).si_addr() as usize;
+                st.trap_kind = site.kind as u32;
+                st.trap_addr = fault_addr.wrapping_sub(ctx.mem_base) as u32;
+                st.aux = site.size as u32;
+                st.pc = site.guest_pc;
+                st.exit_reason = ExitReason::Trap as u32;
+                gregs[libc::REG_RAX as usize] =
+                    ((ExitReason::Trap as i64) << 32) | site.guest_pc as i64;
+                gregs[libc::REG_RSP as usize] = ctx.saved_rsp as i64;
+                gregs[libc::REG_RIP as usize] = fast32_aot_resume as *const () as usize as i64;
+                return;
+            }
+        }
+    }
+    // Not ours: hand over to the previous disposition.
+    let old = if sig == libc::SIGBUS {
+        (*std::ptr::addr_of!(OLD_BUS)).assume_init_ref()
+    } else {
+        (*std::ptr::addr_of!(OLD_SEGV)).assume_init_ref()
+    };
+    if old.sa_flags & libc::SA_SIGINFO != 0 && old.sa_sigaction > 1 {
+        let f: unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+            std::mem::transmute(old.sa_sigaction);
+        f(sig, info, uctx);
+    } else if old.sa_sigaction > 1 {
+        let f: unsafe extern "C" fn(libc::c_int) = std::mem::transmute(old.sa_sigaction);
+        f(sig);
+    } else {
+        // Default action: restore it and return; the fault repeats and
+        // terminates the process as it would have without us.
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(sig, &sa, std::ptr::null_mut());
+    }
+}

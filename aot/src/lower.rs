@@ -1,0 +1,902 @@
+//! Lowering guest functions to Cranelift IR, independent of the driver
+//! (the in-memory [`crate::jit_driver`] and, next, an object-file driver
+//! use the same code through [`cranelift_module::Module`]).
+//!
+//! # The native ABI
+//!
+//! Every guest function becomes one native function with the platform's
+//! C calling convention:
+//!
+//! ```text
+//! fn(state: *mut CpuState, mem_base: *mut u8, entry_pc: u32, sp_limit: u64) -> u64
+//! ```
+//!
+//! - `entry_pc` says where to start: one of the function's entries
+//!   ([`crate::discover::Function::entries`]); a switch at the top of the
+//!   function jumps to its block.
+//! - The result is `reason << 32 | pc`: `reason` an [`ExitReason`] (0 =
+//!   `None`: "continue at `pc`"), `pc` the next guest PC. A plain guest
+//!   return (JALR to a place this function does not know) is `None` with
+//!   the target; the caller compares it with its own return address.
+//! - Guest registers live in Cranelift variables inside a function. They
+//!   are loaded from `CpuState` at entry and after every call, and stored
+//!   back before every call and every return: at every function boundary
+//!   `CpuState` holds the guest registers.
+//! - `sp_limit`: before every native call the function compares the host
+//!   stack pointer with it; below the limit it returns to the dispatcher
+//!   (with the call's target as pc) instead of growing the host stack, so
+//!   deep guest recursion costs dispatcher round trips, never a crash.
+//!
+//! Calls (JAL with a link) to a known function are native calls followed
+//! by a return-address check: if the callee's result is `None` with
+//! `pc + 4`, execution continues at the return site; anything else is
+//! passed up to the dispatcher unchanged. Jumps between functions (tail
+//! calls) are native calls whose result is returned as is. Indirect jumps
+//! try a switch over the function's known indirect targets, then return
+//! the target; indirect calls look the target up in the entry table
+//! (`fast32_aot_entries`: one host pointer per code word, 0 where no entry)
+//! and call it, or return to the dispatcher.
+//!
+//! Guest memory accesses are plain loads and stores at `mem_base +
+//! zext(addr)` that may fault; every instruction carries its guest PC as
+//! source location, and [`FaultSite`]s (host offset → guest PC, access kind
+//! and size) are collected from the compiled code for the fault handler.
+
+use crate::discover::{CodeImage, Program, Term};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, FuncRef, GlobalValue, InstBuilder, MemFlagsData, SigRef, Signature,
+    SourceLoc, UserFuncName, Value,
+};
+use cranelift_codegen::Context;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
+use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleError};
+
+/// Module errors are large; keep them boxed.
+pub type ModuleResult<T> = Result<T, Box<ModuleError>>;
+use fast32_isa::{semantics as sem, Format, Inst, Opcode};
+use fast32_runtime::state::{offsets, ExitReason};
+use fast32_runtime::TrapKind;
+use std::collections::HashMap;
+
+/// Name of the FP helper the generated code imports.
+pub const FP_HELPER: &str = "fast32_aot_fp";
+/// Name of the entry table data object.
+pub const ENTRY_TABLE: &str = "fast32_aot_entries";
+
+/// Executes one FP / register-pair instruction on operand values:
+/// `a`, `ah` = rs1 and its pair partner, `b`, `bh` = rs2 and its partner.
+/// Returns the result word in the low half and, for pair results, the
+/// high word in the high half. The same code as the interpreter's.
+pub extern "C" fn fast32_aot_fp(op: u32, a: u32, ah: u32, b: u32, bh: u32) -> u64 {
+    // Registers: rs1 = 0, rs1+1 = 1, rs2 = 2, rs2+1 = 3, rd = 4 (rd+1 = 5).
+    let mut regs = [a, ah, b, bh, 0, 0];
+    fast32_runtime::fpu::exec_float(&mut regs, op as u8, 4, 0, 2);
+    regs[4] as u64 | (regs[5] as u64) << 32
+}
+
+/// The signature every lowered guest function has.
+pub fn guest_signature<M: Module>(m: &M) -> Signature {
+    let mut sig = m.make_signature();
+    sig.params.push(AbiParam::new(types::I64)); // state
+    sig.params.push(AbiParam::new(types::I64)); // mem_base
+    sig.params.push(AbiParam::new(types::I32)); // entry_pc
+    sig.params.push(AbiParam::new(types::I64)); // sp_limit
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+fn fp_signature<M: Module>(m: &M) -> Signature {
+    let mut sig = m.make_signature();
+    for _ in 0..5 {
+        sig.params.push(AbiParam::new(types::I32));
+    }
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+/// What [`declare`] put into the module.
+pub struct Decls {
+    /// One per [`Program::functions`], same order.
+    pub funcs: Vec<FuncId>,
+    pub fp: FuncId,
+    pub table: DataId,
+    pub sig: Signature,
+}
+
+/// Symbol name of the function starting at `start`.
+pub fn function_name(start: u32) -> String {
+    format!("fast32_guest_{start:08x}")
+}
+
+/// Declares every guest function, the FP helper and the entry table.
+pub fn declare<M: Module>(m: &mut M, prog: &Program) -> ModuleResult<Decls> {
+    let sig = guest_signature(m);
+    let mut funcs = Vec::with_capacity(prog.functions.len());
+    for f in &prog.functions {
+        funcs.push(m.declare_function(&function_name(f.start), Linkage::Local, &sig)?);
+    }
+    let fp = m.declare_function(FP_HELPER, Linkage::Import, &fp_signature(m))?;
+    let table = m.declare_data(ENTRY_TABLE, Linkage::Local, false, false)?;
+    Ok(Decls {
+        funcs,
+        fp,
+        table,
+        sig,
+    })
+}
+
+/// Defines the entry table: one pointer per code word, the function that
+/// can be entered there (or 0).
+pub fn define_entry_table<M: Module>(
+    m: &mut M,
+    d: &Decls,
+    prog: &Program,
+    code: &CodeImage,
+) -> ModuleResult<()> {
+    let mut desc = DataDescription::new();
+    desc.define_zeroinit(code.words.len().max(1) * 8);
+    desc.set_align(8);
+    let refs: Vec<_> = d
+        .funcs
+        .iter()
+        .map(|&f| m.declare_func_in_data(f, &mut desc))
+        .collect();
+    for (pc, fi) in prog.all_entries() {
+        desc.write_function_addr((pc / 4) * 8, refs[fi]);
+    }
+    Ok(m.define_data(d.table, &desc)?)
+}
+
+/// A load or store in compiled code that may fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaultSite {
+    /// Offset of the faulting host instruction from the function start.
+    pub offset: u32,
+    pub guest_pc: u32,
+    pub kind: TrapKind,
+    pub size: u8,
+}
+
+/// Builds the IR of function `fidx` into `ctx.func` (not yet compiled).
+pub fn lower_function<M: Module>(
+    m: &mut M,
+    d: &Decls,
+    prog: &Program,
+    code: &CodeImage,
+    fidx: usize,
+    ctx: &mut Context,
+    fbc: &mut FunctionBuilderContext,
+) {
+    ctx.func.signature = d.sig.clone();
+    ctx.func.name = UserFuncName::user(0, d.funcs[fidx].as_u32());
+    let fp_ref = m.declare_func_in_func(d.fp, &mut ctx.func);
+    let table_gv = m.declare_data_in_func(d.table, &mut ctx.func);
+    let sig_ref = ctx.func.import_signature(d.sig.clone());
+    let mut func_refs: HashMap<usize, FuncRef> = HashMap::new();
+    for f in &prog.functions[fidx].blocks {
+        let b = prog.blocks[f];
+        let mut want = |t: u32| {
+            if prog.blocks.contains_key(&t) {
+                let o = prog.owner(t);
+                func_refs
+                    .entry(o)
+                    .or_insert_with(|| m.declare_func_in_func(d.funcs[o], &mut ctx.func));
+            }
+        };
+        match b.term {
+            Term::Jump { target, link } => {
+                want(target);
+                if link {
+                    want(b.end);
+                }
+            }
+            _ => {
+                for s in b.successors() {
+                    want(s);
+                }
+            }
+        }
+    }
+
+    let (used, written) = register_masks(prog, code, fidx);
+    let config = m.target_config();
+    let builder = FunctionBuilder::new(&mut ctx.func, fbc);
+    let mut l = FnLower {
+        b: builder,
+        prog,
+        code,
+        fidx,
+        vars: [Variable::from_u32(0); 32],
+        used,
+        written,
+        blocks: HashMap::new(),
+        state: Value::from_u32(0),
+        mem: Value::from_u32(0),
+        sp_limit: Value::from_u32(0),
+        fp_ref,
+        table_gv,
+        sig_ref,
+        func_refs,
+    };
+    l.lower();
+    l.b.seal_all_blocks();
+    l.b.finalize(config);
+}
+
+/// Reads and writes of guest registers in function `fidx` (bit r = rN).
+fn register_masks(prog: &Program, code: &CodeImage, fidx: usize) -> (u32, u32) {
+    let (mut reads, mut writes) = (0u32, 0u32);
+    for s in &prog.functions[fidx].blocks {
+        let b = prog.blocks[s];
+        let mut pc = b.start;
+        while pc < b.end {
+            if let Some(i) = code.inst(pc) {
+                let (r, w) = inst_regs(&i);
+                reads |= r;
+                writes |= w;
+            }
+            pc += 4;
+        }
+    }
+    ((reads | writes) & !1, writes & !1)
+}
+
+/// (read mask, write mask) of one instruction, pair partners included.
+fn inst_regs(i: &Inst) -> (u32, u32) {
+    let bit = |r: u8| if r < 32 { 1u32 << r } else { 0 };
+    let (pd, p1, p2) = sem::pair_operands(i.op);
+    let mut reads = match i.op.format() {
+        Format::R | Format::Rcmp | Format::S | Format::B => bit(i.rs1) | bit(i.rs2),
+        Format::R2 | Format::R1 | Format::I | Format::Iz => bit(i.rs1),
+        Format::U | Format::J | Format::N => 0,
+    };
+    if p1 {
+        reads |= bit(i.rs1 + 1);
+    }
+    if p2 {
+        reads |= bit(i.rs2 + 1);
+    }
+    let mut writes = if i.op.writes_rd() { bit(i.rd) } else { 0 };
+    if pd {
+        writes |= bit(i.rd) | bit(i.rd + 1);
+    }
+    (reads, writes)
+}
+
+const TRUSTED: MemFlagsData = MemFlagsData::trusted();
+
+fn reason(r: ExitReason) -> i64 {
+    (r as i64) << 32
+}
+
+struct FnLower<'a, 'f> {
+    b: FunctionBuilder<'f>,
+    prog: &'a Program,
+    code: &'a CodeImage,
+    fidx: usize,
+    vars: [Variable; 32],
+    /// Registers this function keeps in variables.
+    used: u32,
+    /// Registers it may change (stored back at exits and calls).
+    written: u32,
+    blocks: HashMap<u32, Block>,
+    state: Value,
+    mem: Value,
+    sp_limit: Value,
+    fp_ref: FuncRef,
+    table_gv: GlobalValue,
+    sig_ref: SigRef,
+    func_refs: HashMap<usize, FuncRef>,
+}
+
+impl FnLower<'_, '_> {
+    fn lower(&mut self) {
+        let f = &self.prog.functions[self.fidx];
+        let entry = self.b.create_block();
+        self.b.append_block_params_for_function_params(entry);
+        for r in 1..32 {
+            self.vars[r] = self.b.declare_var(types::I32);
+        }
+        for &s in &f.blocks {
+            let blk = self.b.create_block();
+            self.blocks.insert(s, blk);
+        }
+        self.b.switch_to_block(entry);
+        let params = self.b.block_params(entry).to_vec();
+        self.state = params[0];
+        self.mem = params[1];
+        let entry_pc = params[2];
+        self.sp_limit = params[3];
+        self.b.set_srcloc(SourceLoc::new(f.start));
+        self.reload();
+        let bad_entry = self.b.create_block();
+        self.b.set_cold_block(bad_entry);
+        let mut sw = Switch::new();
+        for &e in &f.entries {
+            sw.set_entry(e as u128, self.blocks[&e]);
+        }
+        sw.emit(&mut self.b, entry_pc, bad_entry);
+        self.b.switch_to_block(bad_entry);
+        let v = self.b.ins().uextend(types::I64, entry_pc);
+        let v = self.b.ins().bor_imm_s(v, reason(ExitReason::Lookup));
+        self.b.ins().return_(&[v]);
+
+        let starts = f.blocks.clone();
+        for s in starts {
+            let blk = self.blocks[&s];
+            self.b.switch_to_block(blk);
+            self.lower_block(s);
+        }
+    }
+
+    // ---- registers -------------------------------------------------------
+
+    fn reg(&mut self, r: u8) -> Value {
+        if r == 0 || r >= 32 {
+            self.b.ins().iconst(types::I32, 0)
+        } else {
+            self.b.use_var(self.vars[r as usize])
+        }
+    }
+
+    fn set(&mut self, r: u8, v: Value) {
+        if r != 0 && r < 32 {
+            self.b.def_var(self.vars[r as usize], v);
+        }
+    }
+
+    fn writeback(&mut self) {
+        for r in 1..32u8 {
+            if self.written & (1 << r) != 0 {
+                let v = self.b.use_var(self.vars[r as usize]);
+                self.b.ins().store(TRUSTED, v, self.state, offsets::reg(r));
+            }
+        }
+    }
+
+    fn reload(&mut self) {
+        for r in 1..32u8 {
+            if self.used & (1 << r) != 0 {
+                let v = self
+                    .b
+                    .ins()
+                    .load(types::I32, TRUSTED, self.state, offsets::reg(r));
+                self.b.def_var(self.vars[r as usize], v);
+            }
+        }
+    }
+
+    // ---- exits -------------------------------------------------------------
+
+    fn ret_const(&mut self, why: ExitReason, pc: u32) {
+        let v = self.b.ins().iconst(types::I64, reason(why) | pc as i64);
+        self.b.ins().return_(&[v]);
+    }
+
+    fn ret_dyn(&mut self, pc: Value) {
+        let v = self.b.ins().uextend(types::I64, pc);
+        self.b.ins().return_(&[v]);
+    }
+
+    fn exit_const(&mut self, why: ExitReason, pc: u32) {
+        self.writeback();
+        self.ret_const(why, pc);
+    }
+
+    fn store_state_u32(&mut self, off: i32, v: u32) {
+        let c = self.b.ins().iconst(types::I32, v as i64);
+        self.b.ins().store(TRUSTED, c, self.state, off);
+    }
+
+    fn exit_trap(&mut self, kind: TrapKind, pc: u32, addr: u32, aux: u32) {
+        self.writeback();
+        self.store_state_u32(offsets::TRAP_KIND, kind as u32);
+        self.store_state_u32(offsets::TRAP_ADDR, addr);
+        self.store_state_u32(offsets::AUX, aux);
+        self.ret_const(ExitReason::Trap, pc);
+    }
+
+    // ---- control flow --------------------------------------------------
+
+    /// The block of `t` if this function owns it.
+    fn local_block(&self, t: u32) -> Option<Block> {
+        if self.prog.blocks.contains_key(&t) && self.prog.owner(t) == self.fidx {
+            self.blocks.get(&t).copied()
+        } else {
+            None
+        }
+    }
+
+    /// Emits a transfer to guest address `t` (the current block ends).
+    fn edge(&mut self, t: u32) {
+        if let Some(blk) = self.local_block(t) {
+            self.b.ins().jump(blk, &[]);
+            return;
+        }
+        self.writeback();
+        if !self.prog.blocks.contains_key(&t) {
+            // Not discovered (or not executable): the dispatcher decides.
+            self.ret_const(ExitReason::None, t);
+            return;
+        }
+        // A jump into another function: call it and pass its result on.
+        let fref = self.func_refs[&self.prog.owner(t)];
+        let tv = self.b.ins().iconst(types::I32, t as i64);
+        self.stack_check(|l| l.ret_const(ExitReason::None, t));
+        let call = self
+            .b
+            .ins()
+            .call(fref, &[self.state, self.mem, tv, self.sp_limit]);
+        let v = self.b.inst_results(call)[0];
+        self.b.ins().return_(&[v]);
+    }
+
+    /// A block that performs `edge(t)`; local blocks directly.
+    fn edge_block(&mut self, t: u32, pending: &mut Vec<(Block, u32)>) -> Block {
+        if let Some(blk) = self.local_block(t) {
+            return blk;
+        }
+        let blk = self.b.create_block();
+        pending.push((blk, t));
+        blk
+    }
+
+    fn fill_pending(&mut self, pending: Vec<(Block, u32)>) {
+        for (blk, t) in pending {
+            self.b.switch_to_block(blk);
+            self.edge(t);
+        }
+    }
+
+    /// Continues only if the host stack has room for another call;
+    /// otherwise runs `on_low` (which must end the block).
+    fn stack_check(&mut self, on_low: impl FnOnce(&mut Self)) {
+        let sp = self.b.ins().get_stack_pointer(types::I64);
+        let low = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedLessThan, sp, self.sp_limit);
+        let low_blk = self.b.create_block();
+        let ok_blk = self.b.create_block();
+        self.b.set_cold_block(low_blk);
+        self.b.ins().brif(low, low_blk, &[], ok_blk, &[]);
+        self.b.switch_to_block(low_blk);
+        on_low(self);
+        self.b.switch_to_block(ok_blk);
+    }
+
+    /// After a call returned `v`: reload registers, continue at `ret_pc`
+    /// if that is where the callee returned to, else pass `v` up.
+    fn after_call(&mut self, v: Value, ret_pc: u32) {
+        self.reload();
+        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, v, ret_pc as i64);
+        let mut pending = Vec::new();
+        let cont = self.edge_block(ret_pc, &mut pending);
+        let other = self.b.create_block();
+        self.b.ins().brif(ok, cont, &[], other, &[]);
+        self.b.switch_to_block(other);
+        self.b.ins().return_(&[v]);
+        self.fill_pending(pending);
+    }
+
+    fn call_direct(&mut self, target: u32, ret_pc: u32) {
+        self.writeback();
+        if !self.prog.blocks.contains_key(&target) {
+            self.ret_const(ExitReason::None, target);
+            return;
+        }
+        let fref = self.func_refs[&self.prog.owner(target)];
+        self.stack_check(|l| l.ret_const(ExitReason::None, target));
+        let tv = self.b.ins().iconst(types::I32, target as i64);
+        let call = self
+            .b
+            .ins()
+            .call(fref, &[self.state, self.mem, tv, self.sp_limit]);
+        let v = self.b.inst_results(call)[0];
+        self.after_call(v, ret_pc);
+    }
+
+    fn call_indirect(&mut self, t: Value, ret_pc: u32) {
+        self.writeback();
+        let miss = self.b.create_block();
+        self.b.set_cold_block(miss);
+        let look = self.b.create_block();
+        let limit = (self.code.words.len() as i64) * 4;
+        let in_code = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, t, limit);
+        let low_bits = self.b.ins().band_imm_s(t, 3);
+        let aligned = self.b.ins().icmp_imm_s(IntCC::Equal, low_bits, 0);
+        let ok = self.b.ins().band(in_code, aligned);
+        self.b.ins().brif(ok, look, &[], miss, &[]);
+
+        self.b.switch_to_block(look);
+        let base = self.b.ins().symbol_value(types::I64, self.table_gv);
+        let t64 = self.b.ins().uextend(types::I64, t);
+        let off = self.b.ins().ishl_imm_s(t64, 1);
+        let addr = self.b.ins().iadd(base, off);
+        let ptr = self
+            .b
+            .ins()
+            .load(types::I64, TRUSTED.with_readonly(), addr, 0);
+        let has = self.b.ins().icmp_imm_s(IntCC::NotEqual, ptr, 0);
+        let callb = self.b.create_block();
+        self.b.ins().brif(has, callb, &[], miss, &[]);
+
+        self.b.switch_to_block(callb);
+        let sp = self.b.ins().get_stack_pointer(types::I64);
+        let low = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedLessThan, sp, self.sp_limit);
+        let go = self.b.create_block();
+        self.b.ins().brif(low, miss, &[], go, &[]);
+        self.b.switch_to_block(go);
+        let call = self.b.ins().call_indirect(
+            self.sig_ref,
+            ptr,
+            &[self.state, self.mem, t, self.sp_limit],
+        );
+        let v = self.b.inst_results(call)[0];
+        self.after_call(v, ret_pc);
+
+        self.b.switch_to_block(miss);
+        self.ret_dyn(t);
+    }
+
+    fn jump_indirect(&mut self, t: Value, is_return: bool) {
+        let targets = if is_return {
+            Vec::new()
+        } else {
+            self.prog.functions[self.fidx].indirect_targets.clone()
+        };
+        if targets.is_empty() {
+            self.writeback();
+            self.ret_dyn(t);
+            return;
+        }
+        let other = self.b.create_block();
+        let mut sw = Switch::new();
+        for &x in &targets {
+            sw.set_entry(x as u128, self.blocks[&x]);
+        }
+        sw.emit(&mut self.b, t, other);
+        self.b.switch_to_block(other);
+        self.writeback();
+        self.ret_dyn(t);
+    }
+
+    // ---- instructions ----------------------------------------------------
+
+    fn lower_block(&mut self, start: u32) {
+        let blk = self.prog.blocks[&start];
+        let control = !matches!(blk.term, Term::Fallthrough | Term::Trap);
+        let last = if control { blk.end - 4 } else { blk.end };
+        let mut pc = blk.start;
+        while pc < last {
+            self.b.set_srcloc(SourceLoc::new(pc));
+            let i = self.code.inst(pc).expect("blocks hold valid instructions");
+            self.lower_inst(&i, pc);
+            pc += 4;
+        }
+        self.b.set_srcloc(SourceLoc::new(last));
+        match blk.term {
+            Term::Fallthrough => self.edge(blk.end),
+            Term::Trap => self.lower_trap(blk.end),
+            _ => {
+                let i = self.code.inst(last).expect("control instruction");
+                self.lower_control(&i, last, blk.end);
+            }
+        }
+    }
+
+    fn lower_trap(&mut self, pc: u32) {
+        if !self.code.valid(pc) {
+            self.exit_trap(TrapKind::ExecuteFault, pc, pc, 4);
+            return;
+        }
+        let word = self.code.word(pc);
+        match fast32_isa::decode(word) {
+            Err(_) => self.exit_trap(TrapKind::IllegalInstruction, pc, word, 0),
+            Ok(i) => {
+                let r = sem::bad_pair(&i).unwrap_or(0);
+                self.exit_trap(TrapKind::BadRegisterPair, pc, r as u32, 0)
+            }
+        }
+    }
+
+    fn lower_control(&mut self, i: &Inst, pc: u32, next: u32) {
+        let ret_pc = pc.wrapping_add(4);
+        match i.op {
+            Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu => {
+                let cc = match i.op {
+                    Opcode::Beq => IntCC::Equal,
+                    Opcode::Bne => IntCC::NotEqual,
+                    Opcode::Blt => IntCC::SignedLessThan,
+                    Opcode::Bge => IntCC::SignedGreaterThanOrEqual,
+                    Opcode::Bltu => IntCC::UnsignedLessThan,
+                    _ => IntCC::UnsignedGreaterThanOrEqual,
+                };
+                let a = self.reg(i.rs1);
+                let b = self.reg(i.rs2);
+                let c = self.b.ins().icmp(cc, a, b);
+                let taken = ret_pc.wrapping_add(i.imm as u32);
+                let mut pending = Vec::new();
+                let bt = self.edge_block(taken, &mut pending);
+                let bf = self.edge_block(next, &mut pending);
+                self.b.ins().brif(c, bt, &[], bf, &[]);
+                self.fill_pending(pending);
+            }
+            Opcode::Jal => {
+                let target = pc.wrapping_add(i.imm as u32);
+                if i.rd != 0 {
+                    let v = self.b.ins().iconst(types::I32, ret_pc as i64);
+                    self.set(i.rd, v);
+                    self.call_direct(target, ret_pc);
+                } else {
+                    self.edge(target);
+                }
+            }
+            Opcode::Jalr => {
+                let a = self.reg(i.rs1);
+                let s = self.b.ins().iadd_imm_s(a, i.imm as i64);
+                let t = self.b.ins().band_imm_s(s, !1i64);
+                if i.rd != 0 {
+                    let v = self.b.ins().iconst(types::I32, ret_pc as i64);
+                    self.set(i.rd, v);
+                    self.call_indirect(t, ret_pc);
+                } else {
+                    let is_return = i.rs1 == fast32_isa::REG_LR && i.imm == 0;
+                    self.jump_indirect(t, is_return);
+                }
+            }
+            Opcode::Halt => self.exit_const(ExitReason::Halt, pc),
+            Opcode::Yield => self.exit_const(ExitReason::Yield, ret_pc),
+            Opcode::Debug => {
+                let a = self.reg(i.rs1);
+                self.b.ins().store(TRUSTED, a, self.state, offsets::AUX);
+                self.exit_const(ExitReason::Debug, ret_pc);
+            }
+            _ => unreachable!("{:?} is not a control instruction", i.op),
+        }
+    }
+
+    fn addr(&mut self, i: &Inst) -> Value {
+        let a = self.reg(i.rs1);
+        let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
+        let ea = self.b.ins().uextend(types::I64, ea);
+        self.b.ins().iadd(self.mem, ea)
+    }
+
+    fn lower_inst(&mut self, i: &Inst, pc: u32) {
+        use Opcode::*;
+        fn ins_cmp(l: &mut FnLower<'_, '_>, cc: IntCC, a: Value, b: Value) -> Value {
+            let c = l.b.ins().icmp(cc, a, b);
+            l.b.ins().uextend(types::I32, c)
+        }
+        let guest = MemFlagsData::new();
+        let rd = i.rd;
+        match i.op {
+            Add | Sub | Xor | Or | And | Sll | Srl | Sra | Slt | Sltu | Mul | Mulh | Div | Rem
+            | Seq | Sne | Sgt | Sgtu | Sle | Sleu | Sge | Sgeu | Mulhu => {
+                let a = self.reg(i.rs1);
+                let b = self.reg(i.rs2);
+                let v = match i.op {
+                    Add => self.b.ins().iadd(a, b),
+                    Sub => self.b.ins().isub(a, b),
+                    Xor => self.b.ins().bxor(a, b),
+                    Or => self.b.ins().bor(a, b),
+                    And => self.b.ins().band(a, b),
+                    Sll | Srl | Sra => {
+                        let s = self.b.ins().band_imm_s(b, 31);
+                        match i.op {
+                            Sll => self.b.ins().ishl(a, s),
+                            Srl => self.b.ins().ushr(a, s),
+                            _ => self.b.ins().sshr(a, s),
+                        }
+                    }
+                    Slt => ins_cmp(self, IntCC::SignedLessThan, a, b),
+                    Sltu => ins_cmp(self, IntCC::UnsignedLessThan, a, b),
+                    Mul => self.b.ins().imul(a, b),
+                    Mulh => self.b.ins().smulhi(a, b),
+                    Mulhu => self.b.ins().umulhi(a, b),
+                    Div | Rem => self.divrem(i.op == Div, a, b),
+                    Seq => ins_cmp(self, IntCC::Equal, a, b),
+                    Sne => ins_cmp(self, IntCC::NotEqual, a, b),
+                    Sgt => ins_cmp(self, IntCC::SignedGreaterThan, a, b),
+                    Sgtu => ins_cmp(self, IntCC::UnsignedGreaterThan, a, b),
+                    Sle => ins_cmp(self, IntCC::SignedLessThanOrEqual, a, b),
+                    Sleu => ins_cmp(self, IntCC::UnsignedLessThanOrEqual, a, b),
+                    Sge => ins_cmp(self, IntCC::SignedGreaterThanOrEqual, a, b),
+                    _ => ins_cmp(self, IntCC::UnsignedGreaterThanOrEqual, a, b),
+                };
+                self.set(rd, v);
+            }
+            Addi | Ori | Andi | Xori | Slli | Srli | Srai | Slti | Sltiu => {
+                let a = self.reg(i.rs1);
+                let imm = i.imm as i64;
+                let v = match i.op {
+                    Addi => self.b.ins().iadd_imm_s(a, imm),
+                    Ori => self.b.ins().bor_imm_s(a, imm),
+                    Andi => self.b.ins().band_imm_s(a, imm),
+                    Xori => self.b.ins().bxor_imm_s(a, imm),
+                    Slli => self.b.ins().ishl_imm_s(a, imm & 31),
+                    Srli => self.b.ins().ushr_imm_s(a, imm & 31),
+                    Srai => self.b.ins().sshr_imm_s(a, imm & 31),
+                    Slti => {
+                        let c = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, a, imm);
+                        self.b.ins().uextend(types::I32, c)
+                    }
+                    _ => {
+                        let c = self.b.ins().icmp_imm_s(
+                            IntCC::UnsignedLessThan,
+                            a,
+                            i.imm as u32 as i64,
+                        );
+                        self.b.ins().uextend(types::I32, c)
+                    }
+                };
+                self.set(rd, v);
+            }
+            Lui => {
+                let v = self.b.ins().iconst(types::I32, i.imm as u32 as i64);
+                self.set(rd, v);
+            }
+            Ldb | Ldh | Ldw | Ldbu | Ldhu => {
+                let p = self.addr(i);
+                let v = match i.op {
+                    Ldb => self.b.ins().sload8(types::I32, guest, p, 0),
+                    Ldh => self.b.ins().sload16(types::I32, guest, p, 0),
+                    Ldbu => self.b.ins().uload8(types::I32, guest, p, 0),
+                    Ldhu => self.b.ins().uload16(types::I32, guest, p, 0),
+                    _ => self.b.ins().load(types::I32, guest, p, 0),
+                };
+                self.set(rd, v);
+            }
+            Stb | Sth | Stw => {
+                let p = self.addr(i);
+                let v = self.reg(i.rs2);
+                match i.op {
+                    Stb => self.b.ins().istore8(guest, v, p, 0),
+                    Sth => self.b.ins().istore16(guest, v, p, 0),
+                    _ => self.b.ins().store(guest, v, p, 0),
+                };
+            }
+            AssertEq => {
+                let a = self.reg(i.rs1);
+                let b = self.reg(i.rs2);
+                let ne = self.b.ins().icmp(IntCC::NotEqual, a, b);
+                let fail = self.b.create_block();
+                let cont = self.b.create_block();
+                self.b.set_cold_block(fail);
+                self.b.ins().brif(ne, fail, &[], cont, &[]);
+                self.b.switch_to_block(fail);
+                self.exit_trap(
+                    TrapKind::AssertionFailed,
+                    pc,
+                    0,
+                    i.rs1 as u32 | (i.rs2 as u32) << 8,
+                );
+                self.b.switch_to_block(cont);
+            }
+            Nop => {}
+            FnegS | FabsS => {
+                let a = self.reg(i.rs1);
+                let v = if i.op == FnegS {
+                    self.b.ins().bxor_imm_s(a, 0x8000_0000u32 as i64)
+                } else {
+                    self.b.ins().band_imm_s(a, 0x7FFF_FFFF)
+                };
+                self.set(rd, v);
+            }
+            FnegD | FabsD => {
+                // Pair (rs1, rs1+1) -> (rd, rd+1): only the high word changes.
+                let lo = self.reg(i.rs1);
+                let hi = self.reg(i.rs1 + 1);
+                let h = if i.op == FnegD {
+                    self.b.ins().bxor_imm_s(hi, 0x8000_0000u32 as i64)
+                } else {
+                    self.b.ins().band_imm_s(hi, 0x7FFF_FFFF)
+                };
+                self.set(rd, lo);
+                self.set(rd + 1, h);
+            }
+            op if (0x53..=0x78).contains(&(op as u8)) => self.lower_fp(i),
+            Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu | Halt | Yield | Debug => {
+                unreachable!("control instruction inside a block")
+            }
+            _ => unreachable!("unhandled opcode {:?}", i.op),
+        }
+    }
+
+    fn divrem(&mut self, is_div: bool, a: Value, b: Value) -> Value {
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
+        let a_min = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, a, i32::MIN as u32 as i64);
+        let b_m1 = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, b, 0xFFFF_FFFFu32 as i64);
+        let ovf = self.b.ins().band(a_min, b_m1);
+        let special = self.b.ins().bor(zero, ovf);
+        let one = self.b.ins().iconst(types::I32, 1);
+        let safe_b = self.b.ins().select(special, one, b);
+        if is_div {
+            // a / 1 = a covers the overflow case (MIN / -1 = MIN).
+            let q = self.b.ins().sdiv(a, safe_b);
+            let m1 = self.b.ins().iconst(types::I32, 0xFFFF_FFFFu32 as i64);
+            self.b.ins().select(zero, m1, q)
+        } else {
+            // a % 1 = 0 covers the overflow case.
+            let r = self.b.ins().srem(a, safe_b);
+            self.b.ins().select(zero, a, r)
+        }
+    }
+
+    fn lower_fp(&mut self, i: &Inst) {
+        let (pd, p1, p2) = sem::pair_operands(i.op);
+        let a = self.reg(i.rs1);
+        let ah = if p1 {
+            self.reg(i.rs1 + 1)
+        } else {
+            self.b.ins().iconst(types::I32, 0)
+        };
+        let uses_rs2 = i.op.format() == Format::R;
+        let b = if uses_rs2 {
+            self.reg(i.rs2)
+        } else {
+            self.b.ins().iconst(types::I32, 0)
+        };
+        let bh = if p2 {
+            self.reg(i.rs2 + 1)
+        } else {
+            self.b.ins().iconst(types::I32, 0)
+        };
+        let op = self.b.ins().iconst(types::I32, i.op as u8 as i64);
+        let call = self.b.ins().call(self.fp_ref, &[op, a, ah, b, bh]);
+        let r = self.b.inst_results(call)[0];
+        let lo = self.b.ins().ireduce(types::I32, r);
+        if pd {
+            let hi = self.b.ins().ushr_imm_s(r, 32);
+            let hi = self.b.ins().ireduce(types::I32, hi);
+            self.set(i.rd, lo);
+            self.set(i.rd + 1, hi);
+        } else {
+            self.set(i.rd, lo);
+        }
+    }
+}
+
+/// Fault sites of a compiled function, from its trap records and source
+/// locations.
+pub fn fault_sites(ctx: &Context, code: &CodeImage) -> Vec<FaultSite> {
+    let cc = ctx.compiled_code().expect("compiled");
+    let srclocs = cc.buffer.get_srclocs_sorted();
+    let mut out = Vec::new();
+    for t in cc.buffer.traps() {
+        // The srcloc range holding this offset.
+        let idx = srclocs.partition_point(|s| s.end <= t.offset);
+        let Some(s) = srclocs.get(idx) else { continue };
+        if s.start > t.offset || s.loc.is_default() {
+            continue;
+        }
+        let pc = s.loc.bits();
+        let Some(i) = code.inst(pc) else { continue };
+        let kind = if i.op.is_load() {
+            TrapKind::LoadFault
+        } else if i.op.is_store() {
+            TrapKind::StoreFault
+        } else {
+            continue;
+        };
+        out.push(FaultSite {
+            offset: t.offset,
+            guest_pc: pc,
+            kind,
+            size: i.op.mem_size() as u8,
+        });
+    }
+    out.sort_by_key(|s| s.offset);
+    out
+}

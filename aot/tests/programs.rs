@@ -1,0 +1,132 @@
+//! The AOT compiler on the text test programs and on code whose jump
+//! targets discovery cannot see.
+
+use fast32_aot::{Aot, AotOptions};
+use fast32_difftest::{compare, filetest, test_host, Engine};
+use fast32_runtime::{Machine, RunOutcome};
+
+fn opts() -> AotOptions {
+    AotOptions {
+        verify: true,
+        ..AotOptions::default()
+    }
+}
+
+fn run(src: &str) -> (RunOutcome, fast32_aot::AotStats, Vec<u8>) {
+    let image = fast32_asm::assemble(src, "t.s").expect("assembles");
+    let mut aot = Aot::compile(&image, &opts()).expect("compiles");
+    let (cfg, out) = test_host(b"");
+    let mut m = Machine::new(&image, cfg).expect("loads");
+    let o = aot.run(&mut m);
+    m.host.flush();
+    let stdout = out.lock().unwrap().clone();
+    (o, aot.stats(), stdout)
+}
+
+/// Every test program runs compiled (no JIT fallback) and agrees with the
+/// interpreter.
+#[test]
+fn test_programs_run_compiled() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/programs");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/programs exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "s"))
+        .collect();
+    files.sort();
+    let mut failures = Vec::new();
+    for f in &files {
+        if let Err(e) = filetest::run_file(f, &[Engine::Interp, Engine::Aot]) {
+            failures.push(format!("{}: {e}", f.display()));
+        }
+        let src = std::fs::read_to_string(f).unwrap();
+        if src.contains("max-instructions") {
+            continue; // runs on the JIT (compiled code does not count)
+        }
+        let (_, stats, _) = run(&src);
+        println!("{}: {stats:?}", f.display());
+        if stats.dispatches == 0 {
+            failures.push(format!("{}: never entered compiled code", f.display()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+}
+
+/// A jump target computed at run time (not in any table, symbol or
+/// branch) is not discovered: the dispatcher hands it to the JIT, which
+/// runs until compiled code can take over again.
+#[test]
+fn computed_jump_falls_back_to_the_jit() {
+    let src = "
+        .text
+    _start:
+        li r10, 0
+        li r11, 5
+    loop:
+        la r5, base
+        addi r5, r5, 12        # base + 12 = hidden (never named)
+        jalr r31, r5, 0        # indirect call to an address nobody names
+        addi r11, r11, -1
+        bne r11, r0, loop
+        li r1, 0
+        add r1, r1, r10
+        halt
+    base:
+        halt
+        halt
+        halt
+        addi r10, r10, 3       # hidden: reached only through r5
+        jalr r0, r31, 0
+    ";
+    // The assembler names every label; strip symbols so that only
+    // control flow can find code.
+    let mut image = fast32_asm::assemble(src, "t.s").expect("assembles");
+    image.symbols.clear();
+    let mut aot = Aot::compile(&image, &opts()).expect("compiles");
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(&image, cfg).expect("loads");
+    let o = aot.run(&mut m);
+    assert_eq!(o, RunOutcome::Exit(15));
+    let s = aot.stats();
+    assert!(s.fallback_entries > 0, "{s:?}");
+    assert!(s.dispatches > 1, "{s:?}");
+    compare(&image, &[Engine::Interp, Engine::Aot], b"", u64::MAX).unwrap();
+}
+
+#[test]
+fn deep_recursion_does_not_overflow_the_host_stack() {
+    // sum(n) = n + sum(n - 1), 6000 frames deep.
+    let src = "
+        .text
+    _start:
+        li r1, 6000
+        jal r31, sum
+        halt
+    sum:
+        beq r1, r0, base
+        addi sp, sp, -8
+        stw r31, 0(sp)
+        stw r1, 4(sp)
+        addi r1, r1, -1
+        jal r31, sum
+        ldw r2, 4(sp)
+        add r1, r1, r2
+        ldw r31, 0(sp)
+        addi sp, sp, 8
+        jalr r0, r31, 0
+    base:
+        jalr r0, r31, 0
+    ";
+    // A small host stack budget, so that the guest recursion reaches it.
+    let image = fast32_asm::assemble(src, "t.s").expect("assembles");
+    let mut aot = Aot::compile(&image, &opts()).expect("compiles");
+    aot.set_stack_budget(Some(16 << 10));
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(&image, cfg).expect("loads");
+    let o = aot.run(&mut m);
+    let s = aot.stats();
+    let n: u64 = 6000;
+    assert_eq!(o, RunOutcome::Exit((n * (n + 1) / 2) as u32), "{s:?}");
+    assert_eq!(s.fallback_entries, 0, "{s:?}");
+    assert!(s.dispatches > 1, "the stack limit was never reached: {s:?}");
+}
