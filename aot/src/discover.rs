@@ -8,6 +8,8 @@
 //! - code addresses named by the symbol table,
 //! - words of the data sections that point into code at a decodable
 //!   instruction boundary (jump tables, function pointers),
+//! - code addresses built by LUI (+ ADDI/ORI) in discovered code (the
+//!   address of a function passed as a pointer),
 //! - extra targets given by the caller (later: from profiles),
 //!
 //! and from every direct branch/JAL target and every return address after
@@ -39,8 +41,8 @@ pub struct CodeImage {
     pub entry: u32,
     /// Code addresses named by symbols.
     pub symbols: Vec<u32>,
-    /// (address, value) of every aligned word of the loaded sections
-    /// above the code region.
+    /// (address, value) of the 32-bit word at every even address of the
+    /// loaded sections above the code region.
     pub data_words: Vec<(u32, u32)>,
 }
 
@@ -57,8 +59,9 @@ impl CodeImage {
                     bytes[a as usize] = b;
                 }
             }
-            // Aligned words at or above the code region.
-            let mut off = (4 - (s.vaddr % 4)) % 4;
+            // Words at or above the code region, at every halfword: the
+            // toolchain does not always align jump tables to 4 bytes.
+            let mut off = s.vaddr % 2;
             while off as usize + 4 <= s.data.len() {
                 let addr = s.vaddr.wrapping_add(off);
                 if addr >= code_limit {
@@ -71,7 +74,7 @@ impl CodeImage {
                     ]);
                     data_words.push((addr, v));
                 }
-                off += 4;
+                off += 2;
             }
         }
         let words = bytes
@@ -233,6 +236,8 @@ pub struct DiscoverOptions {
     pub extra_targets: Vec<u32>,
     /// Do not scan data sections for code pointers.
     pub no_data_scan: bool,
+    /// Do not treat code addresses built by LUI (+ ADDI/ORI) as roots.
+    pub no_constant_scan: bool,
 }
 
 /// Finds the blocks and functions of `code`.
@@ -264,12 +269,36 @@ pub fn discover(code: &CodeImage, opts: &DiscoverOptions) -> Program {
     // Walk: mark every reachable instruction address.
     let mut seen: HashSet<u32> = HashSet::new();
     while let Some(mut pc) = work.pop() {
+        // Values of LUI in this straight-line run: a LUI + ADDI/ORI pair
+        // that makes a code address (`la` of a function whose address is
+        // passed around) is an indirect root.
+        let mut lui: [Option<u32>; 32] = [None; 32];
         loop {
             if !code.valid(pc) || !seen.insert(pc) {
                 break;
             }
             let Some(inst) = code.inst(pc) else { break };
             let next = pc.wrapping_add(4);
+            if !opts.no_constant_scan {
+                let made = match (inst.op, lui[inst.rs1 as usize]) {
+                    (Opcode::Addi, Some(h)) => Some(h.wrapping_add(inst.imm as u32)),
+                    (Opcode::Ori, Some(h)) => Some(h | inst.imm as u32),
+                    (Opcode::Lui, _) => Some(inst.imm as u32),
+                    _ => None,
+                };
+                if let Some(v) = made {
+                    if code.inst(v).is_some() && indirect_roots.insert(v) {
+                        leaders.insert(v);
+                        work.push(v);
+                    }
+                }
+                if inst.op.writes_rd() {
+                    lui[inst.rd as usize] = match inst.op {
+                        Opcode::Lui if inst.rd != 0 => Some(inst.imm as u32),
+                        _ => None,
+                    };
+                }
+            }
             let mut push = |t: u32, leaders: &mut BTreeSet<u32>| {
                 if code.valid(t) {
                     leaders.insert(t);

@@ -79,8 +79,8 @@ pub struct AotStats {
 
 /// A program compiled to native code in memory.
 pub struct Aot {
-    /// Owns the code and the entry table.
-    _module: JITModule,
+    /// Owns the code and the entry table (freed on drop).
+    module: Option<JITModule>,
     /// Host function per code word that is an entry (0 if none).
     entries: Vec<usize>,
     sites: Vec<HostSite>,
@@ -89,6 +89,8 @@ pub struct Aot {
     jit: Option<Jit>,
     stats: AotStats,
     stack_budget: Option<u64>,
+    /// With FAST32_AOT_TRACE_FALLBACK set: how often each PC fell back.
+    fallback_pcs: Option<std::collections::HashMap<u32, u64>>,
 }
 
 /// Room left on the host stack below the deepest guest frame.
@@ -119,6 +121,16 @@ fn stack_limit() -> u64 {
         }
     }
     here.saturating_sub(1 << 20)
+}
+
+impl Drop for Aot {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: no compiled code runs any more (run() borrows self
+            // mutably) and no pointer into it outlives self.
+            unsafe { m.free_memory() };
+        }
+    }
 }
 
 impl Aot {
@@ -157,6 +169,13 @@ impl Aot {
             .map_err(|e| AotError::Host(e.to_string()))?;
         let mut jb = JITBuilder::with_isa(isa, default_libcall_names());
         jb.symbol(lower::FP_HELPER, lower::fast32_aot_fp as *const u8);
+        // One contiguous reservation, so that code and the entry table
+        // stay within the ±2 GiB reach of PC-relative references.
+        let reserve =
+            (256usize << 20) + prog.instruction_count() as usize * 256 + code.words.len() * 8;
+        let arena = cranelift_jit::ArenaMemoryProvider::new_with_size(reserve)
+            .map_err(|e| AotError::Host(format!("cannot reserve code memory: {e}")))?;
+        jb.memory_provider(Box::new(arena));
         let mut module = JITModule::new(jb);
         let merr = |e: Box<cranelift_module::ModuleError>| AotError::Module(e.to_string());
 
@@ -211,6 +230,21 @@ impl Aot {
         for (pc, fi) in prog.all_entries() {
             entries[(pc / 4) as usize] = ptrs[fi];
         }
+        if std::env::var_os("FAST32_AOT_PERFMAP").is_some() {
+            // For `perf report`: /tmp/perf-PID.map names the functions.
+            use std::io::Write;
+            let path = format!("/tmp/perf-{}.map", std::process::id());
+            if let Ok(mut f) = std::fs::File::create(path) {
+                for (i, func) in prog.functions.iter().enumerate() {
+                    let _ = writeln!(f, "{:x} {:x} guest_{:08x}", ptrs[i], sizes[i], func.start);
+                    // SAFETY: the function's code is mapped readable.
+                    let bytes = unsafe {
+                        std::slice::from_raw_parts(ptrs[i] as *const u8, sizes[i] as usize)
+                    };
+                    let _ = std::fs::write(format!("/tmp/fast32-aot-{:x}.bin", ptrs[i]), bytes);
+                }
+            }
+        }
         let mut sites = Vec::new();
         let (mut lo, mut hi) = (usize::MAX, 0usize);
         for (i, s) in fn_sites.iter().enumerate() {
@@ -232,7 +266,7 @@ impl Aot {
             ..AotStats::default()
         };
         Ok(Aot {
-            _module: module,
+            module: Some(module),
             entries,
             sites,
             code_start: lo,
@@ -240,7 +274,21 @@ impl Aot {
             jit: None,
             stats,
             stack_budget: None,
+            fallback_pcs: std::env::var_os("FAST32_AOT_TRACE_FALLBACK")
+                .map(|_| std::collections::HashMap::new()),
         })
+    }
+
+    /// PCs that fell back to the JIT, most frequent first (only with
+    /// FAST32_AOT_TRACE_FALLBACK set in the environment at compile time).
+    pub fn fallback_histogram(&self) -> Vec<(u32, u64)> {
+        let mut v: Vec<(u32, u64)> = self
+            .fallback_pcs
+            .iter()
+            .flat_map(|h| h.iter().map(|(&a, &b)| (a, b)))
+            .collect();
+        v.sort_by_key(|e| std::cmp::Reverse(e.1));
+        v
     }
 
     /// Limits the host stack compiled code may use below the dispatcher
@@ -336,6 +384,9 @@ impl Aot {
     /// entry of compiled code again. `Some` when the machine stopped.
     fn fallback(&mut self, m: &mut Machine) -> Option<RunOutcome> {
         self.stats.fallback_entries += 1;
+        if let Some(h) = &mut self.fallback_pcs {
+            *h.entry(m.cpu.pc).or_default() += 1;
+        }
         if self.jit.is_none() {
             match Jit::new(m, JitOptions::default()) {
                 Ok(mut j) => {

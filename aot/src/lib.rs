@@ -13,6 +13,7 @@ pub mod discover;
 pub mod fault;
 pub mod jit_driver;
 pub mod lower;
+pub mod regflow;
 
 pub use discover::{discover, CodeImage, DiscoverOptions, Program};
 pub use jit_driver::{Aot, AotError, AotOptions, AotStats};

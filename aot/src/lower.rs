@@ -45,8 +45,8 @@
 use crate::discover::{CodeImage, Program, Term};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, FuncRef, GlobalValue, InstBuilder, MemFlagsData, SigRef, Signature,
-    SourceLoc, UserFuncName, Value,
+    types, AbiParam, Block, BlockArg, FuncRef, GlobalValue, InstBuilder, MemFlagsData, SigRef,
+    Signature, SourceLoc, UserFuncName, Value,
 };
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
@@ -199,7 +199,7 @@ pub fn lower_function<M: Module>(
         }
     }
 
-    let (used, written) = register_masks(prog, code, fidx);
+    let flow = crate::regflow::analyze(prog, code, fidx);
     let config = m.target_config();
     let builder = FunctionBuilder::new(&mut ctx.func, fbc);
     let mut l = FnLower {
@@ -208,8 +208,9 @@ pub fn lower_function<M: Module>(
         code,
         fidx,
         vars: [Variable::from_u32(0); 32],
-        used,
-        written,
+        flow,
+        dirty: 0,
+        dispatch: None,
         blocks: HashMap::new(),
         state: Value::from_u32(0),
         mem: Value::from_u32(0),
@@ -224,26 +225,8 @@ pub fn lower_function<M: Module>(
     l.b.finalize(config);
 }
 
-/// Reads and writes of guest registers in function `fidx` (bit r = rN).
-fn register_masks(prog: &Program, code: &CodeImage, fidx: usize) -> (u32, u32) {
-    let (mut reads, mut writes) = (0u32, 0u32);
-    for s in &prog.functions[fidx].blocks {
-        let b = prog.blocks[s];
-        let mut pc = b.start;
-        while pc < b.end {
-            if let Some(i) = code.inst(pc) {
-                let (r, w) = inst_regs(&i);
-                reads |= r;
-                writes |= w;
-            }
-            pc += 4;
-        }
-    }
-    ((reads | writes) & !1, writes & !1)
-}
-
 /// (read mask, write mask) of one instruction, pair partners included.
-fn inst_regs(i: &Inst) -> (u32, u32) {
+pub(crate) fn inst_regs(i: &Inst) -> (u32, u32) {
     let bit = |r: u8| if r < 32 { 1u32 << r } else { 0 };
     let (pd, p1, p2) = sem::pair_operands(i.op);
     let mut reads = match i.op.format() {
@@ -276,10 +259,12 @@ struct FnLower<'a, 'f> {
     code: &'a CodeImage,
     fidx: usize,
     vars: [Variable; 32],
-    /// Registers this function keeps in variables.
-    used: u32,
-    /// Registers it may change (stored back at exits and calls).
-    written: u32,
+    /// Dirty and live registers per block (see [`crate::regflow`]).
+    flow: crate::regflow::RegFlow,
+    /// Registers whose variables may differ from `CpuState` here.
+    dirty: u32,
+    /// The shared indirect-jump dispatch block, once needed.
+    dispatch: Option<Block>,
     blocks: HashMap<u32, Block>,
     state: Value,
     mem: Value,
@@ -309,14 +294,23 @@ impl FnLower<'_, '_> {
         let entry_pc = params[2];
         self.sp_limit = params[3];
         self.b.set_srcloc(SourceLoc::new(f.start));
-        self.reload();
         let bad_entry = self.b.create_block();
         self.b.set_cold_block(bad_entry);
+        // Each entry loads the registers live there, then joins its block.
         let mut sw = Switch::new();
+        let mut stubs = Vec::new();
         for &e in &f.entries {
-            sw.set_entry(e as u128, self.blocks[&e]);
+            let stub = self.b.create_block();
+            sw.set_entry(e as u128, stub);
+            stubs.push((stub, e));
         }
         sw.emit(&mut self.b, entry_pc, bad_entry);
+        for (stub, e) in stubs {
+            self.b.switch_to_block(stub);
+            self.b.set_srcloc(SourceLoc::new(e));
+            self.reload(self.flow.live_in[&e]);
+            self.b.ins().jump(self.blocks[&e], &[]);
+        }
         self.b.switch_to_block(bad_entry);
         let v = self.b.ins().uextend(types::I64, entry_pc);
         let v = self.b.ins().bor_imm_s(v, reason(ExitReason::Lookup));
@@ -328,6 +322,7 @@ impl FnLower<'_, '_> {
             self.b.switch_to_block(blk);
             self.lower_block(s);
         }
+        self.lower_dispatch();
     }
 
     // ---- registers -------------------------------------------------------
@@ -343,21 +338,26 @@ impl FnLower<'_, '_> {
     fn set(&mut self, r: u8, v: Value) {
         if r != 0 && r < 32 {
             self.b.def_var(self.vars[r as usize], v);
+            self.dirty |= 1 << r;
         }
     }
 
+    /// Stores the dirty registers to `CpuState`.
     fn writeback(&mut self) {
         for r in 1..32u8 {
-            if self.written & (1 << r) != 0 {
+            if self.dirty & (1 << r) != 0 {
                 let v = self.b.use_var(self.vars[r as usize]);
                 self.b.ins().store(TRUSTED, v, self.state, offsets::reg(r));
             }
         }
     }
 
-    fn reload(&mut self) {
+    /// Loads the registers in `mask` from `CpuState` (nothing is dirty
+    /// afterwards).
+    fn reload(&mut self, mask: u32) {
+        self.dirty = 0;
         for r in 1..32u8 {
-            if self.used & (1 << r) != 0 {
+            if mask & (1 << r) != 0 {
                 let v = self
                     .b
                     .ins()
@@ -469,7 +469,11 @@ impl FnLower<'_, '_> {
     /// After a call returned `v`: reload registers, continue at `ret_pc`
     /// if that is where the callee returned to, else pass `v` up.
     fn after_call(&mut self, v: Value, ret_pc: u32) {
-        self.reload();
+        let live = match self.local_block(ret_pc) {
+            Some(_) => self.flow.live_in[&ret_pc],
+            None => 0,
+        };
+        self.reload(live);
         let ok = self.b.ins().icmp_imm_s(IntCC::Equal, v, ret_pc as i64);
         let mut pending = Vec::new();
         let cont = self.edge_block(ret_pc, &mut pending);
@@ -544,22 +548,60 @@ impl FnLower<'_, '_> {
     }
 
     fn jump_indirect(&mut self, t: Value, is_return: bool) {
-        let targets = if is_return {
-            Vec::new()
-        } else {
-            self.prog.functions[self.fidx].indirect_targets.clone()
-        };
-        if targets.is_empty() {
+        if is_return || self.prog.functions[self.fidx].indirect_targets.is_empty() {
             self.writeback();
             self.ret_dyn(t);
             return;
         }
+        // All indirect jumps of the function share one dispatch block, so
+        // that its targets merge one predecessor, not one per jump.
+        let d = match self.dispatch {
+            Some(d) => d,
+            None => {
+                let d = self.b.create_block();
+                self.b.append_block_param(d, types::I32);
+                self.dispatch = Some(d);
+                d
+            }
+        };
+        self.b.ins().jump(d, &[BlockArg::Value(t)]);
+    }
+
+    /// Emits the shared dispatch block (after every guest block).
+    fn lower_dispatch(&mut self) {
+        let Some(d) = self.dispatch else { return };
+        self.b.switch_to_block(d);
+        self.dirty = self.flow.indirect_dirty;
+        let t = self.b.block_params(d)[0];
         let other = self.b.create_block();
-        let mut sw = Switch::new();
-        for &x in &targets {
-            sw.set_entry(x as u128, self.blocks[&x]);
+        let targets = self.prog.functions[self.fidx].indirect_targets.clone();
+        let (lo, hi) = (targets[0], targets[targets.len() - 1]);
+        let slots = ((hi - lo) / 4 + 1) as usize;
+        if slots <= 1024.max(32 * targets.len()) {
+            // A dense table indexed by (t - lo) / 4, one indirect branch
+            // (a misaligned t rotates into a huge index: the default).
+            let mut table = vec![other; slots];
+            for &x in &targets {
+                table[((x - lo) / 4) as usize] = self.blocks[&x];
+            }
+            let off = self.b.ins().iadd_imm_s(t, -(lo as i64));
+            let idx = self.b.ins().rotr_imm_s(off, 2);
+            let calls: Vec<_> = table
+                .iter()
+                .map(|&blk| self.b.func.dfg.block_call(blk, &[]))
+                .collect();
+            let def = self.b.func.dfg.block_call(other, &[]);
+            let jt = self
+                .b
+                .create_jump_table(cranelift_codegen::ir::JumpTableData::new(def, &calls));
+            self.b.ins().br_table(idx, jt);
+        } else {
+            let mut sw = Switch::new();
+            for &x in &targets {
+                sw.set_entry(x as u128, self.blocks[&x]);
+            }
+            sw.emit(&mut self.b, t, other);
         }
-        sw.emit(&mut self.b, t, other);
         self.b.switch_to_block(other);
         self.writeback();
         self.ret_dyn(t);
@@ -569,6 +611,7 @@ impl FnLower<'_, '_> {
 
     fn lower_block(&mut self, start: u32) {
         let blk = self.prog.blocks[&start];
+        self.dirty = self.flow.dirty_in[&start];
         let control = !matches!(blk.term, Term::Fallthrough | Term::Trap);
         let last = if control { blk.end - 4 } else { blk.end };
         let mut pc = blk.start;

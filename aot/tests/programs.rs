@@ -130,3 +130,31 @@ fn deep_recursion_does_not_overflow_the_host_stack() {
     assert_eq!(s.fallback_entries, 0, "{s:?}");
     assert!(s.dispatches > 1, "the stack limit was never reached: {s:?}");
 }
+
+/// With `FAST32_CORPUS` set (the directory of the SLOW-32 corpus), the Lua
+/// interpreter compiled ahead of time runs the benchmark script and prints
+/// the reference output, almost entirely in compiled code.
+#[test]
+fn lua_corpus_benchmark_matches_reference() {
+    let Some(dir) = std::env::var_os("FAST32_CORPUS") else {
+        eprintln!("FAST32_CORPUS not set: skipping");
+        return;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let prog = std::path::Path::new(&dir).join("lua.s32x");
+    let image = fast32_isa::s32x::read(&std::fs::read(prog).expect("lua.s32x")).expect("s32x");
+    let stdin = std::fs::read(root.join("tests/corpus/lua-bench.stdin")).unwrap();
+    let want = std::fs::read(root.join("tests/corpus/lua-bench.expected-stdout")).unwrap();
+    let mut aot = Aot::compile(&image, &AotOptions::default()).expect("compiles");
+    let (cfg, out) = test_host(&stdin);
+    let mut m = Machine::new(&image, cfg).expect("loads");
+    let o = aot.run(&mut m);
+    m.host.flush();
+    assert_eq!(o, RunOutcome::Exit(0));
+    assert!(
+        *out.lock().unwrap() == want,
+        "stdout differs from the reference"
+    );
+    let s = aot.stats();
+    assert!(s.fallback_blocks < 1000, "{s:?}");
+}

@@ -1,0 +1,207 @@
+//! Register dataflow inside one guest function, so that compiled code
+//! moves only the guest registers it must between Cranelift variables and
+//! `CpuState`:
+//!
+//! - *dirty* (forward, may): registers whose variable may differ from
+//!   `CpuState` (defined since the last sync). Exits and calls store only
+//!   these; after a call nothing is dirty.
+//! - *live* (backward, may): registers whose current value may still be
+//!   read, by guest code or by such a store. An entry loads, and a return
+//!   site reloads after its call, only what is live there.
+//!
+//! Both work on the function's local CFG: the edges that lowering turns
+//! into Cranelift jumps. Faulting loads and stores are not exits in this
+//! sense: after a trap, registers in `CpuState` may be stale.
+
+use crate::discover::{Block, CodeImage, Program, Term};
+use crate::lower::inst_regs;
+use fast32_isa::Opcode;
+use std::collections::HashMap;
+
+/// Per block of one function: dirty and live registers at its start.
+#[derive(Debug, Default)]
+pub struct RegFlow {
+    pub dirty_in: HashMap<u32, u32>,
+    pub live_in: HashMap<u32, u32>,
+    /// Registers possibly dirty at any indirect jump of the function (they
+    /// all share one dispatch block, whose miss path stores these).
+    pub indirect_dirty: u32,
+}
+
+/// Where control goes at the end of a block, for the analysis.
+enum Succ {
+    /// A local block: values flow in variables.
+    Local(u32),
+    /// Anything else (exit, cross-function jump, indirect miss): the dirty
+    /// registers are stored.
+    Exit,
+}
+
+struct Info {
+    /// Local successors and exits, after the terminator.
+    succs: Vec<Succ>,
+    /// A linking call: the return site's registers are reloaded.
+    call_ret: Option<u32>,
+    /// Ends in an indirect jump through the shared dispatch block.
+    indirect: bool,
+    /// (reads, writes, exits here) per instruction, terminator included.
+    insts: Vec<(u32, u32, bool)>,
+}
+
+fn block_info(prog: &Program, code: &CodeImage, fidx: usize, b: &Block) -> Info {
+    let local = |t: u32| prog.blocks.contains_key(&t) && prog.owner(t) == fidx;
+    let succ = |t: u32| {
+        if local(t) {
+            Succ::Local(t)
+        } else {
+            Succ::Exit
+        }
+    };
+    let mut insts = Vec::new();
+    let mut pc = b.start;
+    while pc < b.end {
+        let i = code.inst(pc).expect("valid");
+        let (r, w) = inst_regs(&i);
+        insts.push((r, w, i.op == Opcode::AssertEq));
+        pc += 4;
+    }
+    let mut call_ret = None;
+    let indirect = matches!(b.term, Term::Indirect { link: false })
+        && !prog.functions[fidx].indirect_targets.is_empty();
+    let succs = match b.term {
+        Term::Fallthrough => vec![succ(b.end)],
+        Term::Branch { taken } => vec![succ(taken), succ(b.end)],
+        Term::Jump { target, link } => {
+            if link {
+                call_ret = Some(b.end);
+                // The call itself stores the dirty registers; a callee that
+                // is not compiled is an exit.
+                vec![Succ::Exit]
+            } else {
+                vec![succ(target)]
+            }
+        }
+        Term::Indirect { link } => {
+            if link {
+                call_ret = Some(b.end);
+                vec![Succ::Exit]
+            } else {
+                let mut v: Vec<Succ> = prog.functions[fidx]
+                    .indirect_targets
+                    .iter()
+                    .map(|&t| Succ::Local(t))
+                    .collect();
+                v.push(Succ::Exit);
+                v
+            }
+        }
+        Term::Halt | Term::Service | Term::Trap => vec![Succ::Exit],
+    };
+    Info {
+        succs,
+        call_ret,
+        indirect,
+        insts,
+    }
+}
+
+/// Computes dirty and live sets for every block of function `fidx`.
+pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize) -> RegFlow {
+    let f = &prog.functions[fidx];
+    let infos: Vec<(u32, Info)> = f
+        .blocks
+        .iter()
+        .map(|s| (*s, block_info(prog, code, fidx, &prog.blocks[s])))
+        .collect();
+    let mut flow = RegFlow::default();
+    for &(s, _) in &infos {
+        flow.dirty_in.insert(s, 0);
+        flow.live_in.insert(s, 0);
+    }
+    // Dirty: forward to a fixpoint.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (s, info) in &infos {
+            let mut d = flow.dirty_in[s];
+            for &(_, w, _) in &info.insts {
+                d |= w;
+            }
+            if info.call_ret.is_some() {
+                continue; // nothing is dirty after the call
+            }
+            if info.indirect {
+                flow.indirect_dirty |= d;
+            }
+            for succ in &info.succs {
+                if let Succ::Local(t) = succ {
+                    let e = flow.dirty_in.get_mut(t).expect("local block");
+                    if *e | d != *e {
+                        *e |= d;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    // Indirect-jump targets are entered with everything dirty at any
+    // indirect jump (the shared dispatch block merges them).
+    for &t in &f.indirect_targets {
+        if let Some(e) = flow.dirty_in.get_mut(&t) {
+            *e |= flow.indirect_dirty;
+        }
+    }
+    // Live: backward to a fixpoint.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (s, info) in infos.iter().rev() {
+            // Dirty set before each instruction.
+            let mut dirty_before = Vec::with_capacity(info.insts.len());
+            let mut d = flow.dirty_in[s];
+            for &(_, w, _) in &info.insts {
+                dirty_before.push(d);
+                d |= w;
+            }
+            let n = info.insts.len();
+            let mut live = 0u32;
+            if info.call_ret.is_none() {
+                for succ in &info.succs {
+                    live |= match succ {
+                        Succ::Local(t) => flow.live_in[t],
+                        Succ::Exit => d,
+                    };
+                }
+                if info.indirect {
+                    live |= flow.indirect_dirty;
+                }
+            }
+            for k in (0..n).rev() {
+                let (r, w, exits) = info.insts[k];
+                let is_term = k + 1 == n && control_term(prog.blocks[s].term);
+                if is_term && info.call_ret.is_some() {
+                    // The call stores the registers dirty before it (the
+                    // link register gets a constant) and reloads after.
+                    live = r | dirty_before[k];
+                    continue;
+                }
+                live = (live & !w) | r;
+                if exits {
+                    live |= dirty_before[k];
+                }
+            }
+            live &= !1;
+            let e = flow.live_in.get_mut(s).expect("block");
+            if *e | live != *e {
+                *e |= live;
+                changed = true;
+            }
+        }
+    }
+    flow
+}
+
+/// Does a block with this terminator end in a control instruction?
+fn control_term(t: Term) -> bool {
+    !matches!(t, Term::Fallthrough | Term::Trap)
+}
