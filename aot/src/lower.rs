@@ -200,6 +200,7 @@ pub fn lower_function<M: Module>(
     }
 
     let flow = crate::regflow::analyze(prog, code, fidx);
+    let in_mem = memory_registers(prog, code, fidx);
     let config = m.target_config();
     let builder = FunctionBuilder::new(&mut ctx.func, fbc);
     let mut l = FnLower {
@@ -209,6 +210,7 @@ pub fn lower_function<M: Module>(
         fidx,
         vars: [Variable::from_u32(0); 32],
         flow,
+        in_mem,
         dirty: 0,
         dispatch: None,
         blocks: HashMap::new(),
@@ -223,6 +225,38 @@ pub fn lower_function<M: Module>(
     l.lower();
     l.b.seal_all_blocks();
     l.b.finalize(config);
+}
+
+/// How many guest registers a function keeps in Cranelift variables; the
+/// others live in `CpuState` (loaded and stored at each use, like the
+/// JIT's uncached registers). Keeping all 31 in variables makes large
+/// functions spill heavily: x86-64 has 15 allocatable registers.
+pub const MAX_VAR_REGISTERS: u32 = 10;
+
+/// The registers function `fidx` accesses in memory: all but its
+/// [`MAX_VAR_REGISTERS`] most used ones.
+fn memory_registers(prog: &Program, code: &CodeImage, fidx: usize) -> u32 {
+    let mut uses = [0u64; 32];
+    for s in &prog.functions[fidx].blocks {
+        let b = prog.blocks[s];
+        let mut pc = b.start;
+        while pc < b.end {
+            if let Some(i) = code.inst(pc) {
+                let (r, w) = inst_regs(&i);
+                for (k, u) in uses.iter_mut().enumerate() {
+                    if (r | w) & (1 << k) != 0 {
+                        *u += 1;
+                    }
+                }
+            }
+            pc += 4;
+        }
+    }
+    let mut regs: Vec<usize> = (1..32).filter(|&r| uses[r] > 0).collect();
+    regs.sort_by_key(|&r| std::cmp::Reverse(uses[r]));
+    regs.iter()
+        .skip(MAX_VAR_REGISTERS as usize)
+        .fold(0u32, |m, &r| m | 1 << r)
 }
 
 /// (read mask, write mask) of one instruction, pair partners included.
@@ -261,6 +295,9 @@ struct FnLower<'a, 'f> {
     vars: [Variable; 32],
     /// Dirty and live registers per block (see [`crate::regflow`]).
     flow: crate::regflow::RegFlow,
+    /// Guest registers accessed in `CpuState` directly, not kept in
+    /// variables (see [`memory_registers`]).
+    in_mem: u32,
     /// Registers whose variables may differ from `CpuState` here.
     dirty: u32,
     /// The shared indirect-jump dispatch block, once needed.
@@ -330,6 +367,10 @@ impl FnLower<'_, '_> {
     fn reg(&mut self, r: u8) -> Value {
         if r == 0 || r >= 32 {
             self.b.ins().iconst(types::I32, 0)
+        } else if self.in_mem & (1 << r) != 0 {
+            self.b
+                .ins()
+                .load(types::I32, TRUSTED, self.state, offsets::reg(r))
         } else {
             self.b.use_var(self.vars[r as usize])
         }
@@ -337,6 +378,10 @@ impl FnLower<'_, '_> {
 
     fn set(&mut self, r: u8, v: Value) {
         if r != 0 && r < 32 {
+            if self.in_mem & (1 << r) != 0 {
+                self.b.ins().store(TRUSTED, v, self.state, offsets::reg(r));
+                return;
+            }
             self.b.def_var(self.vars[r as usize], v);
             self.dirty |= 1 << r;
         }
@@ -345,7 +390,7 @@ impl FnLower<'_, '_> {
     /// Stores the dirty registers to `CpuState`.
     fn writeback(&mut self) {
         for r in 1..32u8 {
-            if self.dirty & (1 << r) != 0 {
+            if self.dirty & !self.in_mem & (1 << r) != 0 {
                 let v = self.b.use_var(self.vars[r as usize]);
                 self.b.ins().store(TRUSTED, v, self.state, offsets::reg(r));
             }
@@ -357,7 +402,7 @@ impl FnLower<'_, '_> {
     fn reload(&mut self, mask: u32) {
         self.dirty = 0;
         for r in 1..32u8 {
-            if mask & (1 << r) != 0 {
+            if mask & !self.in_mem & (1 << r) != 0 {
                 let v = self
                     .b
                     .ins()
