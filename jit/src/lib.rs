@@ -163,6 +163,8 @@ impl Jit {
             ; push r15
             ; sub rsp, 8
             ; mov rbx, rdi
+            ; mov QWORD [rbx + offsets::HOST_RSP], rsp
+            ; mov DWORD [rbx + offsets::CALL_DEPTH], 0
             ; mov r12, QWORD [rbx + offsets::MEM_BASE]
             ; mov rax, rsi
         );
@@ -177,6 +179,7 @@ impl Jit {
             x64!(ops; mov DWORD [rbx + o], Rd(h));
         }
         x64!(ops
+            ; mov rsp, QWORD [rbx + offsets::HOST_RSP]
             ; add rsp, 8
             ; pop r15
             ; pop r14

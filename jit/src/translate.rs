@@ -32,6 +32,14 @@ macro_rules! x64 {
     }
 }
 
+/// Guest calls kept as native frames at most (bounds host stack use to
+/// 8 bytes per frame; deeper calls fall back to plain jumps).
+pub const MAX_CALL_DEPTH: i32 = 16384;
+
+/// Offset from a native return address to the guest return PC stored
+/// after the continuation's `jmp rel32`.
+const RET_PC_OFFSET: i32 = 5;
+
 /// Longest block, in guest instructions.
 pub const MAX_BLOCK_INSNS: u32 = 128;
 
@@ -898,6 +906,49 @@ impl<'a> Translator<'a> {
                 });
                 return true;
             }
+            Jal if i.rd != 0 => {
+                // A call: pushed as a native call so the matching return
+                // is predicted by the CPU. The return continuation is a
+                // chained jump to pc+4 followed by pc+4 as data, which a
+                // return checks before trusting the native address.
+                let ret_pc = pc.wrapping_add(4);
+                self.store_imm(ops, i.rd, ret_pc);
+                let target = pc.wrapping_add(imm as u32);
+                let (lc, lk, lp) = (
+                    ops.new_dynamic_label(),
+                    ops.new_dynamic_label(),
+                    ops.new_dynamic_label(),
+                );
+                x64!(ops
+                    ; cmp DWORD [rbx + offsets::CALL_DEPTH], MAX_CALL_DEPTH
+                    ; jae =>lp
+                    ; inc DWORD [rbx + offsets::CALL_DEPTH]
+                    ; call =>lc
+                );
+                let site_call = ops.offset().0;
+                x64!(ops; jmp =>lk);
+                let site_cont = ops.offset().0;
+                assert_eq!(site_cont - site_call, RET_PC_OFFSET as usize);
+                ops.extend(ret_pc.to_le_bytes());
+                x64!(ops; =>lp; jmp =>lc);
+                // The depth-exhausted path reuses the call's stub target.
+                let _ = lp;
+                exits.push(Exit {
+                    label: lc,
+                    kind: ExitKind::Chain {
+                        target,
+                        site_end: site_call,
+                    },
+                });
+                exits.push(Exit {
+                    label: lk,
+                    kind: ExitKind::Chain {
+                        target: ret_pc,
+                        site_end: site_cont,
+                    },
+                });
+                return true;
+            }
             Jal => {
                 self.store_imm(ops, i.rd, pc.wrapping_add(4));
                 let target = pc.wrapping_add(imm as u32);
@@ -920,6 +971,21 @@ impl<'a> Translator<'a> {
                 self.store_imm(ops, i.rd, pc.wrapping_add(4));
                 if let Some(c) = self.opts.counters {
                     self.emit_target_histogram(ops, c);
+                }
+                if i.rd == 0 {
+                    // Return prediction: if the newest native frame was
+                    // pushed by a call whose continuation is this target,
+                    // return through it.
+                    x64!(ops
+                        ; cmp DWORD [rbx + offsets::CALL_DEPTH], 0
+                        ; je >no_frame
+                        ; mov rdx, QWORD [rsp]
+                        ; cmp DWORD [rdx + RET_PC_OFFSET], eax
+                        ; jne >no_frame
+                        ; dec DWORD [rbx + offsets::CALL_DEPTH]
+                        ; ret
+                        ; no_frame:
+                    );
                 }
                 let table = self.lookup_table as i64;
                 let mask = (LOOKUP_ENTRIES - 1) as i32;
@@ -1094,12 +1160,19 @@ impl<'a> Translator<'a> {
                 let word = fast32_isa::encode(i).expect("decoded instruction re-encodes");
                 self.spill_all(ops);
                 let helper = self.stubs.exec_one as i64;
+                // Native guest-call frames leave rsp 8-aligned at times:
+                // realign for the ABI, keeping the old rsp on the stack.
                 x64!(ops
+                    ; mov rcx, rsp
+                    ; and rsp, -16
+                    ; push rcx
+                    ; push rcx
                     ; mov rdi, rbx
                     ; mov esi, word as i32
                     ; mov edx, pc as i32
                     ; mov rax, QWORD helper
                     ; call rax
+                    ; pop rsp
                 );
                 self.reload_all(ops);
             }

@@ -53,6 +53,13 @@ pub struct CpuState {
     /// Host address of a patchable direct jump whose target was missing
     /// (0 if none): the dispatcher links it to the block it translates.
     pub chain_site: u64,
+    /// Host stack pointer when translated code was entered: every exit
+    /// returns to it, discarding native frames of guest calls.
+    pub host_rsp: u64,
+    /// Guest calls currently represented by native return addresses on the
+    /// host stack (JIT return prediction).
+    pub call_depth: u32,
+    pub _pad2: u32,
 }
 
 impl CpuState {
@@ -71,6 +78,9 @@ impl CpuState {
             aux: 0,
             _pad: 0,
             chain_site: 0,
+            host_rsp: 0,
+            call_depth: 0,
+            _pad2: 0,
         }
     }
 }
@@ -87,7 +97,9 @@ pub mod offsets {
     pub const TRAP_ADDR: i32 = 164;
     pub const AUX: i32 = 168;
     pub const CHAIN_SITE: i32 = 176;
-    pub const SIZE: usize = 184;
+    pub const HOST_RSP: i32 = 184;
+    pub const CALL_DEPTH: i32 = 192;
+    pub const SIZE: usize = 200;
 
     /// Offset of register `r`.
     pub const fn reg(r: u8) -> i32 {
@@ -106,5 +118,7 @@ const _: () = {
     assert!(offset_of!(CpuState, trap_addr) == offsets::TRAP_ADDR as usize);
     assert!(offset_of!(CpuState, aux) == offsets::AUX as usize);
     assert!(offset_of!(CpuState, chain_site) == offsets::CHAIN_SITE as usize);
+    assert!(offset_of!(CpuState, host_rsp) == offsets::HOST_RSP as usize);
+    assert!(offset_of!(CpuState, call_depth) == offsets::CALL_DEPTH as usize);
     assert!(std::mem::size_of::<CpuState>() == offsets::SIZE);
 };
