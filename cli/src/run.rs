@@ -188,6 +188,7 @@ pub fn run(a: RunArgs) -> Result<i32> {
                 interruptible: a.timeout.is_some(),
                 no_register_cache: false,
                 profiling: false,
+                native_calls: false,
             };
             let mut jit = Jit::new(&m, opts).context("cannot start the JIT")?;
             if let Some(path) = &a.profile {

@@ -28,6 +28,8 @@ pub enum Engine {
     JitNoRegCache,
     /// The JIT with profiling counters (must not change behaviour).
     JitProfiling,
+    /// The JIT with native call/ret return prediction.
+    JitNativeCalls,
     /// The ahead-of-time compiler (Cranelift), compiled in memory. After a
     /// trap its registers may be stale and the address of a memory fault
     /// is best-effort, so for traps only the trap kind and PC, stdout and
@@ -36,12 +38,13 @@ pub enum Engine {
 }
 
 impl Engine {
-    pub const ALL: [Engine; 6] = [
+    pub const ALL: [Engine; 7] = [
         Engine::Interp,
         Engine::Jit,
         Engine::JitCounting,
         Engine::JitNoRegCache,
         Engine::JitProfiling,
+        Engine::JitNativeCalls,
         Engine::Aot,
     ];
 
@@ -107,12 +110,17 @@ pub fn run(image: &Image, engine: Engine, stdin: &[u8], limit: u64) -> Observed 
     m.cpu.insn_limit = limit;
     let outcome = match engine {
         Engine::Interp => Interpreter::new(&m).run(&mut m),
-        Engine::Jit | Engine::JitCounting | Engine::JitNoRegCache | Engine::JitProfiling => {
+        Engine::Jit
+        | Engine::JitCounting
+        | Engine::JitNoRegCache
+        | Engine::JitProfiling
+        | Engine::JitNativeCalls => {
             let opts = JitOptions {
                 counting: engine == Engine::JitCounting || limit != u64::MAX,
                 interruptible: false,
                 no_register_cache: engine == Engine::JitNoRegCache,
                 profiling: engine == Engine::JitProfiling,
+                native_calls: engine == Engine::JitNativeCalls,
             };
             Jit::new(&m, opts).expect("jit").run(&mut m)
         }
@@ -207,6 +215,7 @@ pub fn lockstep_machines(
         interruptible: false,
         no_register_cache: false,
         profiling: false,
+        native_calls: false,
     };
     let mut jit = Jit::new(a, opts).map_err(|e| e.to_string())?;
     jit.set_single_step_blocks(true);

@@ -10,6 +10,7 @@ fn jit_variants_match_the_interpreter() {
         Engine::Jit,
         Engine::JitNoRegCache,
         Engine::JitProfiling,
+        Engine::JitNativeCalls,
     ];
     for seed in 0..600u64 {
         let size = 10 + (seed % 110) as u32;

@@ -32,10 +32,6 @@ macro_rules! x64 {
     }
 }
 
-/// Guest calls kept as native frames at most (bounds host stack use to
-/// 8 bytes per frame; deeper calls fall back to plain jumps).
-pub const MAX_CALL_DEPTH: i32 = 16384;
-
 /// Offset from a native return address to the guest return PC stored
 /// after the continuation's `jmp rel32`.
 const RET_PC_OFFSET: i32 = 5;
@@ -95,6 +91,8 @@ pub struct Options {
     pub interrupt_flag: Option<usize>,
     /// Address of this block's [`BlockCounters`] when profiling.
     pub counters: Option<usize>,
+    /// Translate calls and returns as native call/ret (return prediction).
+    pub native_calls: bool,
 }
 
 /// Profiling counters of one block, updated by its translated code.
@@ -906,7 +904,7 @@ impl<'a> Translator<'a> {
                 });
                 return true;
             }
-            Jal if i.rd != 0 => {
+            Jal if i.rd != 0 && self.opts.native_calls => {
                 // A call: pushed as a native call so the matching return
                 // is predicted by the CPU. The return continuation is a
                 // chained jump to pc+4 followed by pc+4 as data, which a
@@ -920,9 +918,8 @@ impl<'a> Translator<'a> {
                     ops.new_dynamic_label(),
                 );
                 x64!(ops
-                    ; cmp DWORD [rbx + offsets::CALL_DEPTH], MAX_CALL_DEPTH
-                    ; jae =>lp
-                    ; inc DWORD [rbx + offsets::CALL_DEPTH]
+                    ; cmp rsp, QWORD [rbx + offsets::RSP_LIMIT]
+                    ; jb =>lp
                     ; call =>lc
                 );
                 let site_call = ops.offset().0;
@@ -972,17 +969,14 @@ impl<'a> Translator<'a> {
                 if let Some(c) = self.opts.counters {
                     self.emit_target_histogram(ops, c);
                 }
-                if i.rd == 0 {
+                if i.rd == 0 && self.opts.native_calls {
                     // Return prediction: if the newest native frame was
                     // pushed by a call whose continuation is this target,
                     // return through it.
                     x64!(ops
-                        ; cmp DWORD [rbx + offsets::CALL_DEPTH], 0
-                        ; je >no_frame
                         ; mov rdx, QWORD [rsp]
                         ; cmp DWORD [rdx + RET_PC_OFFSET], eax
                         ; jne >no_frame
-                        ; dec DWORD [rbx + offsets::CALL_DEPTH]
                         ; ret
                         ; no_frame:
                     );

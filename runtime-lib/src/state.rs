@@ -56,10 +56,9 @@ pub struct CpuState {
     /// Host stack pointer when translated code was entered: every exit
     /// returns to it, discarding native frames of guest calls.
     pub host_rsp: u64,
-    /// Guest calls currently represented by native return addresses on the
-    /// host stack (JIT return prediction).
-    pub call_depth: u32,
-    pub _pad2: u32,
+    /// Lowest host stack pointer at which translated code may still push
+    /// a native frame for a guest call (JIT return prediction).
+    pub rsp_limit: u64,
 }
 
 impl CpuState {
@@ -79,8 +78,7 @@ impl CpuState {
             _pad: 0,
             chain_site: 0,
             host_rsp: 0,
-            call_depth: 0,
-            _pad2: 0,
+            rsp_limit: 0,
         }
     }
 }
@@ -98,7 +96,7 @@ pub mod offsets {
     pub const AUX: i32 = 168;
     pub const CHAIN_SITE: i32 = 176;
     pub const HOST_RSP: i32 = 184;
-    pub const CALL_DEPTH: i32 = 192;
+    pub const RSP_LIMIT: i32 = 192;
     pub const SIZE: usize = 200;
 
     /// Offset of register `r`.
@@ -119,6 +117,6 @@ const _: () = {
     assert!(offset_of!(CpuState, aux) == offsets::AUX as usize);
     assert!(offset_of!(CpuState, chain_site) == offsets::CHAIN_SITE as usize);
     assert!(offset_of!(CpuState, host_rsp) == offsets::HOST_RSP as usize);
-    assert!(offset_of!(CpuState, call_depth) == offsets::CALL_DEPTH as usize);
+    assert!(offset_of!(CpuState, rsp_limit) == offsets::RSP_LIMIT as usize);
     assert!(std::mem::size_of::<CpuState>() == offsets::SIZE);
 };
