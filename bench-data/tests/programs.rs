@@ -79,6 +79,20 @@ fn have_cc() -> bool {
 /// Compiles `p.c` (once per test binary and program) and returns the
 /// executable.
 fn c_exe(p: &Program) -> PathBuf {
+    // Tests run in parallel threads: compile each program once, under a
+    // lock, so no test executes a binary another one is rewriting.
+    static BUILT: std::sync::Mutex<Vec<(&'static str, PathBuf)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, exe)) = built.iter().find(|(n, _)| *n == p.name) {
+        return exe.clone();
+    }
+    let exe = compile_c_once(p);
+    built.push((p.name, exe.clone()));
+    exe
+}
+
+fn compile_c_once(p: &Program) -> PathBuf {
     let dir = inputs().dir.join("c");
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join(format!("{}.c", p.name));
