@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 pub struct BenchArgs {
     /// Embedded programs to run (default: all). See --list.
     pub programs: Vec<String>,
-    /// Engines, comma-separated: interp, jit, native; external ones come
-    /// from --external.
+    /// Engines, comma-separated: interp, jit, aot (in-memory AOT, work in
+    /// progress), native; external ones come from --external.
     #[arg(long, value_delimiter = ',', default_value = "interp,jit,native")]
     pub engines: Vec<String>,
     /// Timed runs per program and engine (the interpreter runs at most 3).
@@ -111,11 +111,12 @@ fn engine_kind(name: &str, externals: &[(String, String)]) -> Result<EngineKind>
     Ok(match name {
         "interp" => EngineKind::Fast32("interp"),
         "jit" => EngineKind::Fast32("jit"),
+        "aot" => EngineKind::Fast32("aot"),
         "native" => EngineKind::Native,
         other => match externals.iter().find(|(n, _)| n == other) {
             Some((_, cmd)) => EngineKind::External(cmd.clone()),
             None => bail!(
-                "unknown engine {other:?}: available are interp, jit, native and the names given with --external"
+                "unknown engine {other:?}: available are interp, jit, aot, native and the names given with --external"
             ),
         },
     })

@@ -15,6 +15,10 @@ pub enum Engine {
     Interp,
     /// The x86-64 JIT (default).
     Jit,
+    /// Ahead-of-time compilation through Cranelift, in memory (work in
+    /// progress: the executable-producing `fast32 compile` comes next);
+    /// code discovery could not find falls back to the JIT.
+    Aot,
 }
 
 #[derive(Args)]
@@ -114,6 +118,7 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
     let engine = match a.engine {
         Engine::Interp => "interp",
         Engine::Jit => "jit",
+        Engine::Aot => "aot",
     };
     let deterministic = a.deterministic;
     let allow_net = a.allow_net;
@@ -182,6 +187,20 @@ pub fn run(a: RunArgs) -> Result<i32> {
     }
     let outcome = match a.engine {
         Engine::Interp => Interpreter::new(&m).run(&mut m),
+        Engine::Aot => {
+            let t = Instant::now();
+            let mut aot = fast32_aot::Aot::compile(&image, &fast32_aot::AotOptions::default())
+                .map_err(|e| anyhow::anyhow!("AOT compilation failed: {e}"))?;
+            let compile_s = t.elapsed().as_secs_f64();
+            let o = aot.run(&mut m);
+            if a.stats {
+                eprintln!(
+                    "fast32: aot: {:?}; compiled in {compile_s:.3} s",
+                    aot.stats()
+                );
+            }
+            o
+        }
         Engine::Jit => {
             let opts = JitOptions {
                 counting: a.max_instructions.is_some() || a.stats,
