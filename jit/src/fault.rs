@@ -4,7 +4,7 @@
 //! unmapped or read-only page raises SIGSEGV (or SIGBUS). The handler
 //! looks the faulting host instruction up in the active JIT's fault-site
 //! table, fills the trap fields of the guest CPU state (kind, guest PC,
-//! guest address from `rcx`, which always holds it), takes back the
+//! guest address from the register the site records), takes back the
 //! instructions counted ahead at block entry, and resumes at a stub that
 //! leaves translated code normally. Faults anywhere else go to the handler
 //! that was installed before ours (Rust's stack-overflow reporter, or the
@@ -67,6 +67,28 @@ pub fn with_active<R>(ctx: &FaultContext, f: impl FnOnce() -> R) -> R {
     r
 }
 
+/// Index in `ucontext` gregs of an x86 register number.
+fn greg_index(reg: u8) -> usize {
+    (match reg {
+        0 => libc::REG_RAX,
+        1 => libc::REG_RCX,
+        2 => libc::REG_RDX,
+        3 => libc::REG_RBX,
+        4 => libc::REG_RSP,
+        5 => libc::REG_RBP,
+        6 => libc::REG_RSI,
+        7 => libc::REG_RDI,
+        8 => libc::REG_R8,
+        9 => libc::REG_R9,
+        10 => libc::REG_R10,
+        11 => libc::REG_R11,
+        12 => libc::REG_R12,
+        13 => libc::REG_R13,
+        14 => libc::REG_R14,
+        _ => libc::REG_R15,
+    }) as usize
+}
+
 unsafe extern "C" fn handler(
     sig: libc::c_int,
     info: *mut libc::siginfo_t,
@@ -89,7 +111,7 @@ unsafe extern "C" fn handler(
                     AccessKind::Write => TrapKind::StoreFault,
                     AccessKind::Execute => TrapKind::ExecuteFault,
                 } as u32;
-                st.trap_addr = gregs[libc::REG_RCX as usize] as u32;
+                st.trap_addr = gregs[greg_index(site.addr_reg)] as u32;
                 st.aux = site.size as u32;
                 st.instret = st.instret.wrapping_sub(site.uncount as u64);
                 st.exit_reason = ExitReason::Trap as u32;

@@ -69,7 +69,13 @@ pub struct FaultSite {
     /// Instructions of the block from this one to its end (already counted
     /// at block entry when counting is on; the faulting one does not retire).
     pub uncount: u16,
+    /// x86 register holding the zero-extended guest address at the fault.
+    pub addr_reg: u8,
 }
+
+/// A fault site while assembling: (offset in block, guest pc, kind, size,
+/// instructions to take back, register holding the guest address).
+type SiteOffset = (usize, u32, AccessKind, u8, u32, u8);
 
 /// Addresses of the per-JIT shared routines.
 #[derive(Clone, Copy, Debug)]
@@ -329,7 +335,7 @@ impl<'a> Translator<'a> {
         let mut ops = Asm::new(base);
         let mut exits: Vec<Exit> = Vec::new();
         let mut faults: Vec<FaultSite> = Vec::new();
-        let mut site_offsets: Vec<(usize, u32, AccessKind, u8, u32)> = Vec::new();
+        let mut site_offsets: Vec<SiteOffset> = Vec::new();
 
         // Pre-scan: how many instructions does the block hold?
         let mut insns: Vec<(u32, Result<Inst, u32>)> = Vec::new();
@@ -513,13 +519,14 @@ impl<'a> Translator<'a> {
             jmp_abs(&mut ops, base, self.stubs.exit_common);
         }
 
-        for (off, gpc, kind, size, uncount) in site_offsets {
+        for (off, gpc, kind, size, uncount, addr_reg) in site_offsets {
             faults.push(FaultSite {
                 host: base + off,
                 guest_pc: gpc,
                 kind,
                 size,
                 uncount: uncount as u16,
+                addr_reg,
             });
         }
         let code = ops.finalize().expect("dynasm relocation failed");
@@ -582,7 +589,7 @@ impl<'a> Translator<'a> {
         pc: u32,
         uncount: u32,
         exits: &mut Vec<Exit>,
-        sites: &mut Vec<(usize, u32, AccessKind, u8, u32)>,
+        sites: &mut Vec<SiteOffset>,
     ) -> bool {
         use Opcode::*;
         let imm = i.imm;
@@ -676,6 +683,21 @@ impl<'a> Translator<'a> {
                 let a = self.in_reg(ops, i.rs1, RAX);
                 x64!(ops; cmp Rd(a), imm; $cc al; movzx eax, al);
                 self.store_from(ops, i.rd, RAX);
+            }};
+        }
+        // The host register indexing guest memory: with a zero offset and a
+        // cached base register, the register itself (a zero-extended 32-bit
+        // value cannot leave the reservation); otherwise rcx, computed with
+        // 32-bit wrap-around.
+        macro_rules! index_reg {
+            () => {{
+                match self.loc(i.rs1) {
+                    Loc::Reg(h) if imm == 0 => h,
+                    _ => {
+                        address!();
+                        RCX
+                    }
+                }
             }};
         }
         macro_rules! address {
@@ -793,26 +815,26 @@ impl<'a> Translator<'a> {
             }
             Lui => self.store_imm(ops, i.rd, imm as u32),
             Ldb | Ldh | Ldw | Ldbu | Ldhu => {
-                address!();
+                let ix = index_reg!();
                 let dst = match self.loc(i.rd) {
                     Loc::Reg(h) => h,
                     _ => RAX,
                 };
                 let size = i.op.mem_size() as u8;
-                sites.push((ops.offset().0, pc, AccessKind::Read, size, uncount));
+                sites.push((ops.offset().0, pc, AccessKind::Read, size, uncount, ix));
                 match i.op {
-                    Ldb => x64!(ops; movsx Rd(dst), BYTE [r12 + rcx]),
-                    Ldbu => x64!(ops; movzx Rd(dst), BYTE [r12 + rcx]),
-                    Ldh => x64!(ops; movsx Rd(dst), WORD [r12 + rcx]),
-                    Ldhu => x64!(ops; movzx Rd(dst), WORD [r12 + rcx]),
-                    _ => x64!(ops; mov Rd(dst), DWORD [r12 + rcx]),
+                    Ldb => x64!(ops; movsx Rd(dst), BYTE [r12 + Rq(ix)]),
+                    Ldbu => x64!(ops; movzx Rd(dst), BYTE [r12 + Rq(ix)]),
+                    Ldh => x64!(ops; movsx Rd(dst), WORD [r12 + Rq(ix)]),
+                    Ldhu => x64!(ops; movzx Rd(dst), WORD [r12 + Rq(ix)]),
+                    _ => x64!(ops; mov Rd(dst), DWORD [r12 + Rq(ix)]),
                 }
                 if dst == RAX {
                     self.store_from(ops, i.rd, RAX);
                 }
             }
             Stb | Sth | Stw => {
-                address!();
+                let ix = index_reg!();
                 let size = i.op.mem_size() as u8;
                 let val = match self.loc(i.rs2) {
                     Loc::Reg(h) => Some(h),
@@ -822,14 +844,14 @@ impl<'a> Translator<'a> {
                         Some(RAX)
                     }
                 };
-                sites.push((ops.offset().0, pc, AccessKind::Write, size, uncount));
+                sites.push((ops.offset().0, pc, AccessKind::Write, size, uncount, ix));
                 match (size, val) {
-                    (1, Some(v)) => x64!(ops; mov BYTE [r12 + rcx], Rb(v)),
-                    (2, Some(v)) => x64!(ops; mov WORD [r12 + rcx], Rw(v)),
-                    (_, Some(v)) => x64!(ops; mov DWORD [r12 + rcx], Rd(v)),
-                    (1, None) => x64!(ops; mov BYTE [r12 + rcx], 0),
-                    (2, None) => x64!(ops; mov WORD [r12 + rcx], 0),
-                    (_, None) => x64!(ops; mov DWORD [r12 + rcx], 0),
+                    (1, Some(v)) => x64!(ops; mov BYTE [r12 + Rq(ix)], Rb(v)),
+                    (2, Some(v)) => x64!(ops; mov WORD [r12 + Rq(ix)], Rw(v)),
+                    (_, Some(v)) => x64!(ops; mov DWORD [r12 + Rq(ix)], Rd(v)),
+                    (1, None) => x64!(ops; mov BYTE [r12 + Rq(ix)], 0),
+                    (2, None) => x64!(ops; mov WORD [r12 + Rq(ix)], 0),
+                    (_, None) => x64!(ops; mov DWORD [r12 + Rq(ix)], 0),
                 }
             }
             AssertEq => {
