@@ -54,6 +54,13 @@ pub struct RunArgs {
     /// guest path: HOST or HOST::GUEST. Repeatable.
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     pub dirs: Vec<String>,
+    /// Give the guest an environment variable: NAME (its host value, if
+    /// set) or NAME=VALUE. Repeatable. By default the guest sees none.
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    pub env: Vec<String>,
+    /// Give the guest the whole host environment (before any --env).
+    #[arg(long)]
+    pub inherit_env: bool,
     /// Allow the guest to use sockets (IPv4 TCP).
     #[arg(long)]
     pub allow_net: bool,
@@ -94,12 +101,7 @@ pub fn host_config(a: &RunArgs) -> Result<HostConfig> {
     policy.allow_net = a.allow_net;
     Ok(HostConfig {
         args: argv,
-        env: std::env::vars_os()
-            .map(|(k, v)| {
-                use std::os::unix::ffi::OsStrExt;
-                (k.as_bytes().to_vec(), v.as_bytes().to_vec())
-            })
-            .collect(),
+        env: guest_env(a),
         deterministic: a.deterministic,
         stdin: StdinSource::Inherit,
         stdout: OutputSink::Inherit,
@@ -108,6 +110,33 @@ pub fn host_config(a: &RunArgs) -> Result<HostConfig> {
         trace_host: a.trace_host,
         exec: Some(exec_callback(a)),
     })
+}
+
+/// The guest's environment: nothing by default, the host's with
+/// `--inherit-env`, plus or overridden by each `--env`.
+fn guest_env(a: &RunArgs) -> Vec<(Vec<u8>, Vec<u8>)> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut env: Vec<(Vec<u8>, Vec<u8>)> = if a.inherit_env {
+        std::env::vars_os()
+            .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for e in &a.env {
+        let (k, v) = match e.split_once('=') {
+            Some((k, v)) => (k.as_bytes().to_vec(), Some(v.as_bytes().to_vec())),
+            None => (
+                e.as_bytes().to_vec(),
+                std::env::var_os(e).map(|v| v.as_bytes().to_vec()),
+            ),
+        };
+        env.retain(|(name, _)| *name != k);
+        if let Some(v) = v {
+            env.push((k, v));
+        }
+    }
+    env
 }
 
 /// The EXEC service: runs the child `.s32x` as a new fast32 process with
@@ -123,6 +152,8 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
     let deterministic = a.deterministic;
     let allow_net = a.allow_net;
     let dirs = a.dirs.clone();
+    let env = a.env.clone();
+    let inherit_env = a.inherit_env;
     Box::new(move |req: &fast32_runtime::host::ExecRequest| {
         use std::os::unix::ffi::OsStrExt;
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
@@ -136,6 +167,12 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
         }
         for d in &dirs {
             cmd.arg("--dir").arg(d);
+        }
+        if inherit_env {
+            cmd.arg("--inherit-env");
+        }
+        for e in &env {
+            cmd.arg("--env").arg(e);
         }
         cmd.arg(&req.path);
         for arg in req.args.iter().skip(1) {
