@@ -208,6 +208,11 @@ pub fn run(a: RunArgs) -> Result<i32> {
         if !(secs.is_finite() && secs > 0.0) {
             bail!("--timeout must be a positive number of seconds");
         }
+        if a.engine == Engine::Aot {
+            bail!(
+                "--timeout is not supported by the AOT engine yet (compiled loops do not poll it); use --engine jit"
+            );
+        }
         let flag = m.interrupt.clone();
         let d = Duration::from_secs_f64(secs);
         std::thread::spawn(move || {
