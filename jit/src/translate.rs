@@ -598,14 +598,18 @@ impl<'a> Translator<'a> {
                 if i.rd == 0 {
                     return false;
                 }
-                // rd op= rs2 in place when rd is mapped and equals rs1.
+                // Compute in rd's host register when it is cached and not
+                // also rs2 (copying rs1 in first would clobber rs2).
                 let b = self.loc(i.rs2);
                 match (self.loc(i.rd), b) {
-                    (Loc::Reg(h), b) if i.rs1 == i.rd && b != Loc::Reg(h) => match b {
-                        Loc::Reg(r) => x64!(ops; $op Rd(h), Rd(r)),
-                        Loc::Mem(o) => x64!(ops; $op Rd(h), DWORD [rbx + o]),
-                        Loc::Zero => x64!(ops; $op Rd(h), 0),
-                    },
+                    (Loc::Reg(h), b) if b != Loc::Reg(h) || i.rs1 == i.rd => {
+                        self.load_into(ops, h, i.rs1);
+                        match b {
+                            Loc::Reg(r) => x64!(ops; $op Rd(h), Rd(r)),
+                            Loc::Mem(o) => x64!(ops; $op Rd(h), DWORD [rbx + o]),
+                            Loc::Zero => x64!(ops; $op Rd(h), 0),
+                        }
+                    }
                     _ => {
                         self.load_into(ops, RAX, i.rs1);
                         match b {
@@ -624,7 +628,10 @@ impl<'a> Translator<'a> {
                     return false;
                 }
                 match self.loc(i.rd) {
-                    Loc::Reg(h) if i.rs1 == i.rd => x64!(ops; $op Rd(h), imm),
+                    Loc::Reg(h) => {
+                        self.load_into(ops, h, i.rs1);
+                        x64!(ops; $op Rd(h), imm);
+                    }
                     _ => {
                         self.load_into(ops, RAX, i.rs1);
                         x64!(ops; $op eax, imm);
@@ -640,7 +647,10 @@ impl<'a> Translator<'a> {
                 }
                 let s = (imm & 31) as i8;
                 match self.loc(i.rd) {
-                    Loc::Reg(h) if i.rs1 == i.rd => x64!(ops; $op Rd(h), s),
+                    Loc::Reg(h) => {
+                        self.load_into(ops, h, i.rs1);
+                        x64!(ops; $op Rd(h), s);
+                    }
                     _ => {
                         self.load_into(ops, RAX, i.rs1);
                         x64!(ops; $op eax, s);
