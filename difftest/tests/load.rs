@@ -47,7 +47,11 @@ fn a_thousand_runs_leak_nothing() {
             let img = img.clone();
             std::thread::spawn(move || {
                 for i in 0..500 {
-                    let e = if (i + t) % 2 == 0 { Engine::Jit } else { Engine::Interp };
+                    let e = if (i + t) % 2 == 0 {
+                        Engine::Jit
+                    } else {
+                        Engine::Interp
+                    };
                     let o = run(&img, e, b"", u64::MAX);
                     assert_eq!(o.outcome, fast32_runtime::RunOutcome::Exit(7));
                 }
