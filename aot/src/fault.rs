@@ -13,9 +13,9 @@
 //! the memory base, size from the site) and resumes in the trampoline's
 //! epilogue with the stack pointer it saved and `rax` = the trap exit:
 //! the Cranelift frames in between are simply abandoned (no Rust frames
-//! live there). Any other fault goes to the handler installed before ours
-//! (the JIT's, Rust's stack-overflow reporter, or the default action), so
-//! the JIT's handler and this one coexist in either installation order.
+//! live there). The claim is registered with the shared handler in
+//! `fast32_runtime::signals`, which offers each fault to the JIT's claimer
+//! too and passes unclaimed faults on.
 //!
 //! The guest address is exact except for a misaligned access that
 //! straddles into an unmapped page: the hardware reports the first bad
@@ -27,7 +27,6 @@ use crate::lower::FaultSite;
 use fast32_runtime::state::ExitReason;
 use fast32_runtime::CpuState;
 use std::cell::Cell;
-use std::sync::Once;
 
 std::arch::global_asm!(
     ".text",
@@ -93,32 +92,9 @@ thread_local! {
     static ACTIVE: Cell<*mut FaultContext> = const { Cell::new(std::ptr::null_mut()) };
 }
 
-static INSTALL: Once = Once::new();
-static mut OLD_SEGV: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
-static mut OLD_BUS: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
-
-/// Installs the process-wide handler (once).
+/// Registers this engine's fault claimer with the shared handler.
 pub fn install() {
-    INSTALL.call_once(|| {
-        // SAFETY: sigaction with a valid handler; the old actions are saved
-        // before any fault can reach our handler (Once serializes this).
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = handler as *const () as usize;
-            sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
-            libc::sigemptyset(&mut sa.sa_mask);
-            libc::sigaction(
-                libc::SIGSEGV,
-                &sa,
-                std::ptr::addr_of_mut!(OLD_SEGV) as *mut libc::sigaction,
-            );
-            libc::sigaction(
-                libc::SIGBUS,
-                &sa,
-                std::ptr::addr_of_mut!(OLD_BUS) as *mut libc::sigaction,
-            );
-        }
-    });
+    fast32_runtime::signals::install(claim);
 }
 
 /// Runs compiled function `func` at guest `entry_pc` with `ctx` active.
@@ -140,12 +116,8 @@ pub unsafe fn enter(ctx: &mut FaultContext, func: usize, entry_pc: u32, sp_limit
     r
 }
 
-unsafe extern "C" fn handler(
-    sig: libc::c_int,
-    info: *mut libc::siginfo_t,
-    uctx: *mut libc::c_void,
-) {
-    let uc = uctx as *mut libc::ucontext_t;
+/// Claims faults at this engine's guest memory accesses on this thread.
+unsafe fn claim(_sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut libc::ucontext_t) -> bool {
     let gregs = &mut (*uc).uc_mcontext.gregs;
     let rip = gregs[libc::REG_RIP as usize] as usize;
     let ctx = ACTIVE.with(|a| a.get());
@@ -166,28 +138,9 @@ unsafe extern "C" fn handler(
                     ((ExitReason::Trap as i64) << 32) | site.guest_pc as i64;
                 gregs[libc::REG_RSP as usize] = ctx.saved_rsp as i64;
                 gregs[libc::REG_RIP as usize] = fast32_aot_resume as *const () as usize as i64;
-                return;
+                return true;
             }
         }
     }
-    // Not ours: hand over to the previous disposition.
-    let old = if sig == libc::SIGBUS {
-        (*std::ptr::addr_of!(OLD_BUS)).assume_init_ref()
-    } else {
-        (*std::ptr::addr_of!(OLD_SEGV)).assume_init_ref()
-    };
-    if old.sa_flags & libc::SA_SIGINFO != 0 && old.sa_sigaction > 1 {
-        let f: unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-            std::mem::transmute(old.sa_sigaction);
-        f(sig, info, uctx);
-    } else if old.sa_sigaction > 1 {
-        let f: unsafe extern "C" fn(libc::c_int) = std::mem::transmute(old.sa_sigaction);
-        f(sig);
-    } else {
-        // Default action: restore it and return; the fault repeats and
-        // terminates the process as it would have without us.
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = libc::SIG_DFL;
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
-    }
+    false
 }

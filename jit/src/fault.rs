@@ -6,16 +6,14 @@
 //! table, fills the trap fields of the guest CPU state (kind, guest PC,
 //! guest address from the register the site records), takes back the
 //! instructions counted ahead at block entry, and resumes at a stub that
-//! leaves translated code normally. Faults anywhere else go to the handler
-//! that was installed before ours (Rust's stack-overflow reporter, or the
-//! default action).
+//! leaves translated code normally. Faults anywhere else are left to the
+//! shared handler in `fast32_runtime::signals`, which passes them on.
 
 use crate::translate::FaultSite;
 use fast32_runtime::memory::AccessKind;
 use fast32_runtime::state::ExitReason;
 use fast32_runtime::{CpuState, TrapKind};
 use std::cell::Cell;
-use std::sync::Once;
 
 /// What the handler needs while translated code runs on this thread.
 pub struct FaultContext {
@@ -31,32 +29,9 @@ thread_local! {
     static ACTIVE: Cell<*const FaultContext> = const { Cell::new(std::ptr::null()) };
 }
 
-static INSTALL: Once = Once::new();
-static mut OLD_SEGV: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
-static mut OLD_BUS: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
-
-/// Installs the process-wide handler (once).
+/// Registers this engine's fault claimer with the shared handler.
 pub fn install() {
-    INSTALL.call_once(|| {
-        // SAFETY: sigaction with a valid handler; the old actions are saved
-        // before any fault can reach our handler (Once serializes this).
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = handler as *const () as usize;
-            sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
-            libc::sigemptyset(&mut sa.sa_mask);
-            libc::sigaction(
-                libc::SIGSEGV,
-                &sa,
-                std::ptr::addr_of_mut!(OLD_SEGV) as *mut libc::sigaction,
-            );
-            libc::sigaction(
-                libc::SIGBUS,
-                &sa,
-                std::ptr::addr_of_mut!(OLD_BUS) as *mut libc::sigaction,
-            );
-        }
-    });
+    fast32_runtime::signals::install(claim);
 }
 
 /// Marks `ctx` as active on this thread while `f` runs translated code.
@@ -89,12 +64,8 @@ fn greg_index(reg: u8) -> usize {
     }) as usize
 }
 
-unsafe extern "C" fn handler(
-    sig: libc::c_int,
-    info: *mut libc::siginfo_t,
-    uctx: *mut libc::c_void,
-) {
-    let uc = uctx as *mut libc::ucontext_t;
+/// Claims faults at this engine's guest memory accesses on this thread.
+unsafe fn claim(_sig: libc::c_int, _info: *mut libc::siginfo_t, uc: *mut libc::ucontext_t) -> bool {
     let gregs = &mut (*uc).uc_mcontext.gregs;
     let rip = gregs[libc::REG_RIP as usize] as usize;
     let ctx = ACTIVE.with(|a| a.get());
@@ -116,28 +87,9 @@ unsafe extern "C" fn handler(
                 st.instret = st.instret.wrapping_sub(site.uncount as u64);
                 st.exit_reason = ExitReason::Trap as u32;
                 gregs[libc::REG_RIP as usize] = ctx.trap_stub as i64;
-                return;
+                return true;
             }
         }
     }
-    // Not ours: hand over to the previous disposition.
-    let old = if sig == libc::SIGBUS {
-        (*std::ptr::addr_of!(OLD_BUS)).assume_init_ref()
-    } else {
-        (*std::ptr::addr_of!(OLD_SEGV)).assume_init_ref()
-    };
-    if old.sa_flags & libc::SA_SIGINFO != 0 && old.sa_sigaction > 1 {
-        let f: unsafe extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-            std::mem::transmute(old.sa_sigaction);
-        f(sig, info, uctx);
-    } else if old.sa_sigaction > 1 {
-        let f: unsafe extern "C" fn(libc::c_int) = std::mem::transmute(old.sa_sigaction);
-        f(sig);
-    } else {
-        // Default action: restore it and return; the fault repeats and
-        // terminates the process as it would have without us.
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = libc::SIG_DFL;
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
-    }
+    false
 }

@@ -8,6 +8,7 @@ pub mod host;
 pub mod interp;
 pub mod machine;
 pub mod memory;
+pub mod signals;
 pub mod state;
 pub mod trap;
 
