@@ -72,11 +72,8 @@ pub fn hex(h: &[u8]) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("{path}: {err}")]
+    Io { path: String, err: std::io::Error },
     #[error("file is {len} bytes, shorter than the {HEADER_SIZE}-byte header: truncated")]
     TooShort { len: usize },
     #[error("not a fast32 {expected} (magic {found:?})")]
@@ -218,9 +215,9 @@ pub fn unframe<'a>(
 /// directory, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
     use std::io::Write;
-    let io = |source| FormatError::Io {
+    let io = |err| FormatError::Io {
         path: path.display().to_string(),
-        source,
+        err,
     };
     let dir = path
         .parent()
@@ -242,9 +239,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
 
 /// Reads a whole file with the path in the error.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, FormatError> {
-    std::fs::read(path).map_err(|source| FormatError::Io {
+    std::fs::read(path).map_err(|err| FormatError::Io {
         path: path.display().to_string(),
-        source,
+        err,
     })
 }
 

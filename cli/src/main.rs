@@ -70,31 +70,22 @@ fn main() {
 
 /// Reads and parses a `.s32x` file, with the path in every error.
 pub fn load_image(path: &std::path::Path) -> Result<fast32_isa::s32x::Image> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    fast32_isa::s32x::read(&bytes)
-        .with_context(|| format!("{} is not a valid SLOW-32 executable", path.display()))
+    Ok(read_program(path)?.1)
 }
 
-/// Writes a file atomically: a temporary file beside it, then a rename, so
-/// an interrupted run never leaves a half-written output.
+/// Like [`load_image`], also returning the file's bytes (what profiles
+/// are tied to).
+pub fn read_program(path: &std::path::Path) -> Result<(Vec<u8>, fast32_isa::s32x::Image)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let image = fast32_isa::s32x::read(&bytes)
+        .with_context(|| format!("{} is not a valid SLOW-32 executable", path.display()))?;
+    Ok((bytes, image))
+}
+
+/// Writes a file atomically (temporary file, fsync, rename), so an
+/// interrupted run never leaves a half-written output.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}", path.display())
-    })
+    Ok(fast32_cache_format::write_atomic(path, bytes)?)
 }
 
 fn asm(source: &std::path::Path, output: &std::path::Path) -> Result<()> {
