@@ -55,9 +55,7 @@ pub fn profile(a: ProfileArgs) -> Result<i32> {
 }
 
 fn record(a: crate::run::RunArgs, out: &std::path::Path) -> Result<i32> {
-    let bytes = std::fs::read(&a.program)
-        .with_context(|| format!("cannot read {}", a.program.display()))?;
-    let image = crate::load_image(&a.program)?;
+    let (bytes, image) = crate::read_program(&a.program)?;
     let mut m = Machine::new(&image, crate::run::host_config(&a)?)
         .with_context(|| format!("cannot load {}", a.program.display()))?;
     if let Some(n) = a.max_instructions {
@@ -108,9 +106,7 @@ fn merge(inputs: &[PathBuf], output: &std::path::Path) -> Result<i32> {
 }
 
 fn show(profile: &std::path::Path, program: &std::path::Path, top: usize) -> Result<i32> {
-    let bytes =
-        std::fs::read(program).with_context(|| format!("cannot read {}", program.display()))?;
-    let image = crate::load_image(program)?;
+    let (bytes, image) = crate::read_program(program)?;
     let (p, _) = Profile::load(profile, Some(&image_hash(&bytes)))
         .with_context(|| format!("cannot use {}", profile.display()))?;
     let syms = fast32_isa::s32x::SymbolMap::new(&image);

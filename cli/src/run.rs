@@ -197,7 +197,7 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
 }
 
 pub fn run(a: RunArgs) -> Result<i32> {
-    let image = crate::load_image(&a.program)?;
+    let (program_bytes, image) = crate::read_program(&a.program)?;
     let config = host_config(&a)?;
     let mut m = Machine::new(&image, config)
         .with_context(|| format!("cannot load {}", a.program.display()))?;
@@ -253,9 +253,8 @@ pub fn run(a: RunArgs) -> Result<i32> {
             };
             let mut jit = Jit::new(&m, opts).context("cannot start the JIT")?;
             if let Some(path) = &a.profile {
-                let bytes = std::fs::read(&a.program)
-                    .with_context(|| format!("cannot read {}", a.program.display()))?;
-                if let Some(p) = crate::profile::load_for_run(path, &bytes, a.ignore_stale_profile)?
+                if let Some(p) =
+                    crate::profile::load_for_run(path, &program_bytes, a.ignore_stale_profile)?
                 {
                     let t = Instant::now();
                     let pcs = fast32_profiler::hot_pcs(&p, 1);
