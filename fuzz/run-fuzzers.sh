@@ -11,6 +11,8 @@ summary=()
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
     [ -d "seeds/$t" ] && cp -n seeds/$t/* "corpus/$t/" 2>/dev/null
+    # The assembler is seeded with the project's own test programs.
+    [ "$t" = assemble ] && cp -n ../tests/programs/*.s "corpus/$t/" 2>/dev/null
     log=$(mktemp)
     # --sanitizer none: runs on the stable toolchain.
     cargo fuzz run --sanitizer none --release "$t" "corpus/$t" -- \

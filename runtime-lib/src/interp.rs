@@ -55,7 +55,7 @@ fast32_isa::for_each_instruction!(slot_builder_methods);
 
 fn make_slot(word: u32) -> Slot {
     match decode(word) {
-        Ok(inst) => slot_for(&inst, word),
+        Ok(inst) => slot_for(&inst),
         Err(_) => Slot {
             op: OP_ILLEGAL,
             rd: 0,
@@ -66,7 +66,7 @@ fn make_slot(word: u32) -> Slot {
     }
 }
 
-fn slot_for(inst: &Inst, _word: u32) -> Slot {
+fn slot_for(inst: &Inst) -> Slot {
     if let Some(r) = sem::bad_pair(inst) {
         return Slot {
             op: OP_BADPAIR,
@@ -143,10 +143,8 @@ impl Interpreter {
     /// `m.cpu.insn_limit`, or an interrupt request.
     pub fn run(&mut self, m: &mut Machine) -> RunOutcome {
         loop {
-            match self.run_inner(m, u32::MAX, false) {
-                Step::Continue => continue,
-                Step::Done(o) => return o,
-                Step::Boundary => continue,
+            if let Step::Done(o) = self.run_inner(m, u32::MAX, false) {
+                return o;
             }
         }
     }
