@@ -1,0 +1,163 @@
+//! The host-access policy seen from a guest, through the `fast32` binary,
+//! on every engine: files outside the grants (absolute paths, `..`,
+//! symbolic links planted inside the granted directory) and sockets
+//! without `--allow-net` are refused with EACCES, which the guest sees
+//! and prints; `--trace-host` reports each refusal on stderr; the host
+//! keeps running; and the same requests succeed once granted, so the test
+//! fails if the probe cannot tell a refusal from a success.
+
+mod common;
+
+use common::{assemble, run_in, Scratch, ENGINES};
+use std::os::unix::fs::symlink;
+use std::path::Path;
+
+const PROBE: &str = include_str!("guests/policy_probe.s");
+const EACCES: u32 = 13;
+
+/// `root/outside/secret.txt` (not granted), `root/work` (the working
+/// directory: granted by default) with `inside.txt` and three symbolic
+/// links that point outside, `root/granted/data.txt` (granted with --dir
+/// in the positive control).
+fn layout(root: &Path) {
+    let outside = root.join("outside");
+    let work = root.join("work");
+    let granted = root.join("granted");
+    for d in [&outside, &work, &granted] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(outside.join("secret.txt"), "TOPSECRET").unwrap();
+    std::fs::write(work.join("inside.txt"), "INSIDE").unwrap();
+    std::fs::write(granted.join("data.txt"), "GRANTED").unwrap();
+    symlink(outside.join("secret.txt"), work.join("link")).unwrap();
+    symlink("../outside/secret.txt", work.join("rel_link")).unwrap();
+    symlink(&outside, work.join("dirlink")).unwrap();
+}
+
+#[test]
+fn guest_cannot_leave_its_grants_on_any_engine() {
+    let t = Scratch::new("policy");
+    let root = t.path();
+    layout(root);
+    let prog = assemble(root, "policy_probe", PROBE, true);
+    let work = root.join("work");
+    let secret_abs = format!("r{}", root.join("outside/secret.txt").display());
+
+    // Every request that must be refused, and the one that must work.
+    let denied = [
+        secret_abs.as_str(),       // absolute path outside the grants
+        "r../outside/secret.txt",  // `..` out of the working directory
+        "rlink",                   // absolute symlink inside, target outside
+        "rrel_link",               // relative symlink inside, target outside
+        "rdirlink/secret.txt",     // symlinked directory inside, outside
+        "w../outside/planted.txt", // creating a file outside
+        "wlink",                   // writing through a symlink
+        "s",                       // a socket without --allow-net
+        "r/data/data.txt",         // a guest path no grant maps
+    ];
+    let mut args: Vec<&str> = denied.to_vec();
+    args.push("rinside.txt");
+    let mut expected = String::new();
+    for a in denied {
+        expected.push_str(&format!("{a}: error {EACCES}\n"));
+    }
+    expected.push_str("rinside.txt: ok INSIDE\n");
+
+    for engine in ENGINES {
+        let r = run_in(&work, engine, &["--trace-host"], &prog, &args);
+        // The guest ran to its end: its exit status counts the refusals.
+        assert_eq!(r.code, denied.len() as i32, "{engine}: {r:?}");
+        assert_eq!(r.stdout, expected, "{engine}: {r:?}");
+        let traces: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(traces.len(), denied.len(), "{engine}: {}", r.stderr);
+        for (line, what) in traces.iter().zip(denied) {
+            assert!(line.starts_with("fast32: denied "), "{engine}: {line}");
+            if what != "s" {
+                assert!(line.contains(&what[1..]), "{engine}: {line} / {what}");
+            } else {
+                assert!(
+                    line.starts_with("fast32: denied socket(): network access disabled"),
+                    "{engine}: {line}"
+                );
+            }
+        }
+        // Nothing leaked out and nothing was planted.
+        assert_eq!(
+            std::fs::read_to_string(root.join("outside/secret.txt")).unwrap(),
+            "TOPSECRET"
+        );
+        assert!(!root.join("outside/planted.txt").exists(), "{engine}");
+
+        // Without --trace-host the guest sees the same, stderr stays quiet.
+        let quiet = run_in(&work, engine, &[], &prog, &args);
+        assert_eq!(quiet.code, denied.len() as i32, "{engine}: {quiet:?}");
+        assert_eq!(quiet.stdout, expected, "{engine}");
+        assert_eq!(quiet.stderr, "", "{engine}");
+    }
+}
+
+#[test]
+fn grants_open_exactly_what_they_name_on_any_engine() {
+    let t = Scratch::new("policy-grants");
+    let root = t.path();
+    layout(root);
+    let prog = assemble(root, "policy_probe", PROBE, true);
+    let work = root.join("work");
+    let granted = format!("{}::/data", root.join("granted").display());
+    let outside = root.join("outside").display().to_string();
+    let secret_abs = format!("r{outside}/secret.txt");
+    let args = [
+        "r/data/data.txt",        // --dir HOST::GUEST maps the guest path
+        secret_abs.as_str(),      // --dir HOST grants the tree under its own name
+        "rlink",                  // a symlink into a granted tree
+        "r../outside/secret.txt", // `..` into a granted tree
+        "s",                      // --allow-net
+    ];
+    for engine in ENGINES {
+        let r = run_in(
+            &work,
+            engine,
+            &[
+                "--trace-host",
+                "--allow-net",
+                "--dir",
+                &granted,
+                "--dir",
+                &outside,
+            ],
+            &prog,
+            &args,
+        );
+        assert_eq!(r.code, 0, "{engine}: {r:?}");
+        assert_eq!(r.stderr, "", "{engine}");
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(
+            &lines[..4],
+            &[
+                "r/data/data.txt: ok GRANTED",
+                &format!("{secret_abs}: ok TOPSECRET"),
+                "rlink: ok TOPSECRET",
+                "r../outside/secret.txt: ok TOPSECRET",
+            ],
+            "{engine}"
+        );
+        assert!(lines[4].starts_with("s: ok "), "{engine}: {}", lines[4]);
+        assert_eq!(lines.len(), 5, "{engine}: {}", r.stdout);
+
+        // A read-write grant lets the guest create files there.
+        let w = run_in(
+            &work,
+            engine,
+            &["--dir", &outside],
+            &prog,
+            &["w../outside/planted.txt"],
+        );
+        assert_eq!(w.code, 0, "{engine}: {w:?}");
+        assert_eq!(w.stdout, "w../outside/planted.txt: ok wrote\n");
+        assert_eq!(
+            std::fs::read_to_string(root.join("outside/planted.txt")).unwrap(),
+            "PWNED"
+        );
+        std::fs::remove_file(root.join("outside/planted.txt")).unwrap();
+    }
+}
