@@ -23,9 +23,8 @@
 //! recovered reliably from optimized code to recompute it). Kind and guest
 //! PC are always exact.
 
-use crate::lower::FaultSite;
 use fast32_runtime::state::ExitReason;
-use fast32_runtime::CpuState;
+use fast32_runtime::{CpuState, TrapKind};
 use std::cell::Cell;
 
 std::arch::global_asm!(
@@ -66,6 +65,16 @@ extern "sysv64" {
         saved_rsp: *mut u64,
     ) -> u64;
     fn fast32_aot_resume();
+}
+
+/// A load or store in compiled code that may fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaultSite {
+    /// Offset of the faulting host instruction from the function start.
+    pub offset: u32,
+    pub guest_pc: u32,
+    pub kind: TrapKind,
+    pub size: u8,
 }
 
 /// A fault site at an absolute host address.

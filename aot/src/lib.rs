@@ -5,14 +5,21 @@
 //!   functions they form;
 //! - [`lower`]: one Cranelift function per guest function (the native ABI
 //!   is documented there), independent of how the code is emitted;
-//! - [`fault`]: the entry trampoline and hardware faults → guest traps;
+//! - [`driver`]: what both drivers share (ISA settings, the per-function
+//!   compile loop, `--emit-clif`);
 //! - [`jit_driver`]: compiles a whole program in memory ([`Aot`]) and runs
-//!   it, handing code that discovery did not find to the JIT.
+//!   it on `fast32_aot_runtime`'s dispatcher;
+//! - [`object_driver`]: compiles a whole program into a relocatable
+//!   object with the guest image embedded;
+//! - [`link`]: links that object against the embedded runtime library
+//!   into a standalone executable.
 
 pub mod discover;
-pub mod fault;
+pub mod driver;
 pub mod jit_driver;
+pub mod link;
 pub mod lower;
+pub mod object_driver;
 pub mod regflow;
 
 pub use discover::{discover, CodeImage, DiscoverOptions, Program};

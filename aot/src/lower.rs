@@ -59,21 +59,12 @@ use fast32_runtime::state::{offsets, ExitReason};
 use fast32_runtime::TrapKind;
 use std::collections::HashMap;
 
-/// Name of the FP helper the generated code imports.
-pub const FP_HELPER: &str = "fast32_aot_fp";
+pub use fast32_aot_runtime::{fast32_aot_fp, FaultSite, FP_HELPER};
 /// Name of the entry table data object.
 pub const ENTRY_TABLE: &str = "fast32_aot_entries";
-
-/// Executes one FP / register-pair instruction on operand values:
-/// `a`, `ah` = rs1 and its pair partner, `b`, `bh` = rs2 and its partner.
-/// Returns the result word in the low half and, for pair results, the
-/// high word in the high half. The same code as the interpreter's.
-pub extern "C" fn fast32_aot_fp(op: u32, a: u32, ah: u32, b: u32, bh: u32) -> u64 {
-    // Registers: rs1 = 0, rs1+1 = 1, rs2 = 2, rs2+1 = 3, rd = 4 (rd+1 = 5).
-    let mut regs = [a, ah, b, bh, 0, 0];
-    fast32_runtime::fpu::exec_float(&mut regs, op as u8, 4, 0, 2);
-    regs[4] as u64 | (regs[5] as u64) << 32
-}
+/// Name of the interrupt slot (interruptible code only): a word the
+/// dispatcher sets to the address of the machine's interrupt flag.
+pub const INTERRUPT_SLOT: &str = "fast32_aot_interrupt_slot";
 
 /// The signature every lowered guest function has.
 pub fn guest_signature<M: Module>(m: &M) -> Signature {
@@ -101,6 +92,8 @@ pub struct Decls {
     pub funcs: Vec<FuncId>,
     pub fp: FuncId,
     pub table: DataId,
+    /// The interrupt slot, when compiling interruptible code.
+    pub interrupt: Option<DataId>,
     pub sig: Signature,
 }
 
@@ -109,8 +102,9 @@ pub fn function_name(start: u32) -> String {
     format!("fast32_guest_{start:08x}")
 }
 
-/// Declares every guest function, the FP helper and the entry table.
-pub fn declare<M: Module>(m: &mut M, prog: &Program) -> ModuleResult<Decls> {
+/// Declares every guest function, the FP helper, the entry table and
+/// (for `interruptible` code) the interrupt slot.
+pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> ModuleResult<Decls> {
     let sig = guest_signature(m);
     let mut funcs = Vec::with_capacity(prog.functions.len());
     for f in &prog.functions {
@@ -118,10 +112,21 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program) -> ModuleResult<Decls> {
     }
     let fp = m.declare_function(FP_HELPER, Linkage::Import, &fp_signature(m))?;
     let table = m.declare_data(ENTRY_TABLE, Linkage::Local, false, false)?;
+    let interrupt = if interruptible {
+        let id = m.declare_data(INTERRUPT_SLOT, Linkage::Local, true, false)?;
+        let mut desc = DataDescription::new();
+        desc.define_zeroinit(8);
+        desc.set_align(8);
+        m.define_data(id, &desc)?;
+        Some(id)
+    } else {
+        None
+    };
     Ok(Decls {
         funcs,
         fp,
         table,
+        interrupt,
         sig,
     })
 }
@@ -135,7 +140,9 @@ pub fn define_entry_table<M: Module>(
     code: &CodeImage,
 ) -> ModuleResult<()> {
     let mut desc = DataDescription::new();
-    desc.define_zeroinit(code.words.len().max(1) * 8);
+    // Explicit zeros, not `define_zeroinit`: an object file puts
+    // zero-initialized data in .bss, where relocations cannot live.
+    desc.define(vec![0u8; code.words.len().max(1) * 8].into_boxed_slice());
     desc.set_align(8);
     let refs: Vec<_> = d
         .funcs
@@ -146,16 +153,6 @@ pub fn define_entry_table<M: Module>(
         desc.write_function_addr((pc / 4) * 8, refs[fi]);
     }
     Ok(m.define_data(d.table, &desc)?)
-}
-
-/// A load or store in compiled code that may fault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FaultSite {
-    /// Offset of the faulting host instruction from the function start.
-    pub offset: u32,
-    pub guest_pc: u32,
-    pub kind: TrapKind,
-    pub size: u8,
 }
 
 /// Builds the IR of function `fidx` into `ctx.func` (not yet compiled).
@@ -172,6 +169,9 @@ pub fn lower_function<M: Module>(
     ctx.func.name = UserFuncName::user(0, d.funcs[fidx].as_u32());
     let fp_ref = m.declare_func_in_func(d.fp, &mut ctx.func);
     let table_gv = m.declare_data_in_func(d.table, &mut ctx.func);
+    let interrupt_gv = d
+        .interrupt
+        .map(|id| m.declare_data_in_func(id, &mut ctx.func));
     let sig_ref = ctx.func.import_signature(d.sig.clone());
     let mut func_refs: HashMap<usize, FuncRef> = HashMap::new();
     for f in &prog.functions[fidx].blocks {
@@ -219,6 +219,8 @@ pub fn lower_function<M: Module>(
         sp_limit: Value::from_u32(0),
         fp_ref,
         table_gv,
+        interrupt_gv,
+        cur_block: 0,
         sig_ref,
         func_refs,
     };
@@ -308,6 +310,10 @@ struct FnLower<'a, 'f> {
     sp_limit: Value,
     fp_ref: FuncRef,
     table_gv: GlobalValue,
+    /// The interrupt slot, polled on loop back-edges (interruptible code).
+    interrupt_gv: Option<GlobalValue>,
+    /// Start of the guest block being lowered.
+    cur_block: u32,
     sig_ref: SigRef,
     func_refs: HashMap<usize, FuncRef>,
 }
@@ -456,6 +462,9 @@ impl FnLower<'_, '_> {
     /// Emits a transfer to guest address `t` (the current block ends).
     fn edge(&mut self, t: u32) {
         if let Some(blk) = self.local_block(t) {
+            if t <= self.cur_block {
+                self.poll_interrupt(t);
+            }
             self.b.ins().jump(blk, &[]);
             return;
         }
@@ -477,10 +486,30 @@ impl FnLower<'_, '_> {
         self.b.ins().return_(&[v]);
     }
 
-    /// A block that performs `edge(t)`; local blocks directly.
+    /// On a loop back-edge of interruptible code: leave (with the
+    /// registers written back) if the machine's interrupt flag is set, so
+    /// that `--timeout` stops compiled loops.
+    fn poll_interrupt(&mut self, t: u32) {
+        let Some(gv) = self.interrupt_gv else { return };
+        let slot = self.b.ins().symbol_value(types::I64, gv);
+        let flag = self.b.ins().load(types::I64, TRUSTED, slot, 0);
+        let set = self.b.ins().load(types::I8, TRUSTED, flag, 0);
+        let stop = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(stop);
+        self.b.ins().brif(set, stop, &[], cont, &[]);
+        self.b.switch_to_block(stop);
+        self.exit_const(ExitReason::InstructionLimit, t);
+        self.b.switch_to_block(cont);
+    }
+
+    /// A block that performs `edge(t)`; local blocks directly (except
+    /// back-edges of interruptible code, which poll first).
     fn edge_block(&mut self, t: u32, pending: &mut Vec<(Block, u32)>) -> Block {
         if let Some(blk) = self.local_block(t) {
-            return blk;
+            if t > self.cur_block || self.interrupt_gv.is_none() {
+                return blk;
+            }
         }
         let blk = self.b.create_block();
         pending.push((blk, t));
@@ -655,6 +684,7 @@ impl FnLower<'_, '_> {
     // ---- instructions ----------------------------------------------------
 
     fn lower_block(&mut self, start: u32) {
+        self.cur_block = start;
         let blk = self.prog.blocks[&start];
         self.dirty = self.flow.dirty_in[&start];
         let control = !matches!(blk.term, Term::Fallthrough | Term::Trap);

@@ -1,6 +1,7 @@
 //! `fast32`: run, assemble and disassemble SLOW-32 programs.
 
 mod bench;
+mod compile;
 mod profile;
 mod run;
 
@@ -17,6 +18,7 @@ use std::path::PathBuf;
                   (the oracle), an assembler and a disassembler.\n\n\
                   Typical use:\n  \
                   fast32 run prog.s32x arg1 arg2 < input\n  \
+                  fast32 compile prog.s32x -o prog && ./prog arg1 arg2\n  \
                   fast32 asm prog.s -o prog.s32x\n  \
                   fast32 disasm prog.s32x"
 )]
@@ -29,6 +31,8 @@ struct Cli {
 enum Command {
     /// Run a .s32x program; its exit status becomes fast32's.
     Run(run::RunArgs),
+    /// Compile a .s32x program to a standalone native executable (Cranelift).
+    Compile(compile::CompileArgs),
     /// Record a profile (`profile PROG -o OUT -- ARGS`), or merge / show profiles.
     Profile(profile::ProfileArgs),
     /// Benchmark every engine on the embedded programs, side by side with native C.
@@ -55,6 +59,7 @@ fn main() {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Bench(args) => bench::bench(args),
+        Command::Compile(args) => compile::compile(args),
         Command::Profile(args) => profile::profile(args),
         Command::Asm { source, output } => asm(&source, &output).map(|()| 0),
         Command::Disasm { program, headers } => disasm(&program, headers).map(|()| 0),

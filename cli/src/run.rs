@@ -208,11 +208,6 @@ pub fn run(a: RunArgs) -> Result<i32> {
         if !(secs.is_finite() && secs > 0.0) {
             bail!("--timeout must be a positive number of seconds");
         }
-        if a.engine == Engine::Aot {
-            bail!(
-                "--timeout is not supported by the AOT engine yet (compiled loops do not poll it); use --engine jit"
-            );
-        }
         let flag = m.interrupt.clone();
         let d = Duration::from_secs_f64(secs);
         std::thread::spawn(move || {
@@ -231,7 +226,12 @@ pub fn run(a: RunArgs) -> Result<i32> {
         Engine::Interp => Interpreter::new(&m).run(&mut m),
         Engine::Aot => {
             let t = Instant::now();
-            let mut aot = fast32_aot::Aot::compile(&image, &fast32_aot::AotOptions::default())
+            let opts = fast32_aot::AotOptions {
+                // Compiled loops poll the interrupt flag only when asked.
+                interruptible: a.timeout.is_some(),
+                ..fast32_aot::AotOptions::default()
+            };
+            let mut aot = fast32_aot::Aot::compile(&image, &opts)
                 .map_err(|e| anyhow::anyhow!("AOT compilation failed: {e}"))?;
             let compile_s = t.elapsed().as_secs_f64();
             let o = aot.run(&mut m);

@@ -8,7 +8,9 @@
 //! - `FAST32_CORPUS`: directory holding the `.s32x` programs (lua.s32x,
 //!   kernel.s32x, prelude.fth, stories/, ...). Unset: the test is skipped.
 //! - `FAST32_ENGINES`: comma-separated engines for `fast32 run --engine`
-//!   (default `interp`).
+//!   (default `interp`), or `aot-exe`: the program compiled once with
+//!   `fast32 compile` and the executable run directly (`--dir` options
+//!   become `FAST32_DIRS`).
 //! - `FAST32_CORPUS_FILTER`: optional comma-separated substrings; only
 //!   fixtures whose name contains one of them run.
 //! - `FAST32_CORPUS_TIMEOUT`: seconds before a run is killed (default 900).
@@ -127,6 +129,9 @@ fn corpus() {
         }
     });
 
+    if let Some(Ok(d)) = AOT_DIR.get() {
+        let _ = fs::remove_dir_all(&d.path);
+    }
     let mut failures = failures.into_inner().unwrap();
     failures.sort();
     if !failures.is_empty() {
@@ -241,11 +246,28 @@ fn run_case(ctx: &Ctx, engine: &str, name: &str) -> Result<(), String> {
         .map(|l| ctx.subst(l).replace("$WORK", &work_str))
         .collect();
 
-    let mut cmd = Command::new(FAST32);
-    cmd.arg("run").arg("--engine").arg(engine);
-    cmd.args(&ctx.run_args);
-    cmd.args(&fixture_options);
-    cmd.arg(&program).args(&guest_args);
+    let mut cmd;
+    if engine == "aot-exe" {
+        cmd = Command::new(compiled_executable(&program)?);
+        cmd.args(&guest_args);
+        let mut dirs = Vec::new();
+        let mut it = fixture_options.iter();
+        while let Some(o) = it.next() {
+            match (o.as_str(), it.next()) {
+                ("--dir", Some(d)) => dirs.push(d.clone()),
+                _ => return Err(format!("aot-exe cannot pass run option {o}")),
+            }
+        }
+        if !dirs.is_empty() {
+            cmd.env("FAST32_DIRS", dirs.join(";"));
+        }
+    } else {
+        cmd = Command::new(FAST32);
+        cmd.arg("run").arg("--engine").arg(engine);
+        cmd.args(&ctx.run_args);
+        cmd.args(&fixture_options);
+        cmd.arg(&program).args(&guest_args);
+    }
     cmd.current_dir(&work)
         .stdin(Stdio::from(stdin))
         .stdout(Stdio::piped())
@@ -311,6 +333,53 @@ fn run_case(ctx: &Ctx, engine: &str, name: &str) -> Result<(), String> {
         }
         Err(msg)
     }
+}
+
+/// Where `aot-exe` executables go (removed at the end of the test).
+static AOT_DIR: std::sync::OnceLock<Result<TempDir, String>> = std::sync::OnceLock::new();
+
+/// `fast32 compile`s each program once per test run (executables live in
+/// a temporary directory until the process exits).
+fn compiled_executable(program: &str) -> Result<PathBuf, String> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, OnceLock};
+    type Slot = Arc<Mutex<Option<Result<PathBuf, String>>>>;
+    static EXES: OnceLock<Mutex<HashMap<String, Slot>>> = OnceLock::new();
+    let dir = AOT_DIR
+        .get_or_init(|| TempDir::new("aot-exes"))
+        .as_ref()
+        .map_err(|e| e.clone())?;
+    let slot = EXES
+        .get_or_init(|| Mutex::new(HashMap::new()))
+        .lock()
+        .unwrap()
+        .entry(program.to_string())
+        .or_default()
+        .clone();
+    let mut slot = slot.lock().unwrap();
+    if let Some(r) = &*slot {
+        return r.clone();
+    }
+    let stem = Path::new(program)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "prog".into());
+    let exe = dir.path.join(stem);
+    let out = Command::new(FAST32)
+        .args(["compile", "--quiet", program, "-o"])
+        .arg(&exe)
+        .output()
+        .map_err(|e| format!("cannot run fast32 compile: {e}"));
+    let r = match out {
+        Ok(o) if o.status.success() => Ok(exe),
+        Ok(o) => Err(format!(
+            "fast32 compile {program} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )),
+        Err(e) => Err(e),
+    };
+    *slot = Some(r.clone());
+    r
 }
 
 /// A one-paragraph account of how two outputs differ: the first differing

@@ -35,6 +35,11 @@ pub enum Engine {
     /// is best-effort, so for traps only the trap kind and PC, stdout and
     /// memory are compared.
     Aot,
+    /// A standalone executable from `fast32 compile` (object driver +
+    /// link), run as a child process; its final state comes back through
+    /// `FAST32_STATE_OUT`. Compared like [`Engine::Aot`]. Slow to build
+    /// (a link per program), so not in [`Engine::ALL`].
+    AotExe,
 }
 
 impl Engine {
@@ -133,6 +138,10 @@ pub fn run(image: &Image, engine: Engine, stdin: &[u8], limit: u64) -> Observed 
                 .expect("aot compiles")
                 .run(&mut m)
         }
+        Engine::AotExe => {
+            drop(m);
+            return run_executable(image, stdin, limit).unwrap_or_else(|e| panic!("{e}"));
+        }
     };
     m.host.flush();
     let stdout = out.lock().map(|b| b.clone()).unwrap_or_default();
@@ -144,6 +153,100 @@ pub fn run(image: &Image, engine: Engine, stdin: &[u8], limit: u64) -> Observed 
         mem_hash: m.mem.hash(),
         stdout,
     }
+}
+
+/// Compiles `image` to an executable (in a temporary directory), runs it
+/// with `stdin` and reads back what it observed. The executable runs
+/// with the same deterministic host as [`test_host`]; its stderr is
+/// discarded like the harness's.
+pub fn run_executable(image: &Image, stdin: &[u8], limit: u64) -> Result<Observed, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let bytes = fast32_isa::s32x::write(image);
+    let opts = fast32_aot::AotOptions {
+        verify: true,
+        ..Default::default()
+    };
+    let obj = fast32_aot::object_driver::compile_object(&bytes, image, &opts)
+        .map_err(|e| format!("compile: {e}"))?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let exe = dir.path().join("prog");
+    fast32_aot::link::link(&obj.bytes, &exe).map_err(|e| format!("link: {e}"))?;
+    let state = dir.path().join("state");
+    let mut cmd = Command::new(&exe);
+    // argv[0] as the harness host gives it.
+    cmd.env_clear()
+        .env("FAST32_STATE_OUT", &state)
+        .env("FAST32_DETERMINISTIC", "1")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if limit != u64::MAX {
+        cmd.env("FAST32_MAX_INSTRUCTIONS", limit.to_string());
+    }
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.arg0("prog");
+    }
+    let mut child = cmd.spawn().map_err(|e| format!("spawn: {e}"))?;
+    let mut input = child.stdin.take().expect("piped stdin");
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let _ = writer.join();
+    let text = std::fs::read_to_string(&state).map_err(|e| {
+        format!(
+            "the executable left no state ({e}); status {:?}",
+            out.status
+        )
+    })?;
+    parse_state(&text, out.stdout)
+}
+
+fn parse_state(text: &str, stdout: Vec<u8>) -> Result<Observed, String> {
+    let bad = || format!("malformed state report:\n{text}");
+    let mut outcome = None;
+    let mut pc = None;
+    let mut regs = None;
+    let mut mem_hash = None;
+    for line in text.lines() {
+        let mut w = line.split_whitespace();
+        let key = w.next().unwrap_or("");
+        let nums: Vec<u64> = w
+            .map(|x| x.parse::<u64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| bad())?;
+        match (key, nums.as_slice()) {
+            ("exit", [s]) => outcome = Some(RunOutcome::Exit(*s as u32)),
+            ("trap", [k, p, a, x]) => {
+                let kind = TrapKind::from_u32(*k as u32).ok_or_else(bad)?;
+                outcome = Some(RunOutcome::Trap(fast32_runtime::Trap::new(
+                    kind, *p as u32, *a as u32, *x as u32,
+                )));
+            }
+            ("pc", [p]) => pc = Some(*p as u32),
+            ("regs", r) if r.len() == 32 => {
+                let mut a = [0u32; 32];
+                for (d, s) in a.iter_mut().zip(r) {
+                    *d = *s as u32;
+                }
+                regs = Some(a);
+            }
+            ("mem", [h]) => mem_hash = Some(*h),
+            _ => return Err(bad()),
+        }
+    }
+    Ok(Observed {
+        outcome: outcome.ok_or_else(bad)?,
+        regs: regs.ok_or_else(bad)?,
+        pc: pc.ok_or_else(bad)?,
+        instret: 0,
+        mem_hash: mem_hash.ok_or_else(bad)?,
+        stdout,
+    })
 }
 
 /// Runs `image` on every engine in `engines` and returns a description of
@@ -160,7 +263,7 @@ pub fn compare(
         if !e.counts() || !engines[0].counts() {
             got.instret = oracle.instret;
         }
-        if e == Engine::Aot {
+        if matches!(e, Engine::Aot | Engine::AotExe) {
             relax_aot_trap(&oracle, &mut got);
         }
         if got != oracle {

@@ -1,0 +1,258 @@
+//! The dispatcher: runs a machine on compiled guest functions, whichever
+//! driver produced them (in memory with `cranelift-jit`, or linked into an
+//! executable from an object file).
+//!
+//! It enters compiled code at `cpu.pc` through the entry table and handles
+//! what comes back (the ABI is documented in `fast32_aot::lower`): YIELD,
+//! DEBUG, HALT and traps as the JIT's `run_slice` does, a plain `None`
+//! exit by entering compiled code again at the new PC. A PC that is not an
+//! entry of compiled code (a jump target that discovery could not see) is
+//! handed to the JIT, one block at a time, until the PC is an entry again;
+//! [`DispatchStats::fallback_entries`] counts how often that happens.
+//!
+//! Compiled code does not count instructions: a run with an instruction
+//! limit goes to the JIT in counting mode. Code compiled *interruptible*
+//! polls the machine's interrupt flag (through [`CompiledCode::interrupt_slot`])
+//! on loop back-edges and leaves with `InstructionLimit`; the dispatcher
+//! turns that into the timeout trap. Programs without W^X (which may
+//! rewrite their code) run on the interpreter, as with the JIT.
+
+use crate::fault::{self, FaultContext, HostSite};
+use fast32_jit::{Jit, JitOptions};
+use fast32_runtime::state::ExitReason;
+use fast32_runtime::{Interpreter, Machine, RunOutcome, Trap, TrapKind};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Compiled code as the dispatcher needs it, independent of its origin.
+pub struct CompiledCode {
+    /// Host function per code word that is an entry (0 if none).
+    pub entries: Box<[usize]>,
+    /// Fault sites, sorted by host address.
+    pub sites: Vec<HostSite>,
+    /// Bounds of all compiled code (fault claims outside are refused).
+    pub code_start: usize,
+    pub code_end: usize,
+    /// Where interruptible code reads the address of the interrupt flag
+    /// (null when the code was not compiled interruptible).
+    pub interrupt_slot: *mut usize,
+}
+
+/// What the dispatcher did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DispatchStats {
+    /// Times the dispatcher found no compiled entry and used the JIT.
+    pub fallback_entries: u64,
+    /// Blocks the JIT ran during those fallbacks.
+    pub fallback_blocks: u64,
+    /// Entries into compiled code.
+    pub dispatches: u64,
+}
+
+/// Runs machines on one program's compiled code.
+pub struct Dispatcher {
+    code: CompiledCode,
+    jit: Option<Jit>,
+    pub stats: DispatchStats,
+    stack_budget: Option<u64>,
+    /// With FAST32_AOT_TRACE_FALLBACK set: how often each PC fell back.
+    fallback_pcs: Option<HashMap<u32, u64>>,
+}
+
+/// Room left on the host stack below the deepest guest frame.
+const STACK_MARGIN: u64 = 128 << 10;
+
+/// An address in the current stack frame.
+#[inline(never)]
+fn stack_here() -> u64 {
+    let marker = 0u8;
+    std::hint::black_box(std::ptr::addr_of!(marker)) as u64
+}
+
+/// The lowest host stack address compiled code may use on this thread.
+fn stack_limit() -> u64 {
+    let here = stack_here();
+    // SAFETY: plain queries of this thread's attributes.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
+            let mut addr: *mut libc::c_void = std::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+            libc::pthread_attr_destroy(&mut attr);
+            let low = addr as u64;
+            if rc == 0 && low < here && here - low > 2 * STACK_MARGIN {
+                return low + STACK_MARGIN;
+            }
+        }
+    }
+    here.saturating_sub(1 << 20)
+}
+
+impl Dispatcher {
+    pub fn new(code: CompiledCode) -> Dispatcher {
+        fault::install();
+        Dispatcher {
+            code,
+            jit: None,
+            stats: DispatchStats::default(),
+            stack_budget: None,
+            fallback_pcs: std::env::var_os("FAST32_AOT_TRACE_FALLBACK").map(|_| HashMap::new()),
+        }
+    }
+
+    /// PCs that fell back to the JIT, most frequent first (only with
+    /// FAST32_AOT_TRACE_FALLBACK set in the environment).
+    pub fn fallback_histogram(&self) -> Vec<(u32, u64)> {
+        let mut v: Vec<(u32, u64)> = self
+            .fallback_pcs
+            .iter()
+            .flat_map(|h| h.iter().map(|(&a, &b)| (a, b)))
+            .collect();
+        v.sort_by_key(|e| std::cmp::Reverse(e.1));
+        v
+    }
+
+    /// Limits the host stack compiled code may use below the dispatcher
+    /// (default: all of the thread's stack but a margin). Deeper guest
+    /// call chains return to the dispatcher and continue from there.
+    pub fn set_stack_budget(&mut self, bytes: Option<u64>) {
+        self.stack_budget = bytes;
+    }
+
+    fn entry(&self, pc: u32) -> usize {
+        if pc & 3 != 0 {
+            return 0;
+        }
+        self.code
+            .entries
+            .get((pc >> 2) as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Runs the machine to completion.
+    pub fn run(&mut self, m: &mut Machine) -> RunOutcome {
+        if !m.mem.layout().wxorx {
+            return Interpreter::new(m).run(m);
+        }
+        if m.cpu.insn_limit != u64::MAX {
+            // Compiled code does not count instructions.
+            let opts = JitOptions {
+                counting: true,
+                interruptible: true,
+                ..JitOptions::default()
+            };
+            return match Jit::new(m, opts) {
+                Ok(mut j) => j.run(m),
+                Err(_) => Interpreter::new(m).run(m),
+            };
+        }
+        if !self.code.interrupt_slot.is_null() {
+            // SAFETY: the slot is a word of the compiled program's data,
+            // read by its code only while this machine runs.
+            unsafe { *self.code.interrupt_slot = Arc::as_ptr(&m.interrupt) as usize };
+        }
+        let mut sp_limit = stack_limit();
+        if let Some(b) = self.stack_budget {
+            let here = stack_here();
+            sp_limit = sp_limit.max(here.saturating_sub(b));
+        }
+        let mut ctx = FaultContext {
+            code_start: self.code.code_start,
+            code_end: self.code.code_end,
+            sites: &self.code.sites[..] as *const [HostSite],
+            state: &mut m.cpu,
+            mem_base: m.mem.base_ptr() as usize,
+            saved_rsp: 0,
+        };
+        loop {
+            if m.interrupt.load(Ordering::Relaxed) {
+                return RunOutcome::Trap(Trap::new(TrapKind::Timeout, m.cpu.pc, 0, 0));
+            }
+            let pc = m.cpu.pc;
+            let f = self.entry(pc);
+            if f == 0 {
+                if let Some(o) = self.fallback(m) {
+                    return o;
+                }
+                continue;
+            }
+            self.stats.dispatches += 1;
+            ctx.state = &mut m.cpu;
+            // SAFETY: `f` was compiled for this program; the machine's
+            // state and memory outlive the call.
+            let r = unsafe { fault::enter(&mut ctx, f, pc, sp_limit) };
+            let next = r as u32;
+            m.cpu.pc = next;
+            match (r >> 32) as u32 {
+                x if x == ExitReason::None as u32 => {}
+                x if x == ExitReason::Yield as u32 => {
+                    if let Some(o) = m.service_yield() {
+                        return o;
+                    }
+                }
+                x if x == ExitReason::Debug as u32 => m.host.debug_byte(m.cpu.aux as u8),
+                x if x == ExitReason::Halt as u32 => return m.halt(),
+                x if x == ExitReason::Trap as u32 => {
+                    let kind = TrapKind::from_u32(m.cpu.trap_kind).unwrap_or(TrapKind::LoadFault);
+                    return RunOutcome::Trap(Trap::new(kind, next, m.cpu.trap_addr, m.cpu.aux));
+                }
+                // Interruptible code saw the interrupt flag: the loop
+                // head checks it.
+                x if x == ExitReason::InstructionLimit as u32 => {}
+                x if x == ExitReason::Lookup as u32 => {
+                    if let Some(o) = self.fallback(m) {
+                        return o;
+                    }
+                }
+                other => panic!("compiled code returned unknown exit reason {other}"),
+            }
+        }
+    }
+
+    /// Runs the JIT one block at a time from `cpu.pc` until the PC is an
+    /// entry of compiled code again. `Some` when the machine stopped.
+    fn fallback(&mut self, m: &mut Machine) -> Option<RunOutcome> {
+        self.stats.fallback_entries += 1;
+        if let Some(h) = &mut self.fallback_pcs {
+            *h.entry(m.cpu.pc).or_default() += 1;
+        }
+        if self.jit.is_none() {
+            match Jit::new(m, JitOptions::default()) {
+                Ok(mut j) => {
+                    j.set_single_step_blocks(true);
+                    self.jit = Some(j);
+                }
+                Err(_) => {
+                    // No executable memory for the JIT: the interpreter.
+                    let mut i = Interpreter::new(m);
+                    loop {
+                        if let Some(o) = i.run_block(m) {
+                            return Some(o);
+                        }
+                        self.stats.fallback_blocks += 1;
+                        if self.entry(m.cpu.pc) != 0 {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        loop {
+            let jit = self.jit.as_mut().expect("jit");
+            if let Some(o) = jit.run_slice(m) {
+                return Some(o);
+            }
+            self.stats.fallback_blocks += 1;
+            let pc = m.cpu.pc;
+            if self.entry(pc) != 0 {
+                return None;
+            }
+            if m.interrupt.load(Ordering::Relaxed) {
+                return Some(RunOutcome::Trap(Trap::new(TrapKind::Timeout, pc, 0, 0)));
+            }
+        }
+    }
+}

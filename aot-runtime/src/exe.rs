@@ -1,0 +1,301 @@
+//! The entry point of AOT executables.
+//!
+//! `fast32 compile` emits an object whose `main` calls
+//! [`fast32_aot_main`] with a pointer to an [`ExeDescriptor`]: the guest
+//! image (the whole `.s32x`, embedded), the entry table, the compiled
+//! functions and their fault sites. Everything else — guest memory, host
+//! services, traps, the JIT fallback — is this crate's and runtime-lib's
+//! code, linked in as a static library, so an executable behaves exactly
+//! like `fast32 run` with default options:
+//!
+//! - guest argv = the executable's argv; stdin/stdout/stderr inherited;
+//! - files: the current directory and the paths named by arguments
+//!   (fast32's default host-access policy); no sockets; an empty
+//!   environment;
+//! - the guest's exit status is the process's; a trap prints the same
+//!   `fast32: trap: ...` line and exits with 200 + its kind.
+//!
+//! A few environment variables adjust that: `FAST32_DIRS=HOST[::GUEST];...`
+//! grants directories like `fast32 run --dir`, `FAST32_TRACE_HOST=1` reports
+//! denied host requests on stderr, `FAST32_INHERIT_ENV=1` passes the
+//! environment to the guest, `FAST32_AOT_STATS=1` prints the dispatcher's
+//! counters (JIT fallbacks included) at exit, `FAST32_DETERMINISTIC=1` and
+//! `FAST32_MAX_INSTRUCTIONS=N` act as `fast32 run`'s `--deterministic` and
+//! `--max-instructions`. `FAST32_STATE_OUT=FILE` writes the final machine
+//! state there (outcome, PC, registers, memory hash): the differential
+//! harness compares executables with the other engines through it.
+
+use crate::dispatch::{CompiledCode, Dispatcher};
+use crate::fault::{FaultSite, HostSite};
+use fast32_runtime::host::{AccessPolicy, HostConfig};
+use fast32_runtime::{Machine, RunOutcome, TrapKind};
+
+/// "F32AOTD1": the descriptor layout this runtime understands.
+pub const DESCRIPTOR_MAGIC: u64 = u64::from_le_bytes(*b"F32AOTD1");
+
+/// What the compiled object tells the runtime (all fields 8 bytes wide, in
+/// this order: the object writer in `fast32_aot::object_driver` lays it
+/// out from [`descriptor_offsets`]).
+#[repr(C)]
+pub struct ExeDescriptor {
+    pub magic: u64,
+    pub image: *const u8,
+    pub image_len: u64,
+    /// One host pointer per code word (0 where no entry).
+    pub entries: *const usize,
+    pub entries_len: u64,
+    /// Start address and size of every compiled function.
+    pub funcs: *const usize,
+    pub func_sizes: *const u32,
+    pub nfuncs: u64,
+    pub sites: *const RawSite,
+    pub nsites: u64,
+    /// Slot read by interruptible code (null if not interruptible).
+    pub interrupt_slot: *mut usize,
+}
+
+/// Byte offsets of [`ExeDescriptor`]'s fields, for the object writer.
+pub mod descriptor_offsets {
+    pub const MAGIC: usize = 0;
+    pub const IMAGE: usize = 8;
+    pub const IMAGE_LEN: usize = 16;
+    pub const ENTRIES: usize = 24;
+    pub const ENTRIES_LEN: usize = 32;
+    pub const FUNCS: usize = 40;
+    pub const FUNC_SIZES: usize = 48;
+    pub const NFUNCS: usize = 56;
+    pub const SITES: usize = 64;
+    pub const NSITES: usize = 72;
+    pub const INTERRUPT_SLOT: usize = 80;
+    pub const SIZE: usize = 88;
+}
+
+const _: () = {
+    use std::mem::offset_of;
+    assert!(offset_of!(ExeDescriptor, image) == descriptor_offsets::IMAGE);
+    assert!(offset_of!(ExeDescriptor, entries) == descriptor_offsets::ENTRIES);
+    assert!(offset_of!(ExeDescriptor, funcs) == descriptor_offsets::FUNCS);
+    assert!(offset_of!(ExeDescriptor, sites) == descriptor_offsets::SITES);
+    assert!(offset_of!(ExeDescriptor, interrupt_slot) == descriptor_offsets::INTERRUPT_SLOT);
+    assert!(std::mem::size_of::<ExeDescriptor>() == descriptor_offsets::SIZE);
+    assert!(std::mem::size_of::<RawSite>() == RawSite::SIZE);
+};
+
+/// A fault site as stored in the object: function index + offset.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct RawSite {
+    pub func: u32,
+    pub offset: u32,
+    pub guest_pc: u32,
+    pub kind: u8,
+    pub size: u8,
+    pub _pad: u16,
+}
+
+impl RawSite {
+    pub const SIZE: usize = 16;
+
+    /// The little-endian bytes the object writer stores.
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[0..4].copy_from_slice(&self.func.to_le_bytes());
+        b[4..8].copy_from_slice(&self.offset.to_le_bytes());
+        b[8..12].copy_from_slice(&self.guest_pc.to_le_bytes());
+        b[12] = self.kind;
+        b[13] = self.size;
+        b
+    }
+}
+
+/// Reads the compiled code's tables.
+///
+/// # Safety
+/// `d` must be the descriptor emitted with the program's object.
+unsafe fn compiled_code(d: &ExeDescriptor) -> Result<CompiledCode, String> {
+    let slice = |p: *const usize, n: u64| {
+        if n == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(p, n as usize)
+        }
+    };
+    let entries = slice(d.entries, d.entries_len);
+    let funcs = slice(d.funcs, d.nfuncs);
+    let sizes: &[u32] = if d.nfuncs == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(d.func_sizes, d.nfuncs as usize)
+    };
+    let raw: &[RawSite] = if d.nsites == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(d.sites, d.nsites as usize)
+    };
+    let mut sites = Vec::with_capacity(raw.len());
+    for r in raw {
+        let base = *funcs
+            .get(r.func as usize)
+            .ok_or("fault site names a missing function")?;
+        let kind = TrapKind::from_u32(r.kind as u32).ok_or("fault site with a bad kind")?;
+        sites.push(HostSite {
+            host: base + r.offset as usize,
+            site: FaultSite {
+                offset: r.offset,
+                guest_pc: r.guest_pc,
+                kind,
+                size: r.size,
+            },
+        });
+    }
+    sites.sort_by_key(|s| s.host);
+    let code_start = funcs.iter().copied().min().unwrap_or(0);
+    let code_end = funcs
+        .iter()
+        .zip(sizes)
+        .map(|(&f, &s)| f + s as usize)
+        .max()
+        .unwrap_or(0);
+    Ok(CompiledCode {
+        entries: entries.into(),
+        sites,
+        code_start,
+        code_end,
+        interrupt_slot: d.interrupt_slot,
+    })
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `main` of an AOT executable. Returns the process exit status.
+///
+/// # Safety
+/// `argv` must hold `argc` C strings; `desc` must point to the descriptor
+/// emitted by `fast32 compile` together with the calling `main`.
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_main(
+    argc: i32,
+    argv: *const *const libc::c_char,
+    desc: *const ExeDescriptor,
+) -> i32 {
+    let d = &*desc;
+    if d.magic != DESCRIPTOR_MAGIC {
+        eprintln!("fast32: this executable's compiled tables do not match its runtime");
+        return 1;
+    }
+    let mut args: Vec<Vec<u8>> = Vec::new();
+    for i in 0..argc.max(0) as usize {
+        let p = *argv.add(i);
+        if !p.is_null() {
+            args.push(std::ffi::CStr::from_ptr(p).to_bytes().to_vec());
+        }
+    }
+    let bytes = std::slice::from_raw_parts(d.image, d.image_len as usize);
+    let image = match fast32_isa::s32x::read(bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("fast32: the embedded guest image is invalid: {e}");
+            return 1;
+        }
+    };
+    let mut policy = AccessPolicy::cwd_only();
+    for a in args.iter().skip(1) {
+        use std::os::unix::ffi::OsStrExt;
+        let p = std::path::Path::new(std::ffi::OsStr::from_bytes(a));
+        if p.exists() {
+            policy.grant_path(p);
+        }
+    }
+    if let Some(dirs) = std::env::var_os("FAST32_DIRS") {
+        for d in dirs.to_string_lossy().split(';').filter(|d| !d.is_empty()) {
+            let (host, guest) = d.split_once("::").unwrap_or((d, d));
+            if let Err(e) = policy.grant_dir(host, guest, false) {
+                eprintln!("fast32: cannot grant FAST32_DIRS entry {d}: {e}");
+                return 1;
+            }
+        }
+    }
+    let env = if env_flag("FAST32_INHERIT_ENV") {
+        use std::os::unix::ffi::OsStrExt;
+        std::env::vars_os()
+            .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let config = HostConfig {
+        args,
+        env,
+        policy,
+        deterministic: env_flag("FAST32_DETERMINISTIC"),
+        trace_host: env_flag("FAST32_TRACE_HOST"),
+        ..HostConfig::default()
+    };
+    let mut m = match Machine::new(&image, config) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("fast32: cannot load the embedded guest image: {e}");
+            return 1;
+        }
+    };
+    let code = match compiled_code(d) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fast32: corrupt compiled tables: {e}");
+            return 1;
+        }
+    };
+    if let Some(n) = std::env::var("FAST32_MAX_INSTRUCTIONS")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        match n.parse::<u64>() {
+            Ok(n) => m.cpu.insn_limit = n,
+            Err(_) => {
+                eprintln!("fast32: FAST32_MAX_INSTRUCTIONS={n} is not a number");
+                return 1;
+            }
+        }
+    }
+    let mut disp = Dispatcher::new(code);
+    let outcome = disp.run(&mut m);
+    m.host.flush();
+    if let RunOutcome::Trap(t) = outcome {
+        eprintln!("fast32: trap: {t}");
+    }
+    if env_flag("FAST32_AOT_STATS") {
+        let s = disp.stats;
+        eprintln!(
+            "fast32: aot: {} dispatches, {} JIT fallback entries, {} fallback blocks",
+            s.dispatches, s.fallback_entries, s.fallback_blocks
+        );
+    }
+    if let Some(path) = std::env::var_os("FAST32_STATE_OUT") {
+        if let Err(e) = std::fs::write(&path, state_report(&m, &outcome)) {
+            eprintln!("fast32: cannot write FAST32_STATE_OUT: {e}");
+        }
+    }
+    outcome.exit_status()
+}
+
+/// The final state as text lines: `exit STATUS` or `trap KIND PC ADDR AUX`,
+/// then `pc`, `regs` (32 values), `mem` (the memory hash), all decimal.
+pub fn state_report(m: &Machine, outcome: &RunOutcome) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    match outcome {
+        RunOutcome::Exit(st) => {
+            let _ = writeln!(s, "exit {st}");
+        }
+        RunOutcome::Trap(t) => {
+            let _ = writeln!(s, "trap {} {} {} {}", t.kind as u32, t.pc, t.addr, t.aux);
+        }
+    }
+    let _ = writeln!(s, "pc {}", m.cpu.pc);
+    let regs: Vec<String> = m.cpu.regs.iter().map(|r| r.to_string()).collect();
+    let _ = writeln!(s, "regs {}", regs.join(" "));
+    let _ = writeln!(s, "mem {}", m.mem.hash());
+    s
+}

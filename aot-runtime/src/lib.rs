@@ -1,0 +1,33 @@
+//! The runtime of AOT-compiled SLOW-32 code.
+//!
+//! - [`fault`]: the entry trampoline, and hardware faults in compiled code
+//!   turned into guest traps;
+//! - [`dispatch`]: the loop that enters compiled functions, services
+//!   YIELD/DEBUG/HALT and traps, and hands undiscovered code to the JIT;
+//! - [`exe`]: `main` of the executables `fast32 compile` produces;
+//! - [`fast32_aot_fp`]: the FP helper compiled code calls.
+//!
+//! It is linked into `fast32` itself (in-memory AOT) and, as a static
+//! library, into every AOT executable; it has no Cranelift in it.
+
+pub mod dispatch;
+pub mod exe;
+pub mod fault;
+
+pub use dispatch::{CompiledCode, DispatchStats, Dispatcher};
+pub use fault::{FaultSite, HostSite};
+
+/// Name of the FP helper compiled code imports.
+pub const FP_HELPER: &str = "fast32_aot_fp";
+
+/// Executes one FP / register-pair instruction on operand values:
+/// `a`, `ah` = rs1 and its pair partner, `b`, `bh` = rs2 and its partner.
+/// Returns the result word in the low half and, for pair results, the
+/// high word in the high half. The same code as the interpreter's.
+#[no_mangle]
+pub extern "C" fn fast32_aot_fp(op: u32, a: u32, ah: u32, b: u32, bh: u32) -> u64 {
+    // Registers: rs1 = 0, rs1+1 = 1, rs2 = 2, rs2+1 = 3, rd = 4 (rd+1 = 5).
+    let mut regs = [a, ah, b, bh, 0, 0];
+    fast32_runtime::fpu::exec_float(&mut regs, op as u8, 4, 0, 2);
+    regs[4] as u64 | (regs[5] as u64) << 32
+}

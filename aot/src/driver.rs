@@ -1,0 +1,150 @@
+//! What both drivers share: the target ISA, and compiling every guest
+//! function of a discovered program into a [`cranelift_module::Module`]
+//! (`cranelift-jit` in memory, `cranelift-object` for executables),
+//! collecting sizes, fault sites and phase timings.
+
+use crate::discover::{CodeImage, Program};
+use crate::lower::{self, Decls, FaultSite};
+use crate::AotError;
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_module::Module;
+use fast32_isa::disasm;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Builds the host ISA with fast32's settings.
+pub fn host_isa(opt_level: &str, verify: bool, pic: bool) -> Result<OwnedTargetIsa, AotError> {
+    let mut flags = settings::builder();
+    let set = |f: &mut settings::Builder, k: &str, v: &str| {
+        f.set(k, v)
+            .map_err(|e| AotError::Host(format!("{k}={v}: {e}")))
+    };
+    set(&mut flags, "opt_level", opt_level)?;
+    set(
+        &mut flags,
+        "enable_verifier",
+        if verify { "true" } else { "false" },
+    )?;
+    set(&mut flags, "is_pic", if pic { "true" } else { "false" })?;
+    set(&mut flags, "use_colocated_libcalls", "false")?;
+    cranelift_native::builder()
+        .map_err(|e| AotError::Host(e.to_string()))?
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| AotError::Host(e.to_string()))
+}
+
+/// Per-function results of [`compile_functions`].
+#[derive(Default)]
+pub struct CompiledFunctions {
+    /// Machine-code size of each function, in `Program::functions` order.
+    pub sizes: Vec<u32>,
+    /// Fault sites of each function (offsets from its start).
+    pub sites: Vec<Vec<FaultSite>>,
+    /// Time spent building Cranelift IR from guest code.
+    pub lower_time: Duration,
+    /// Time spent in Cranelift (optimization, register allocation, emission).
+    pub codegen_time: Duration,
+}
+
+/// Lowers and compiles every function of `prog` into `module`. With
+/// `clif_dir`, writes each function's IR (before optimization) there,
+/// annotated with the guest blocks' disassembly.
+pub fn compile_functions<M: Module>(
+    module: &mut M,
+    decls: &Decls,
+    prog: &Program,
+    code: &CodeImage,
+    clif_dir: Option<&Path>,
+) -> Result<CompiledFunctions, AotError> {
+    let mut ctx = module.make_context();
+    let mut fbc = cranelift_frontend::FunctionBuilderContext::new();
+    // FAST32_AOT_DUMP=1 prints the IR and machine code of every function.
+    let dump = std::env::var_os("FAST32_AOT_DUMP").is_some();
+    let mut out = CompiledFunctions::default();
+    for (i, f) in prog.functions.iter().enumerate() {
+        let t = Instant::now();
+        lower::lower_function(module, decls, prog, code, i, &mut ctx, &mut fbc);
+        out.lower_time += t.elapsed();
+        if let Some(dir) = clif_dir {
+            write_clif(dir, prog, code, i, &ctx)?;
+        }
+        if dump {
+            ctx.set_disasm(true);
+            eprintln!("{}", ctx.func.display());
+        }
+        let t = Instant::now();
+        module
+            .define_function(decls.funcs[i], &mut ctx)
+            .map_err(|e| AotError::Codegen {
+                pc: f.start,
+                msg: match &e {
+                    cranelift_module::ModuleError::Compilation(
+                        cranelift_codegen::CodegenError::Verifier(v),
+                    ) => format!("{}\n{}", v, ctx.func.display()),
+                    _ => format!("{e:?}"),
+                },
+            })?;
+        out.codegen_time += t.elapsed();
+        if dump {
+            if let Some(vc) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+                eprintln!("{vc}");
+            }
+        }
+        out.sites.push(lower::fault_sites(&ctx, code));
+        out.sizes.push(
+            ctx.compiled_code()
+                .map(|c| c.code_info().total_size)
+                .unwrap_or(0),
+        );
+        module.clear_context(&mut ctx);
+    }
+    Ok(out)
+}
+
+/// Writes `fast32_guest_XXXXXXXX.clif`: the guest blocks with their
+/// disassembly as comments, then the IR (instructions carry their guest
+/// PC as `@xxxx` source locations).
+fn write_clif(
+    dir: &Path,
+    prog: &Program,
+    code: &CodeImage,
+    fidx: usize,
+    ctx: &cranelift_codegen::Context,
+) -> Result<(), AotError> {
+    use std::fmt::Write;
+    let f = &prog.functions[fidx];
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "; guest function 0x{:08x}: {} blocks, entries {:x?}",
+        f.start,
+        f.blocks.len(),
+        f.entries
+    );
+    for &b in &f.blocks {
+        let blk = prog.blocks[&b];
+        let _ = writeln!(s, "; block 0x{:08x} ({:?})", blk.start, blk.term);
+        let mut pc = blk.start;
+        while pc < blk.end || (pc == blk.end && matches!(blk.term, crate::discover::Term::Trap)) {
+            if !code.valid(pc) {
+                break;
+            }
+            let w = code.word(pc);
+            let _ = writeln!(
+                s,
+                ";   {:08x}: {:08x}  {}",
+                pc,
+                w,
+                disasm::disasm_word(w, pc, &disasm::NoSymbols)
+            );
+            pc += 4;
+        }
+    }
+    let _ = writeln!(s, "{}", ctx.func.display());
+    let path = dir.join(format!("{}.clif", lower::function_name(f.start)));
+    std::fs::write(&path, s).map_err(|e| AotError::Io {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    })
+}

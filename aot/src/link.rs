@@ -1,0 +1,123 @@
+//! Linking an object from [`crate::object_driver`] into an executable with
+//! the system C compiler, against the runtime library embedded in fast32
+//! at build time (see `build.rs`).
+//!
+//! The executable is linked under a temporary name in the output's
+//! directory and renamed over the output only when the link succeeded, so
+//! an interrupted or failed `fast32 compile` never leaves a half-written
+//! executable under the requested name (a previous one stays intact).
+
+use crate::jit_driver::AotError;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `fast32-aot-runtime` as a static library (guest memory, host services,
+/// dispatcher, JIT fallback, `fast32_aot_main`).
+pub const RUNTIME_LIB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/libfast32_aot_runtime.a"));
+
+/// The system libraries the runtime library needs (from rustc).
+pub const NATIVE_LIBS: &str = include_str!(concat!(env!("OUT_DIR"), "/native_libs.txt"));
+
+fn io(path: &Path, e: std::io::Error) -> AotError {
+    AotError::Io {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    }
+}
+
+/// The C compiler used as linker: `$CC`, else `cc`.
+pub fn c_compiler() -> String {
+    std::env::var("CC")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "cc".to_string())
+}
+
+/// The runtime library as a file for the linker: one shared copy in the
+/// temporary directory, named by a hash of its contents (written once,
+/// atomically), so that linking many programs does not write 20+ MB each
+/// time; `fallback_dir` if that is impossible.
+fn runtime_lib_file(fallback_dir: &Path) -> Result<PathBuf, AotError> {
+    use std::hash::{Hash, Hasher};
+    static SHARED: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let shared = SHARED.get_or_init(|| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        RUNTIME_LIB.hash(&mut h);
+        let path = std::env::temp_dir().join(format!(
+            "fast32-runtime-{}-{:016x}.a",
+            env!("CARGO_PKG_VERSION"),
+            h.finish()
+        ));
+        // Compared in full: a stale or tampered file is rewritten.
+        if std::fs::read(&path).is_ok_and(|b| b == RUNTIME_LIB) {
+            return Some(path);
+        }
+        let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, RUNTIME_LIB).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
+            Some(path)
+        } else {
+            let _ = std::fs::remove_file(&tmp);
+            None
+        }
+    });
+    match shared {
+        Some(p) => Ok(p.clone()),
+        None => {
+            let lib = fallback_dir.join("libfast32_aot_runtime.a");
+            std::fs::write(&lib, RUNTIME_LIB).map_err(|e| io(&lib, e))?;
+            Ok(lib)
+        }
+    }
+}
+
+/// Links `object` into the executable `out` (atomically replaced).
+pub fn link(object: &[u8], out: &Path) -> Result<(), AotError> {
+    let work = tempfile::Builder::new()
+        .prefix("fast32-link-")
+        .tempdir()
+        .map_err(|e| io(Path::new("temporary directory"), e))?;
+    let obj = work.path().join("guest.o");
+    std::fs::write(&obj, object).map_err(|e| io(&obj, e))?;
+    let lib = runtime_lib_file(work.path())?;
+
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .ok_or_else(|| AotError::Link(format!("{} is not a file name", out.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.fast32-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let cc = c_compiler();
+    let mut cmd = Command::new(&cc);
+    cmd.arg("-o")
+        .arg(&tmp)
+        .arg(&obj)
+        .arg(&lib)
+        .arg("-Wl,--gc-sections")
+        .args(NATIVE_LIBS.split_whitespace());
+    let result = cmd.output();
+    let fail = |msg: String| {
+        let _ = std::fs::remove_file(&tmp);
+        Err(AotError::Link(msg))
+    };
+    match result {
+        Err(e) => fail(format!("cannot run the C compiler `{cc}` (set CC): {e}")),
+        Ok(o) if !o.status.success() => fail(format!(
+            "`{cc}` failed ({}):\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr).trim_end()
+        )),
+        Ok(_) => {
+            if let Err(e) = std::fs::rename(&tmp, out) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(io(out, e));
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! `fast32 compile`: a `.s32x` to a standalone native executable.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use fast32_aot::{object_driver, AotOptions};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct CompileArgs {
+    /// The SLOW-32 executable to compile.
+    pub program: PathBuf,
+    /// Output executable (default: the program's path without `.s32x`).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// A profile of this program (`fast32 profile`): its indirect-jump
+    /// targets become compiled entries.
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// Warn and compile without the profile if it belongs to another build.
+    #[arg(long)]
+    pub ignore_stale_profile: bool,
+    /// Write each function's Cranelift IR, annotated with guest PCs and
+    /// disassembly, into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub emit_clif: Option<PathBuf>,
+    /// Also write the relocatable object file here.
+    #[arg(long, value_name = "FILE")]
+    pub emit_object: Option<PathBuf>,
+    /// Cranelift optimization level.
+    #[arg(long, default_value = "speed", value_parser = ["none", "speed", "speed_and_size"])]
+    pub opt_level: String,
+    /// Make compiled loops poll the interrupt flag (only useful for
+    /// embedding; executables have no timeout).
+    #[arg(long, hide = true)]
+    pub interruptible: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn default_output(p: &std::path::Path) -> PathBuf {
+    if p.extension().is_some_and(|e| e == "s32x") {
+        p.with_extension("")
+    } else {
+        let mut s = p.as_os_str().to_owned();
+        s.push(".exe");
+        PathBuf::from(s)
+    }
+}
+
+pub fn compile(a: CompileArgs) -> Result<i32> {
+    let t0 = Instant::now();
+    let (bytes, image) = crate::read_program(&a.program)?;
+    let out = a
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&a.program));
+    if out == a.program {
+        anyhow::bail!("the output would overwrite the program: choose another name with -o");
+    }
+    let mut opts = AotOptions {
+        verify: false,
+        opt_level: match a.opt_level.as_str() {
+            "none" => "none",
+            "speed_and_size" => "speed_and_size",
+            _ => "speed",
+        },
+        interruptible: a.interruptible,
+        clif_dir: a.emit_clif.clone(),
+        ..AotOptions::default()
+    };
+    if let Some(path) = &a.profile {
+        if let Some(p) = crate::profile::load_for_run(path, &bytes, a.ignore_stale_profile)? {
+            opts.discover.extra_targets = p
+                .indirect
+                .iter()
+                .flat_map(|s| s.targets.iter().map(|&(t, _)| t))
+                .collect();
+        }
+    }
+    if let Some(dir) = &a.emit_clif {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut obj = object_driver::compile_object(&bytes, &image, &opts)
+        .with_context(|| format!("cannot compile {}", a.program.display()))?;
+    if let Some(o) = &a.emit_object {
+        crate::write_atomic(o, &obj.bytes)?;
+    }
+    let t = Instant::now();
+    fast32_aot::link::link(&obj.bytes, &out)
+        .with_context(|| format!("cannot link {}", out.display()))?;
+    obj.phases.link = t.elapsed();
+    if !a.quiet {
+        let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        let p = obj.phases;
+        println!(
+            "fast32: compiled {} -> {} ({:.1} MiB)",
+            a.program.display(),
+            out.display(),
+            size as f64 / (1 << 20) as f64
+        );
+        println!(
+            "  {} functions, {} blocks, {} guest instructions, {} bytes of native code",
+            obj.functions, obj.blocks, obj.guest_insns, obj.code_bytes
+        );
+        println!(
+            "  discovery {:.3} s, lowering {:.3} s, cranelift {:.3} s, object {:.3} s, link {:.3} s; total {:.3} s",
+            p.discovery.as_secs_f64(),
+            p.lowering.as_secs_f64(),
+            p.cranelift.as_secs_f64(),
+            p.emit.as_secs_f64(),
+            p.link.as_secs_f64(),
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    Ok(0)
+}
