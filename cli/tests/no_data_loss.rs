@@ -1,0 +1,266 @@
+//! No data lost: what a guest handed to the host before it trapped, hit
+//! a limit or was killed is in its files, on every engine; and the files
+//! fast32 itself writes (profiles, assembled programs) replace an
+//! existing output atomically, so a failed or interrupted write never
+//! leaves it truncated.
+
+mod common;
+
+use common::{assemble, run_in, Run, Scratch, ENGINES, FAST32};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const WRITER: &str = include_str!("guests/writer.s");
+const LINE: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!\n";
+const LINES: usize = 2000;
+
+fn expected() -> String {
+    LINE.repeat(LINES)
+}
+
+fn check_file(path: &Path, what: &str) {
+    let got = std::fs::read(path).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(got.len(), LINE.len() * LINES, "{what}: length");
+    assert!(got == expected().as_bytes(), "{what}: content differs");
+}
+
+#[test]
+fn files_survive_a_trap_on_every_engine() {
+    let t = Scratch::new("dataloss-trap");
+    let prog = assemble(t.path(), "writer", WRITER, true);
+    for engine in ENGINES {
+        // "t": closed (fclose) before the trap; "T": still open.
+        for mode in ["t", "T"] {
+            let out = format!("out-{engine}-{mode}.txt");
+            let r = run_in(t.path(), engine, &[], &prog, &[mode, &out]);
+            let what = format!("{engine} {mode}");
+            assert_eq!(r.code, 202, "{what}: {r:?}");
+            assert!(
+                r.stderr
+                    .starts_with("fast32: trap: store fault: write of 4 byte(s) at 0x00000000"),
+                "{what}: {}",
+                r.stderr
+            );
+            // Guest stdout buffered by the host is flushed at the trap too.
+            assert_eq!(r.stdout, "written\n", "{what}");
+            check_file(&t.path().join(&out), &what);
+        }
+    }
+}
+
+#[test]
+fn files_survive_the_instruction_limit_and_the_timeout() {
+    let t = Scratch::new("dataloss-limits");
+    let prog = assemble(t.path(), "writer", WRITER, true);
+    // Writing takes about 450,000 instructions; the spin loop does the rest.
+    let limit = ["--max-instructions", "2000000"];
+    let timeout = ["--timeout", "0.5"];
+    let mut cases: Vec<(&str, &[&str], i32)> = Vec::new();
+    for engine in ENGINES {
+        cases.push((engine, &limit, 207));
+    }
+    // The AOT engine refuses --timeout until its compiled loops poll the
+    // interrupt flag (cli/tests/limits.rs pins the refusal).
+    for engine in ["interp", "jit"] {
+        cases.push((engine, &timeout, 208));
+    }
+    for (engine, opts, code) in cases {
+        for mode in ["s", "S"] {
+            let out = format!("out-{engine}-{mode}-{code}.txt");
+            let r = run_in(t.path(), engine, opts, &prog, &[mode, &out]);
+            let what = format!("{engine} {mode} {}", opts[0]);
+            assert_eq!(r.code, code, "{what}: {r:?}");
+            assert_eq!(r.stdout, "written\n", "{what}");
+            check_file(&t.path().join(&out), &what);
+        }
+    }
+}
+
+#[test]
+fn files_survive_sigkill_on_every_engine() {
+    let t = Scratch::new("dataloss-kill");
+    let prog = assemble(t.path(), "writer", WRITER, true);
+    for engine in ENGINES {
+        let out = t.path().join(format!("out-{engine}.txt"));
+        let mut child = Command::new(FAST32)
+            .current_dir(t.path())
+            .args(["run", "--engine", engine])
+            .arg(&prog)
+            .arg("S")
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The guest spins once everything is written (and left open).
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::fs::metadata(&out).map_or(0, |m| m.len()) < (LINE.len() * LINES) as u64 {
+            assert!(Instant::now() < deadline, "{engine}: the guest never wrote");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.code().is_none(), "{engine}: not killed: {status}");
+        check_file(&out, &format!("{engine} killed"));
+    }
+}
+
+/// Runs `fast32 ARGS` and, once the guest has printed its first line
+/// (the JIT's code memory, a file-backed mapping, is set up by then),
+/// limits the process's regular-file writes to 8 bytes and lets the guest
+/// finish by closing its stdin: writing the new output then fails
+/// (SIGXFSZ ignored: EFBIG) or kills the process in the middle of the
+/// write (SIGXFSZ's default action). Programs without a guest (`asm`) are
+/// limited from the start.
+fn run_with_tiny_fsize(cwd: &Path, args: &[&str], kill_on_overflow: bool, guest: bool) -> Run {
+    use std::io::{BufRead, Read};
+    let lim = libc::rlimit {
+        rlim_cur: 8,
+        rlim_max: 8,
+    };
+    let mut cmd = Command::new(FAST32);
+    cmd.current_dir(cwd)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if !guest && libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let action = if kill_on_overflow {
+                libc::SIG_DFL
+            } else {
+                libc::SIG_IGN
+            };
+            libc::signal(libc::SIGXFSZ, action);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    if guest {
+        stdout.read_line(&mut first).unwrap();
+        assert_eq!(first, "ready\n");
+        // SAFETY: plain system call on our own child.
+        let rc = unsafe {
+            libc::prlimit(
+                child.id() as libc::pid_t,
+                libc::RLIMIT_FSIZE,
+                &lim,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
+    }
+    drop(child.stdin.take());
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    Run::from_output(std::process::Output {
+        status,
+        stdout: (first + &rest).into_bytes(),
+        stderr: stderr.into_bytes(),
+    })
+}
+
+/// Checks that a failed and an interrupted rewrite of `out` (produced by
+/// `args`) leave the previous file byte for byte.
+fn check_atomic_rewrite(dir: &Path, args: &[&str], out: &str, guest: bool) {
+    let before = std::fs::read(dir.join(out)).unwrap();
+    assert!(before.len() > 8, "{out}: too small to test with");
+
+    let r = run_with_tiny_fsize(dir, args, false, guest);
+    assert_eq!(r.code, 1, "{out}: {r:?}");
+    assert!(r.stderr.contains(out), "{out}: {}", r.stderr);
+    assert_eq!(
+        std::fs::read(dir.join(out)).unwrap(),
+        before,
+        "{out}: after EFBIG"
+    );
+    // Nothing half-written is left behind either.
+    assert!(temporaries(dir).is_empty(), "{out}: {:?}", temporaries(dir));
+
+    let r = run_with_tiny_fsize(dir, args, true, guest);
+    assert_eq!(r.code, 128 + libc::SIGXFSZ, "{out}: {r:?}");
+    assert_eq!(
+        std::fs::read(dir.join(out)).unwrap(),
+        before,
+        "{out}: after a kill"
+    );
+    // A killed writer cannot remove its temporary file; it never carries
+    // the output's name.
+    for tmp in temporaries(dir) {
+        assert!(tmp.starts_with(&format!(".{out}.tmp")), "{out}: {tmp}");
+        std::fs::remove_file(dir.join(tmp)).unwrap();
+    }
+}
+
+/// Names of temporary files in `dir`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect()
+}
+
+#[test]
+fn profiles_and_programs_are_replaced_atomically() {
+    let t = Scratch::new("dataloss-atomic");
+    let dir = t.path();
+    // Prints "ready", then waits for its stdin to close.
+    let src = format!(
+        "{}\n{}",
+        "
+        .text
+        .globl main
+    main:
+        addi sp, sp, -8
+        stw sp+0, lr
+        la a0, ready
+        call print_str
+        li a0, 0
+        addi a1, sp, 4
+        li a2, 1
+        call read
+        li rv, 0
+        ldw lr, sp+0
+        addi sp, sp, 8
+        ret
+        .rodata
+    ready:
+        .asciz \"ready\\n\"
+    ",
+        fast32_bench_data::RUNTIME_ASM
+    );
+    std::fs::write(dir.join("wait.s"), src).unwrap();
+    let ok = |args: &[&str]| {
+        let o = Command::new(FAST32)
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {o:?}");
+    };
+    let asm = ["asm", "wait.s", "-o", "wait.s32x"];
+    ok(&asm);
+    check_atomic_rewrite(dir, &asm, "wait.s32x", false);
+
+    let profile = ["profile", "wait.s32x", "-o", "wait.s32prof"];
+    ok(&profile);
+    check_atomic_rewrite(dir, &profile, "wait.s32prof", true);
+}
