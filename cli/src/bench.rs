@@ -22,9 +22,16 @@ use std::time::{Duration, Instant};
 pub struct BenchArgs {
     /// Embedded programs to run (default: all). See --list.
     pub programs: Vec<String>,
-    /// Engines, comma-separated: interp, jit, aot (in-memory AOT, work in
-    /// progress), native; external ones come from --external.
-    #[arg(long, value_delimiter = ',', default_value = "interp,jit,native")]
+    /// Engines, comma-separated: interp, jit, jit-prewarm (JIT pre-warmed
+    /// from a profile of the training input), aot (`fast32 compile`d
+    /// executable), aot-pgo (compiled with that profile), aot-mem
+    /// (in-memory AOT, compile time included), native (the C twin at -O2);
+    /// external ones come from --external.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "interp,jit,jit-prewarm,aot,aot-pgo,native"
+    )]
     pub engines: Vec<String>,
     /// Timed runs per program and engine (the interpreter runs at most 3).
     #[arg(long, default_value_t = 5)]
@@ -49,6 +56,13 @@ pub struct BenchArgs {
     /// File fed to --program on stdin.
     #[arg(long, value_name = "FILE")]
     pub stdin: Option<PathBuf>,
+    /// Training arguments for --program's profile (jit-prewarm, aot-pgo);
+    /// default: the measured arguments.
+    #[arg(long, allow_hyphen_values = true)]
+    pub train_args: Option<String>,
+    /// Training stdin for --program's profile; default: --stdin.
+    #[arg(long, value_name = "FILE")]
+    pub train_stdin: Option<PathBuf>,
     /// Where generated inputs and build products are kept.
     #[arg(long, default_value = "target/fast32-bench")]
     pub work_dir: PathBuf,
@@ -66,6 +80,13 @@ struct Case {
     /// Bytes processed per run, for MB/s.
     bytes: Option<u64>,
     stdin: Option<PathBuf>,
+    /// The input the profile is recorded on.
+    train_args: Vec<String>,
+    train_stdin: Option<PathBuf>,
+    /// Built on demand by [`prepare_case`].
+    profile: Option<PathBuf>,
+    aot_exe: Option<PathBuf>,
+    aot_pgo_exe: Option<PathBuf>,
 }
 
 /// Statistics of one program × engine.
@@ -103,6 +124,12 @@ pub struct Report {
 
 enum EngineKind {
     Fast32(&'static str),
+    /// The JIT pre-warmed from the case's profile.
+    JitPrewarm,
+    /// A compiled executable (with the profile: `true`).
+    Exe {
+        pgo: bool,
+    },
     Native,
     External(String),
 }
@@ -111,12 +138,15 @@ fn engine_kind(name: &str, externals: &[(String, String)]) -> Result<EngineKind>
     Ok(match name {
         "interp" => EngineKind::Fast32("interp"),
         "jit" => EngineKind::Fast32("jit"),
-        "aot" => EngineKind::Fast32("aot"),
+        "jit-prewarm" => EngineKind::JitPrewarm,
+        "aot" => EngineKind::Exe { pgo: false },
+        "aot-pgo" => EngineKind::Exe { pgo: true },
+        "aot-mem" => EngineKind::Fast32("aot"),
         "native" => EngineKind::Native,
         other => match externals.iter().find(|(n, _)| n == other) {
             Some((_, cmd)) => EngineKind::External(cmd.clone()),
             None => bail!(
-                "unknown engine {other:?}: available are interp, jit, aot, native and the names given with --external"
+                "unknown engine {other:?}: available are interp, jit, jit-prewarm, aot, aot-pgo, aot-mem, native and the names given with --external"
             ),
         },
     })
@@ -143,6 +173,25 @@ fn command_for(kind: &EngineKind, case: &Case) -> Option<Command> {
             c.arg(&case.s32x);
             c
         }
+        EngineKind::JitPrewarm => {
+            let mut c = Command::new(exe);
+            c.args(["run", "--deterministic", "--engine", "jit", "--profile"]);
+            c.arg(case.profile.as_ref()?);
+            c.arg(&case.s32x);
+            c
+        }
+        EngineKind::Exe { pgo } => {
+            let path = if *pgo {
+                case.aot_pgo_exe.as_ref()?
+            } else {
+                case.aot_exe.as_ref()?
+            };
+            let mut c = Command::new(path);
+            // What `fast32 run --deterministic PROG` gives the guest.
+            use std::os::unix::process::CommandExt;
+            c.arg0(&case.s32x).env("FAST32_DETERMINISTIC", "1");
+            c
+        }
         EngineKind::Native => Command::new(case.native.as_ref()?),
         EngineKind::External(cmdline) => {
             let mut parts = cmdline.split_whitespace();
@@ -158,6 +207,88 @@ fn command_for(kind: &EngineKind, case: &Case) -> Option<Command> {
         None => cmd.stdin(Stdio::null()),
     };
     Some(cmd)
+}
+
+/// Builds what the case's engines need: the profile (recorded on the
+/// training input), the executables with and without it.
+fn prepare_case(
+    case: &mut Case,
+    kinds: &[EngineKind],
+    work: &Path,
+    spinner: &ProgressBar,
+) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find the fast32 executable")?;
+    let wants = |f: &dyn Fn(&EngineKind) -> bool| kinds.iter().any(f);
+    let need_profile =
+        wants(&|k| matches!(k, EngineKind::JitPrewarm | EngineKind::Exe { pgo: true }));
+    let run_tool = |what: &str, mut cmd: Command| -> Result<()> {
+        let out = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .with_context(|| format!("cannot run fast32 to {what}"))?;
+        if !out.status.success() && what != "profile" {
+            bail!(
+                "{}: cannot {what}:\n{}",
+                case.name,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(())
+    };
+    if need_profile {
+        spinner.set_message(format!("profiling {} on its training input", case.name));
+        let prof = work.join(format!("{}.s32prof", case.name));
+        let mut c = Command::new(&exe);
+        c.args(["profile", "--deterministic"])
+            .arg(&case.s32x)
+            .arg("-o")
+            .arg(&prof)
+            .arg("--")
+            .args(&case.train_args);
+        match &case.train_stdin {
+            Some(f) => c.stdin(std::fs::File::open(f)?),
+            None => c.stdin(Stdio::null()),
+        };
+        // A guest may exit non-zero on its training input; the profile
+        // is still written.
+        run_tool("profile", c)?;
+        if !prof.exists() {
+            bail!("{}: profiling wrote no profile", case.name);
+        }
+        case.profile = Some(prof);
+    }
+    for pgo in [false, true] {
+        if !wants(&|k| matches!(k, EngineKind::Exe { pgo: p } if *p == pgo)) {
+            continue;
+        }
+        spinner.set_message(format!(
+            "compiling {}{}",
+            case.name,
+            if pgo { " with its profile" } else { "" }
+        ));
+        let out = work.join(format!(
+            "{}{}.aot",
+            case.name,
+            if pgo { "-pgo" } else { "" }
+        ));
+        let mut c = Command::new(&exe);
+        c.args(["compile", "--quiet"])
+            .arg(&case.s32x)
+            .arg("-o")
+            .arg(&out);
+        if pgo {
+            c.arg("--profile")
+                .arg(case.profile.as_ref().expect("profiled"));
+        }
+        run_tool("compile", c)?;
+        if pgo {
+            case.aot_pgo_exe = Some(out);
+        } else {
+            case.aot_exe = Some(out);
+        }
+    }
+    Ok(())
 }
 
 /// Runs once, returning stdout, exit code and wall time.
@@ -304,6 +435,9 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
         let args = p
             .args(&inputs, kind)
             .with_context(|| format!("cannot prepare the input of {}", p.name))?;
+        let train_args = p
+            .args(&inputs, data::RunKind::Training)
+            .with_context(|| format!("cannot prepare the training input of {}", p.name))?;
         let bytes = match &p.unit {
             Some(u) => Some(u.work(&args)?),
             None => None,
@@ -315,6 +449,11 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
             args,
             bytes,
             stdin: None,
+            train_args,
+            train_stdin: None,
+            profile: None,
+            aot_exe: None,
+            aot_pgo_exe: None,
         });
     }
     if let Some(path) = &a.program {
@@ -328,7 +467,26 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
             args: a.args.split_whitespace().map(String::from).collect(),
             bytes: None,
             stdin: a.stdin.as_ref().map(|p| p.canonicalize()).transpose()?,
+            train_args: a
+                .train_args
+                .as_deref()
+                .unwrap_or(&a.args)
+                .split_whitespace()
+                .map(String::from)
+                .collect(),
+            train_stdin: a
+                .train_stdin
+                .as_ref()
+                .or(a.stdin.as_ref())
+                .map(|p| p.canonicalize())
+                .transpose()?,
+            profile: None,
+            aot_exe: None,
+            aot_pgo_exe: None,
         });
+    }
+    for case in &mut cases {
+        prepare_case(case, &kinds, &work, &spinner)?;
     }
     spinner.finish_and_clear();
 

@@ -1,0 +1,165 @@
+//! `fast32 compile` end to end: the executable it writes runs without
+//! fast32, matches `fast32 run`, falls back to its embedded JIT for code
+//! discovery could not find, and a failed compile leaves nothing behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FAST32: &str = env!("CARGO_BIN_EXE_fast32");
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("fast32-compile-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn fast32(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(FAST32)
+        .args(args)
+        .output()
+        .expect("run fast32")
+}
+
+fn assemble(dir: &Path, name: &str, src: &str) -> PathBuf {
+    let s = dir.join(format!("{name}.s"));
+    std::fs::write(&s, src).unwrap();
+    let out = dir.join(format!("{name}.s32x"));
+    let o = fast32(&[
+        "asm".as_ref(),
+        s.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn compile(prog: &Path, exe: &Path) -> Output {
+    fast32(&[
+        "compile".as_ref(),
+        prog.as_os_str(),
+        "-o".as_ref(),
+        exe.as_os_str(),
+    ])
+}
+
+/// A jump target computed at run time (base + 12, named by nothing): the
+/// executable's dispatcher must hand it to the embedded JIT.
+const COMPUTED_JUMP: &str = "
+    .text
+    .global _start
+_start:
+    li r10, 0
+    li r11, 5
+loop:
+    la r5, base
+    addi r5, r5, 12
+    jalr r31, r5, 0
+    addi r11, r11, -1
+    bne r11, r0, loop
+    addi r1, r10, 0
+    halt
+base:
+    halt
+    halt
+    halt
+    addi r10, r10, 3
+    jalr r0, r31, 0
+";
+
+#[test]
+fn computed_jump_runs_through_the_embedded_jit() {
+    let d = tmpdir("jump");
+    let prog = assemble(&d, "jump", COMPUTED_JUMP);
+    let exe = d.join("jump");
+    let o = compile(&prog, &exe);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("link"), "phase timings missing: {text}");
+    let run = Command::new(&exe)
+        .env("FAST32_AOT_STATS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(15));
+    let err = String::from_utf8_lossy(&run.stderr);
+    let fallbacks: u64 = err
+        .split(", ")
+        .find_map(|p| p.strip_suffix(" JIT fallback entries"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no fallback counter in {err:?}"));
+    assert!(fallbacks > 0, "{err}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn executable_traps_like_fast32_run() {
+    let d = tmpdir("trap");
+    let prog = assemble(
+        &d,
+        "trap",
+        "
+    .text
+    .global _start
+_start:
+    li r5, 0x7fff0000
+    ldw r6, 0(r5)
+    halt
+",
+    );
+    let exe = d.join("trap");
+    assert!(compile(&prog, &exe).status.success());
+    let a = Command::new(&exe).output().unwrap();
+    let b = fast32(&[
+        "run".as_ref(),
+        "--engine".as_ref(),
+        "interp".as_ref(),
+        prog.as_os_str(),
+    ]);
+    assert_eq!(a.status.code(), b.status.code());
+    assert_eq!(a.stderr, b.stderr);
+    assert!(String::from_utf8_lossy(&a.stderr).contains("load fault"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn failed_compile_leaves_the_previous_output_intact() {
+    let d = tmpdir("atomic");
+    let exe = d.join("out");
+    std::fs::write(&exe, b"previous").unwrap();
+    // Not a .s32x: refused before anything is written.
+    let bad = d.join("bad.s32x");
+    std::fs::write(&bad, b"garbage").unwrap();
+    let o = compile(&bad, &exe);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a valid SLOW-32 executable"));
+    assert_eq!(std::fs::read(&exe).unwrap(), b"previous");
+    // A link that fails (no C compiler): the old file stays, no temporary
+    // file is left in the directory.
+    let prog = assemble(
+        &d,
+        "ok",
+        "    .text\n    .global _start\n_start:\n    halt\n",
+    );
+    let o = Command::new(FAST32)
+        .env("CC", "/nonexistent/cc")
+        .args([
+            "compile".as_ref(),
+            prog.as_os_str(),
+            "-o".as_ref(),
+            exe.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("C compiler"));
+    assert_eq!(std::fs::read(&exe).unwrap(), b"previous");
+    let leftovers: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
