@@ -161,3 +161,31 @@ fn grants_open_exactly_what_they_name_on_any_engine() {
         std::fs::remove_file(root.join("outside/planted.txt")).unwrap();
     }
 }
+
+#[test]
+fn paths_named_on_the_command_line_are_granted_alone() {
+    let t = Scratch::new("policy-args");
+    let root = t.path();
+    layout(root);
+    std::fs::write(root.join("outside/sibling.txt"), "SIBLING").unwrap();
+    let prog = assemble(root, "policy_probe", PROBE, true);
+    let work = root.join("work");
+    let secret = root.join("outside/secret.txt").display().to_string();
+    let sibling = format!("r{}", root.join("outside/sibling.txt").display());
+    for engine in ENGINES {
+        let r = run_in(
+            &work,
+            engine,
+            &["--trace-host"],
+            &prog,
+            &[&secret, &sibling],
+        );
+        assert_eq!(r.code, 1, "{engine}: {r:?}");
+        assert_eq!(
+            r.stdout,
+            format!("{secret}: ok TOPSECRET\n{sibling}: error {EACCES}\n"),
+            "{engine}"
+        );
+        assert_eq!(r.stderr.lines().count(), 1, "{engine}: {}", r.stderr);
+    }
+}
