@@ -7,8 +7,8 @@
 #   r<path>  OPEN read-only, READ up to 64 bytes, CLOSE
 #   w<path>  OPEN write|create|truncate, WRITE "PWNED", CLOSE
 #   s        SOCKET(AF_INET, SOCK_STREAM, IPPROTO_TCP)
-#   /path    like r/path: an untagged absolute path (which the CLI grants
-#            when it exists, as a named input)
+#   /path    like r/path, for an untagged path (which the CLI grants
+#   ../path  when it exists, as one of the program's inputs)
 # One line per argument on stdout: "<arg>: ok <data>" or "<arg>: error <errno>".
 # The exit status is the number of refused requests.
 #
@@ -46,6 +46,8 @@ main:
         ldbu    a5, s4+0                # tag
         li      a4, '/'
         beq     a5, a4, 2f              # untagged: the argument is the path
+        li      a4, '.'
+        beq     a5, a4, 2f
         addi    s4, s4, 1               # path
         li      a4, 'r'
         beq     a5, a4, 2f
