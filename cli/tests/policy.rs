@@ -190,6 +190,52 @@ fn paths_named_on_the_command_line_are_granted_alone() {
     }
 }
 
+#[test]
+fn the_guest_sees_only_the_environment_it_is_given() {
+    let t = Scratch::new("policy-env");
+    let root = t.path();
+    let prog = assemble(root, "policy_probe", PROBE, true);
+    const EINVAL: u32 = 22; // GETENV of an unset variable (as the reference host)
+    let run = |engine: &str, opts: &[&str]| {
+        let o = std::process::Command::new(common::FAST32)
+            .current_dir(root)
+            .env("FAST32_TEST_SECRET", "s3cret")
+            .env("FAST32_TEST_OTHER", "other")
+            .args(["run", "--engine", engine])
+            .args(opts)
+            .arg(&prog)
+            .args(["eFAST32_TEST_SECRET", "eFAST32_TEST_OTHER"])
+            .output()
+            .unwrap();
+        common::Run::from_output(o)
+    };
+    for engine in ENGINES {
+        let r = run(engine, &[]);
+        assert_eq!(
+            r.stdout,
+            format!("eFAST32_TEST_SECRET: error {EINVAL}\neFAST32_TEST_OTHER: error {EINVAL}\n"),
+            "{engine}: by default the guest sees no variables"
+        );
+        let r = run(engine, &["--env", "FAST32_TEST_OTHER"]);
+        assert_eq!(
+            r.stdout,
+            format!("eFAST32_TEST_SECRET: error {EINVAL}\neFAST32_TEST_OTHER: ok other\n"),
+            "{engine}: --env NAME passes that variable alone"
+        );
+        let r = run(engine, &["--env", "FAST32_TEST_SECRET=given"]);
+        assert_eq!(
+            r.stdout,
+            format!("eFAST32_TEST_SECRET: ok given\neFAST32_TEST_OTHER: error {EINVAL}\n"),
+            "{engine}: --env NAME=VALUE sets it"
+        );
+        let r = run(engine, &["--inherit-env", "--env", "FAST32_TEST_SECRET=x"]);
+        assert_eq!(
+            r.stdout, "eFAST32_TEST_SECRET: ok x\neFAST32_TEST_OTHER: ok other\n",
+            "{engine}: --inherit-env passes everything, --env overrides"
+        );
+    }
+}
+
 const EXECER: &str = include_str!("guests/execer.s");
 
 /// The policy layout plus `execer.s32x` and `probe.s32x` inside the

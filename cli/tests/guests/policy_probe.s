@@ -7,6 +7,7 @@
 #   r<path>  OPEN read-only, READ up to 64 bytes, CLOSE
 #   w<path>  OPEN write|create|truncate, WRITE "PWNED", CLOSE
 #   s        SOCKET(AF_INET, SOCK_STREAM, IPPROTO_TCP)
+#   e<name>  GETENV(name)
 #   /path    like r/path, for an untagged path (which the CLI grants
 #   ../path  when it exists, as one of the program's inputs)
 # One line per argument on stdout: "<arg>: ok <data>" or "<arg>: error <errno>".
@@ -16,6 +17,8 @@
 # supplies _start, open/read/write/close and the print helpers.
 
         .equ OP_SOCKET, 0x40
+        .equ OP_GETENV, 0x64
+        .equ ENVBUF_BYTES, 256
         .equ SOCK_TCP, 0x060102         # AF_INET | SOCK_STREAM << 8 | IPPROTO_TCP << 16
         .equ O_RD, 0x01
         .equ O_WR_CREATE_TRUNC, 0x1A    # WRITE | CREATE | TRUNC
@@ -53,6 +56,8 @@ main:
         beq     a5, a4, 2f
         li      a4, 'w'
         beq     a5, a4, 3f
+        li      a4, 'e'
+        beq     a5, a4, 4f
         # 's': a TCP socket. __rt_request returns the status in rv and the
         # response length (the errno on failure) in t0.
         li      a0, OP_SOCKET
@@ -87,6 +92,37 @@ main:
         beq     rv, a5, 6f
         mv      a0, rv
         call    write_mark
+        j       8f
+4:      mv      a0, s4                  # GETENV: the name, with its NUL,
+        call    __rt_strlen             # into the data buffer
+        addi    s5, rv, 1
+        la      a0, __mmio_base + RT_DATA
+        mv      a1, s4
+        mv      a2, s5
+        call    __rt_copy
+        li      a0, OP_GETENV
+        mv      a1, s5
+        li      a2, 0
+        li      a3, 0
+        call    __rt_request
+        li      a5, -1
+        beq     rv, a5, 6f
+        mv      s5, t0                  # the value's length, at most
+        li      a5, ENVBUF_BYTES        # what envbuf holds
+        bleu    s5, a5, 5f
+        mv      s5, a5
+5:      la      a0, envbuf              # out of the data buffer before
+        la      a1, __mmio_base + RT_DATA   # write() reuses it
+        mv      a2, s5
+        call    __rt_copy
+        la      a0, msg_ok
+        call    print_str
+        li      a0, 1
+        la      a1, envbuf
+        mv      a2, s5
+        call    write
+        li      a0, 10
+        call    print_char
         j       8f
 6:      mv      s5, t0                  # errno
         addi    s3, s3, 1
@@ -169,3 +205,7 @@ msg_mark:
         .asciz  "PWNED"
 msg_wrote:
         .asciz  "wrote\n"
+
+        .bss
+envbuf:
+        .space  ENVBUF_BYTES
