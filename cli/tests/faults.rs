@@ -2,11 +2,12 @@
 //! same trap line on stderr and exits with the same status. The programs
 //! are the filetests of `tests/programs/` (which also check the trap kind,
 //! PC and address in-process on every engine configuration); here the
-//! user-visible result is pinned: message text and exit status.
+//! user-visible result is pinned: message text and exit status, for
+//! `fast32 run` on every engine and for `fast32 compile` executables.
 
 mod common;
 
-use common::{run_in, Scratch, ENGINES, FAST32};
+use common::{compile, run_exe, run_in, Scratch, ENGINES, FAST32};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -112,8 +113,18 @@ fn every_fault_has_the_same_message_and_status_on_every_engine() {
     for (name, opts, code, stderr) in MATRIX {
         let prog = t.path().join(format!("{name}.s32x"));
         asm(&programs_dir().join(format!("{name}.s")), &prog);
-        for engine in ENGINES {
-            let r = run_in(t.path(), engine, opts, &prog, &[]);
+        let mut runs: Vec<(&str, common::Run)> = ENGINES
+            .iter()
+            .map(|&engine| (engine, run_in(t.path(), engine, opts, &prog, &[])))
+            .collect();
+        // A `fast32 compile` executable takes its limit from the
+        // environment.
+        let env: Vec<(&str, &str)> = match opts {
+            ["--max-instructions", n] => vec![("FAST32_MAX_INSTRUCTIONS", *n)],
+            _ => Vec::new(),
+        };
+        runs.push(("compiled", run_exe(t.path(), &compile(&prog), &env, &[])));
+        for (engine, r) in runs {
             if r.code != *code || r.stderr != *stderr {
                 failures.push(format!(
                     "{name} on {engine}: status {} (want {code}), stderr {:?} (want {stderr:?})",

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{assemble, run_in, Scratch, ENGINES};
+use common::{assemble, compile, run_exe, run_in, Scratch, ENGINES};
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
@@ -94,6 +94,36 @@ fn guest_cannot_leave_its_grants_on_any_engine() {
         assert_eq!(quiet.stdout, expected, "{engine}");
         assert_eq!(quiet.stderr, "", "{engine}");
     }
+
+    // A `fast32 compile` executable applies the same policy (options come
+    // from FAST32_* variables there).
+    let exe = compile(&prog);
+    let r = run_exe(&work, &exe, &[("FAST32_TRACE_HOST", "1")], &args);
+    assert_eq!(r.code, denied.len() as i32, "compiled: {r:?}");
+    assert_eq!(r.stdout, expected, "compiled");
+    assert_eq!(
+        r.stderr.lines().count(),
+        denied.len(),
+        "compiled: {}",
+        r.stderr
+    );
+    assert!(!root.join("outside/planted.txt").exists());
+    let dirs = format!(
+        "{}::/data;{}",
+        root.join("granted").display(),
+        root.join("outside").display()
+    );
+    let r = run_exe(
+        &work,
+        &exe,
+        &[("FAST32_DIRS", &dirs)],
+        &["r/data/data.txt", "rlink", "s"],
+    );
+    assert_eq!(
+        r.stdout,
+        format!("r/data/data.txt: ok GRANTED\nrlink: ok TOPSECRET\ns: error {EACCES}\n"),
+        "compiled, with FAST32_DIRS: {r:?}"
+    );
 }
 
 #[test]

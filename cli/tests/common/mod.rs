@@ -104,3 +104,34 @@ pub fn run_in(cwd: &Path, engine: &str, opts: &[&str], prog: &Path, args: &[&str
         .unwrap();
     Run::from_output(o)
 }
+
+/// Compiles `prog` into a native executable with `fast32 compile`.
+pub fn compile(prog: &Path) -> PathBuf {
+    let exe = prog.with_extension("exe");
+    let o = Command::new(FAST32)
+        .args(["compile", "-q"])
+        .arg(prog)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "fast32 compile {}: {}",
+        prog.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    exe
+}
+
+/// Runs a compiled executable in `cwd` with `env` added to the
+/// environment (the executables take their options from FAST32_*).
+pub fn run_exe(cwd: &Path, exe: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let o = Command::new(exe)
+        .current_dir(cwd)
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .unwrap();
+    Run::from_output(o)
+}
