@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{assemble, run_in, Run, Scratch, ENGINES, FAST32};
+use common::{assemble, compile, run_exe, run_in, Run, Scratch, ENGINES, FAST32};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -47,6 +47,22 @@ fn files_survive_a_trap_on_every_engine() {
             assert_eq!(r.stdout, "written\n", "{what}");
             check_file(&t.path().join(&out), &what);
         }
+    }
+    // The same through a `fast32 compile` executable, trap and limit.
+    let exe = compile(&prog);
+    for mode in ["t", "T", "s", "S"] {
+        let out = format!("out-compiled-{mode}.txt");
+        let limit = [("FAST32_MAX_INSTRUCTIONS", "2000000")];
+        let r = run_exe(t.path(), &exe, &limit, &[mode, &out]);
+        let what = format!("compiled {mode}");
+        let code = if mode.eq_ignore_ascii_case("t") {
+            202
+        } else {
+            207
+        };
+        assert_eq!(r.code, code, "{what}: {r:?}");
+        assert_eq!(r.stdout, "written\n", "{what}");
+        check_file(&t.path().join(&out), &what);
     }
 }
 
