@@ -200,7 +200,12 @@ fn check_atomic_rewrite(dir: &Path, args: &[&str], out: &str, guest: bool) {
 
     let r = run_with_tiny_fsize(dir, args, false, guest);
     assert_eq!(r.code, 1, "{out}: {r:?}");
-    assert!(r.stderr.contains("File too large"), "{out}: {}", r.stderr);
+    // The failure is the output's write, not anything earlier.
+    assert!(
+        r.stderr.contains(out) && r.stderr.contains("File too large"),
+        "{out}: {}",
+        r.stderr
+    );
     assert_eq!(
         std::fs::read(dir.join(out)).unwrap(),
         before,
