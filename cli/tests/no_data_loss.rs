@@ -123,6 +123,49 @@ fn files_survive_sigkill_on_every_engine() {
     }
 }
 
+/// Guest stdout that the guest flushed (its WRITE requests were served)
+/// must reach a redirected stdout when fast32 is stopped by SIGTERM or
+/// SIGINT. Today the host keeps up to 64 KiB of guest stdout in its own
+/// buffer and nothing flushes it on those signals, so it is lost.
+#[test]
+#[ignore = "known gap: buffered guest stdout is lost on SIGTERM/SIGINT (see the doc comment)"]
+fn guest_stdout_survives_sigterm_and_sigint() {
+    let t = Scratch::new("dataloss-sigterm");
+    let prog = assemble(t.path(), "writer", WRITER, true);
+    for engine in ENGINES {
+        for sig in [libc::SIGTERM, libc::SIGINT] {
+            let out = t.path().join(format!("out-{engine}-{sig}.txt"));
+            let stdout_path = t.path().join(format!("stdout-{engine}-{sig}.txt"));
+            let mut child = Command::new(FAST32)
+                .current_dir(t.path())
+                .args(["run", "--engine", engine])
+                .arg(&prog)
+                .arg("S")
+                .arg(&out)
+                .stdout(std::fs::File::create(&stdout_path).unwrap())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while std::fs::metadata(&out).map_or(0, |m| m.len()) < (LINE.len() * LINES) as u64 {
+                assert!(Instant::now() < deadline, "{engine}: the guest never wrote");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            // "written" was requested right after the file; give the
+            // guest a moment to reach its spin loop.
+            std::thread::sleep(Duration::from_millis(100));
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+            child.wait().unwrap();
+            assert_eq!(
+                std::fs::read_to_string(&stdout_path).unwrap(),
+                "written\n",
+                "{engine}, signal {sig}"
+            );
+        }
+    }
+}
+
 /// Runs `fast32 ARGS` and, once the guest has printed its first line
 /// (the JIT's code memory, a file-backed mapping, is set up by then),
 /// limits the process's regular-file writes to 8 bytes and lets the guest
