@@ -15,16 +15,22 @@
 //! | 68 | 32 | SHA-256 of the payload |
 //! | 100 | … | payload (see [`codec`]) |
 //!
+//! Profiles are accepted from any fast32 version (their meaning does not
+//! depend on the build); code cache entries only from the same version,
+//! and only for the same host/JIT key ([`code_cache`]).
+//!
 //! So a truncated, bit-flipped, foreign, wrong-version or wrong-program
 //! file is refused with an error naming the problem, and writes are atomic
 //! (temporary file + rename): an interrupted run never leaves half a file.
 
+pub mod code_cache;
 mod codec;
 pub mod profile;
 
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
+pub use code_cache::{CodeCache, CodeCacheKey};
 pub use profile::Profile;
 
 pub const HEADER_SIZE: usize = 100;
@@ -107,6 +113,8 @@ pub enum FormatError {
         announced: u64,
         present: usize,
     },
+    #[error("code cache entry was built for another host or JIT configuration ({found}; this run needs {expected})")]
+    OtherHost { expected: String, found: String },
     #[error("corrupt {kind}: payload checksum mismatch")]
     Corrupt { kind: &'static str },
     #[error("corrupt {kind}: {msg}")]

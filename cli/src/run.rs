@@ -37,6 +37,13 @@ pub struct RunArgs {
     /// are translated before the program starts.
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<PathBuf>,
+    /// Persistent translated-code cache (JIT engine): load the program's
+    /// blocks from an entry in DIR instead of translating them, and save
+    /// them there at exit. Entries for another build of the program,
+    /// another fast32, host CPU or JIT configuration, and damaged entries
+    /// are ignored with a warning and rewritten.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// With --profile: warn about and ignore a profile recorded for another
     /// build of the program instead of refusing to run.
     #[arg(long)]
@@ -215,10 +222,16 @@ pub fn run(a: RunArgs) -> Result<i32> {
             flag.store(true, Ordering::Relaxed);
         });
     }
+    if a.cache_dir.is_some() && a.engine != Engine::Jit {
+        bail!("--cache-dir holds JIT translations: use it with --engine jit");
+    }
     let start = Instant::now();
     if a.verify {
         if a.engine != Engine::Jit {
             bail!("--verify checks the JIT against the interpreter: use it with --engine jit");
+        }
+        if a.cache_dir.is_some() {
+            bail!("--cache-dir cannot be combined with --verify (lockstep translates every block itself)");
         }
         return verify(&a, &image);
     }
@@ -252,6 +265,10 @@ pub fn run(a: RunArgs) -> Result<i32> {
                 native_calls: false,
             };
             let mut jit = Jit::new(&m, opts).context("cannot start the JIT")?;
+            let cache = a
+                .cache_dir
+                .as_ref()
+                .map(|dir| code_cache_load(&mut jit, &m, dir, &program_bytes, a.stats));
             if let Some(path) = &a.profile {
                 if let Some(p) =
                     crate::profile::load_for_run(path, &program_bytes, a.ignore_stale_profile)?
@@ -280,6 +297,14 @@ pub fn run(a: RunArgs) -> Result<i32> {
                     jit.stats.dispatches,
                     start_run.elapsed().as_secs_f64()
                 );
+                eprintln!(
+                    "fast32: jit: translation {:.3} s, {} blocks loaded from the code cache",
+                    jit.stats.translate_ns as f64 / 1e9,
+                    jit.stats.blocks_loaded
+                );
+            }
+            if let Some((path, hash)) = cache {
+                code_cache_save(&jit, &path, &hash, a.stats);
             }
             o
         }
@@ -300,6 +325,58 @@ pub fn run(a: RunArgs) -> Result<i32> {
         );
     }
     Ok(outcome.exit_status())
+}
+
+/// `--cache-dir`: loads the entry for this program and JIT, if any, into
+/// `jit`. An unusable entry is reported and left to be overwritten at
+/// exit; it never stops the run. Returns the entry's path and the image
+/// hash for [`code_cache_save`].
+fn code_cache_load(
+    jit: &mut Jit,
+    m: &Machine,
+    dir: &std::path::Path,
+    program_bytes: &[u8],
+    stats: bool,
+) -> (PathBuf, [u8; 32]) {
+    use fast32_profiler::code_cache;
+    let t = Instant::now();
+    let hash = fast32_cache_format::image_hash(program_bytes);
+    jit.keep_block_images();
+    let path = code_cache::entry_path(dir, &hash, jit);
+    match code_cache::load(jit, m, &path, &hash) {
+        Ok(Some(n)) if stats => eprintln!(
+            "fast32: loaded {n} blocks from {} in {:.3} s",
+            path.display(),
+            t.elapsed().as_secs_f64()
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "fast32: warning: ignoring code cache entry {}: {e}",
+            path.display()
+        ),
+    }
+    (path, hash)
+}
+
+/// Saves the JIT's blocks when the run translated new ones; a failure is
+/// a warning (the guest's exit status stays the run's result).
+fn code_cache_save(jit: &Jit, path: &std::path::Path, hash: &[u8; 32], stats: bool) {
+    if jit.stats.blocks_translated == 0 {
+        return;
+    }
+    let t = Instant::now();
+    match fast32_profiler::code_cache::save(jit, path, hash) {
+        Ok(n) if stats => eprintln!(
+            "fast32: saved {n} blocks to {} in {:.3} s",
+            path.display(),
+            t.elapsed().as_secs_f64()
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "fast32: warning: cannot save the code cache to {}: {e}",
+            path.display()
+        ),
+    }
 }
 
 /// `--verify`: the JIT runs the program one block at a time while a shadow

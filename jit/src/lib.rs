@@ -18,8 +18,12 @@
 
 pub mod codemem;
 pub mod fault;
+pub mod image;
 pub mod regmap;
 pub mod translate;
+
+use image::BlockMeta;
+pub use image::{host_features, BlockEntry, BlockImages, CacheKey, LoadError};
 
 use codemem::CodeMemory;
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
@@ -91,6 +95,12 @@ pub struct JitStats {
     pub exits_linked: u64,
     pub dispatches: u64,
     pub code_flushes: u64,
+    /// Time spent translating, in nanoseconds.
+    pub translate_ns: u64,
+    /// Blocks taken from a saved code cache instead of translated.
+    pub blocks_loaded: u64,
+    /// Exits of loaded blocks linked at load time.
+    pub exits_prelinked: u64,
 }
 
 /// A live block's profiling record: (pc, length, closing instruction,
@@ -125,6 +135,13 @@ pub struct Jit {
     /// their addresses) and what was harvested before code flushes.
     counters: Vec<LiveCounters>,
     harvested: Vec<BlockProfile>,
+    /// Export support: relocations, chains and fault sites of live blocks
+    /// (kept only after [`Jit::keep_block_images`]).
+    meta: Option<HashMap<u32, BlockMeta>>,
+    /// Saved blocks loaded by [`Jit::load_blocks`] (and still live).
+    loaded: Vec<BlockImages>,
+    /// `native_calls` resolved once (it also reads the environment).
+    native_calls: bool,
     pub stats: JitStats,
 }
 
@@ -250,6 +267,9 @@ impl Jit {
             interp: None,
             counters: Vec::new(),
             harvested: Vec::new(),
+            meta: None,
+            loaded: Vec::new(),
+            native_calls: opts.native_calls(),
             no_link: false,
             stats: JitStats::default(),
         })
@@ -267,8 +287,7 @@ impl Jit {
                     None
                 },
                 counters,
-                native_calls: self.opts.native_calls
-                    || std::env::var_os("FAST32_JIT_NATIVE_CALLS").is_some(),
+                native_calls: self.native_calls,
             },
             lookup_table: self.table.as_ptr() as usize,
             code_limit: self.code_limit,
@@ -287,6 +306,10 @@ impl Jit {
             }));
         self.blocks.clear();
         self.sites.clear();
+        if let Some(meta) = &mut self.meta {
+            meta.clear();
+        }
+        self.loaded.clear();
         for e in self.table.iter_mut() {
             e.guest_pc = u32::MAX;
         }
@@ -310,11 +333,13 @@ impl Jit {
                 .profiling
                 .then(|| Box::new(translate::BlockCounters::default()));
             let caddr = counters.as_ref().map(|c| &**c as *const _ as usize);
+            let started = std::time::Instant::now();
             let t = {
                 let mem = &m.mem;
                 let fetch = |p: u32| mem.fetch(p).ok();
                 self.translator(m, caddr).translate(pc, base, &fetch)
             };
+            self.stats.translate_ns += started.elapsed().as_nanos() as u64;
             match self.code.append(&t.code) {
                 Some(at) => {
                     debug_assert_eq!(at, base);
@@ -323,6 +348,17 @@ impl Jit {
                     self.stats.code_bytes += t.code.len() as u64;
                     self.sites.extend_from_slice(&t.fault_sites);
                     self.blocks.insert(pc, (at, t.code.len()));
+                    if let Some(meta) = &mut self.meta {
+                        meta.insert(
+                            pc,
+                            BlockMeta {
+                                guest_len: t.guest_len,
+                                relocs: t.relocs,
+                                chains: t.chains,
+                                sites: t.fault_sites,
+                            },
+                        );
+                    }
                     if let Some(c) = counters {
                         self.counters.push((pc, t.guest_len, t.last, c));
                     }

@@ -59,7 +59,7 @@ pub fn lookup_index(pc: u32) -> usize {
 
 /// A load or store that may fault, for mapping a host fault back to the
 /// guest.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FaultSite {
     /// Executable address of the faulting host instruction.
     pub host: usize,
@@ -76,6 +76,135 @@ pub struct FaultSite {
 /// A fault site while assembling: (offset in block, guest pc, kind, size,
 /// instructions to take back, register holding the guest address).
 type SiteOffset = (usize, u32, AccessKind, u8, u32, u8);
+
+/// What a position-dependent field of translated code refers to.
+///
+/// Translated code is position-dependent in a few known places only: jumps
+/// to the shared exit routine (rel32), the address of the block's own
+/// patchable exits (abs64), and the absolute addresses of per-run host data
+/// and helpers (abs64). Recording them lets a block be saved and loaded at
+/// another address in another process (see [`apply_relocs`]); everything
+/// else in a block is either guest data or relative to the block itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum RelocKind {
+    /// rel32 of a `jmp` to [`Stubs::exit_common`].
+    ExitCommon = 0,
+    /// abs64: this block's executable address + addend.
+    BlockAbs = 1,
+    /// abs64: the indirect-jump lookup table.
+    LookupTable = 2,
+    /// abs64: the [`Stubs::exec_one`] helper.
+    ExecOne = 3,
+    /// abs64: the machine's interrupt flag.
+    InterruptFlag = 4,
+    /// abs64: the block's [`BlockCounters`] + addend.
+    Counters = 5,
+}
+
+impl RelocKind {
+    pub fn from_u8(v: u8) -> Option<RelocKind> {
+        use RelocKind::*;
+        Some(match v {
+            0 => ExitCommon,
+            1 => BlockAbs,
+            2 => LookupTable,
+            3 => ExecOne,
+            4 => InterruptFlag,
+            5 => Counters,
+            _ => return None,
+        })
+    }
+
+    /// Width of the patched field in bytes.
+    pub fn width(self) -> usize {
+        match self {
+            RelocKind::ExitCommon => 4,
+            _ => 8,
+        }
+    }
+}
+
+/// A position-dependent field at `offset` in a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reloc {
+    pub offset: u32,
+    pub kind: RelocKind,
+    pub addend: u32,
+}
+
+/// A chainable direct exit: the rel32 field at `site` (offset in the
+/// block) first jumps to the exit stub at `stub`, and is rewritten to jump
+/// to the translation of guest `target` once it exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainSite {
+    pub site: u32,
+    pub stub: u32,
+    pub target: u32,
+}
+
+/// The addresses a block's relocations resolve to.
+#[derive(Clone, Copy, Debug)]
+pub struct RelocEnv {
+    /// Executable address the block is placed at.
+    pub block: usize,
+    pub exit_common: usize,
+    pub lookup_table: usize,
+    pub exec_one: usize,
+    pub interrupt_flag: Option<usize>,
+    pub counters: Option<usize>,
+}
+
+/// Why a block's relocations could not be applied.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RelocError {
+    #[error("relocation at offset {offset} lies outside the {len}-byte block")]
+    OutOfBounds { offset: u32, len: usize },
+    #[error("relocation needs {0:?}, which this JIT does not have")]
+    Missing(RelocKind),
+    #[error("jump to the exit routine does not fit in rel32")]
+    TooFar,
+}
+
+/// Writes the fields of `code` listed in `relocs` for a block placed as
+/// `env` says. Code translated for one environment and relocated to
+/// another is byte-identical to code translated for the other directly
+/// (tested in `tests/relocate.rs`).
+pub fn apply_relocs(code: &mut [u8], relocs: &[Reloc], env: &RelocEnv) -> Result<(), RelocError> {
+    for r in relocs {
+        let at = r.offset as usize;
+        let end = at
+            .checked_add(r.kind.width())
+            .filter(|&e| e <= code.len())
+            .ok_or(RelocError::OutOfBounds {
+                offset: r.offset,
+                len: code.len(),
+            })?;
+        let field = &mut code[at..end];
+        let abs = |v: usize| (v as u64).wrapping_add(r.addend as u64);
+        match r.kind {
+            RelocKind::ExitCommon => {
+                let next = env.block as i64 + end as i64;
+                let rel = env.exit_common as i64 - next;
+                let rel = i32::try_from(rel).map_err(|_| RelocError::TooFar)?;
+                field.copy_from_slice(&rel.to_le_bytes());
+            }
+            k => {
+                let v = match k {
+                    RelocKind::BlockAbs => abs(env.block),
+                    RelocKind::LookupTable => abs(env.lookup_table),
+                    RelocKind::ExecOne => abs(env.exec_one),
+                    RelocKind::InterruptFlag => {
+                        abs(env.interrupt_flag.ok_or(RelocError::Missing(k))?)
+                    }
+                    _ => abs(env.counters.ok_or(RelocError::Missing(k))?),
+                };
+                field.copy_from_slice(&v.to_le_bytes());
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Addresses of the per-JIT shared routines.
 #[derive(Clone, Copy, Debug)]
@@ -149,6 +278,10 @@ pub struct Translated {
     /// The instruction that closed the block and its PC.
     pub last: Option<(u32, Inst)>,
     pub fault_sites: Vec<FaultSite>,
+    /// Position-dependent fields (for saving the block).
+    pub relocs: Vec<Reloc>,
+    /// Chainable exits, in their unpatched state.
+    pub chains: Vec<ChainSite>,
 }
 
 struct Exit {
@@ -180,12 +313,27 @@ pub struct Translator<'a> {
     pub code_limit: u32,
 }
 
-/// Emits `jmp rel32` to an absolute address.
-fn jmp_abs(ops: &mut Asm, base: usize, target: usize) {
+/// Emits `jmp rel32` to the shared exit routine, recording its relocation.
+fn jmp_exit_common(ops: &mut Asm, base: usize, target: usize, relocs: &mut Vec<Reloc>) {
     let here = base + ops.offset().0 + 5;
     let rel = (target as i64 - here as i64) as i32;
     ops.push(0xE9);
+    relocs.push(Reloc {
+        offset: ops.offset().0 as u32,
+        kind: RelocKind::ExitCommon,
+        addend: 0,
+    });
     ops.extend(rel.to_le_bytes());
+}
+
+/// Records that the instruction just emitted ends with a 64-bit absolute
+/// immediate of `kind` (every `mov r64, imm64` does).
+fn imm64(ops: &Asm, relocs: &mut Vec<Reloc>, kind: RelocKind, addend: u32) {
+    relocs.push(Reloc {
+        offset: ops.offset().0 as u32 - 8,
+        kind,
+        addend,
+    });
 }
 
 impl<'a> Translator<'a> {
@@ -336,6 +484,7 @@ impl<'a> Translator<'a> {
         let mut exits: Vec<Exit> = Vec::new();
         let mut faults: Vec<FaultSite> = Vec::new();
         let mut site_offsets: Vec<SiteOffset> = Vec::new();
+        let mut relocs: Vec<Reloc> = Vec::new();
 
         // Pre-scan: how many instructions does the block hold?
         let mut insns: Vec<(u32, Result<Inst, u32>)> = Vec::new();
@@ -371,6 +520,9 @@ impl<'a> Translator<'a> {
             let l = ops.new_dynamic_label();
             x64!(ops
                 ; mov rax, QWORD flag as i64
+            );
+            imm64(&ops, &mut relocs, RelocKind::InterruptFlag, 0);
+            x64!(ops
                 ; cmp BYTE [rax], 0
                 ; jne =>l
             );
@@ -401,10 +553,9 @@ impl<'a> Translator<'a> {
         }
 
         if let Some(c) = self.opts.counters {
-            x64!(ops
-                ; mov rax, QWORD c as i64
-                ; inc QWORD [rax]
-            );
+            x64!(ops; mov rax, QWORD c as i64);
+            imm64(&ops, &mut relocs, RelocKind::Counters, 0);
+            x64!(ops; inc QWORD [rax]);
         }
 
         let mut ended = false;
@@ -458,6 +609,7 @@ impl<'a> Translator<'a> {
                 uncount,
                 &mut exits,
                 &mut site_offsets,
+                &mut relocs,
             );
             if ended {
                 break;
@@ -479,14 +631,28 @@ impl<'a> Translator<'a> {
         }
 
         // Exit stubs.
+        let mut chains = Vec::new();
         for e in &exits {
             x64!(ops; =>e.label);
             match e.kind {
                 ExitKind::Chain { target, site_end } => {
+                    chains.push(ChainSite {
+                        site: (site_end - 4) as u32,
+                        stub: ops.offset().0 as u32,
+                        target,
+                    });
                     let site = (base + site_end - 4) as i64;
                     x64!(ops
                         ; mov DWORD [rbx + offsets::PC], target as i32
                         ; mov rax, QWORD site
+                    );
+                    imm64(
+                        &ops,
+                        &mut relocs,
+                        RelocKind::BlockAbs,
+                        (site_end - 4) as u32,
+                    );
+                    x64!(ops
                         ; mov QWORD [rbx + offsets::CHAIN_SITE], rax
                         ; mov eax, ExitReason::Lookup as i32
                     );
@@ -516,7 +682,7 @@ impl<'a> Translator<'a> {
                     );
                 }
             }
-            jmp_abs(&mut ops, base, self.stubs.exit_common);
+            jmp_exit_common(&mut ops, base, self.stubs.exit_common, &mut relocs);
         }
 
         for (off, gpc, kind, size, uncount, addr_reg) in site_offsets {
@@ -536,13 +702,15 @@ impl<'a> Translator<'a> {
             guest_len: n,
             last,
             fault_sites: faults,
+            relocs,
+            chains,
         }
     }
 
     /// Counts the indirect target in `eax` in the block's slot table:
     /// a matching slot is bumped, the first free slot is claimed, and a
     /// full table counts the execution as "other". Clobbers rcx, rdx.
-    fn emit_target_histogram(&self, ops: &mut Asm, counters: usize) {
+    fn emit_target_histogram(&self, ops: &mut Asm, counters: usize, relocs: &mut Vec<Reloc>) {
         let slots = (counters + 32) as i64;
         let done = ops.new_dynamic_label();
         let hits: Vec<_> = (0..INDIRECT_SLOTS)
@@ -552,6 +720,7 @@ impl<'a> Translator<'a> {
             .map(|_| ops.new_dynamic_label())
             .collect();
         x64!(ops; mov rdx, QWORD slots);
+        imm64(ops, relocs, RelocKind::Counters, 32);
         for k in 0..INDIRECT_SLOTS {
             let o = 16 * k as i32;
             x64!(ops
@@ -590,6 +759,7 @@ impl<'a> Translator<'a> {
         uncount: u32,
         exits: &mut Vec<Exit>,
         sites: &mut Vec<SiteOffset>,
+        relocs: &mut Vec<Reloc>,
     ) -> bool {
         use Opcode::*;
         let imm = i.imm;
@@ -915,6 +1085,9 @@ impl<'a> Translator<'a> {
                     x64!(ops
                         ; =>lj
                         ; mov rax, QWORD c as i64
+                    );
+                    imm64(ops, relocs, RelocKind::Counters, 0);
+                    x64!(ops
                         ; inc QWORD [rax + 8]
                         ; jmp =>lt
                     );
@@ -999,7 +1172,7 @@ impl<'a> Translator<'a> {
                 x64!(ops; and eax, -2);
                 self.store_imm(ops, i.rd, pc.wrapping_add(4));
                 if let Some(c) = self.opts.counters {
-                    self.emit_target_histogram(ops, c);
+                    self.emit_target_histogram(ops, c, relocs);
                 }
                 if i.rd == 0 && self.opts.native_calls {
                     // Return prediction: if the newest native frame was
@@ -1021,6 +1194,9 @@ impl<'a> Translator<'a> {
                     ; and ecx, mask
                     ; shl ecx, 4
                     ; mov rdx, QWORD table
+                );
+                imm64(ops, relocs, RelocKind::LookupTable, 0);
+                x64!(ops
                     ; cmp DWORD [rdx + rcx], eax
                     ; jne >miss
                     ; jmp QWORD [rdx + rcx + 8]
@@ -1028,7 +1204,7 @@ impl<'a> Translator<'a> {
                     ; mov DWORD [rbx + offsets::PC], eax
                     ; mov eax, ExitReason::Lookup as i32
                 );
-                jmp_abs(ops, base, self.stubs.exit_common);
+                jmp_exit_common(ops, base, self.stubs.exit_common, relocs);
                 return true;
             }
             Nop => {}
@@ -1197,6 +1373,9 @@ impl<'a> Translator<'a> {
                     ; mov esi, word as i32
                     ; mov edx, pc as i32
                     ; mov rax, QWORD helper
+                );
+                imm64(ops, relocs, RelocKind::ExecOne, 0);
+                x64!(ops
                     ; call rax
                     ; pop rsp
                 );

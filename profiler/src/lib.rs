@@ -4,6 +4,8 @@
 //! shapes), merges profiles of several training runs, and prints them like
 //! `perf report` for guest code.
 
+pub mod code_cache;
+
 use fast32_cache_format::profile::{
     BlockCount, BranchCount, CallReturn, IndirectSite, Profile, Shape,
 };
