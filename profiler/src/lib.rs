@@ -15,10 +15,13 @@ use fast32_runtime::{Machine, RunOutcome};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Runs `m` to completion on the JIT with profiling counters.
+/// Runs `m` to completion on the JIT with profiling counters. A limit set
+/// in `m.cpu.insn_limit` is honoured (the JIT only enforces it when
+/// counting, so counting is turned on for it).
 pub fn profile_run(m: &mut Machine) -> Result<(RunOutcome, Profile), JitError> {
     let opts = JitOptions {
         profiling: true,
+        counting: m.cpu.insn_limit != u64::MAX,
         ..JitOptions::default()
     };
     let mut jit = Jit::new(m, opts)?;

@@ -71,3 +71,24 @@ fn loop_branch_and_indirect_counts() {
     fast32_runtime::Interpreter::new(&m2).run(&mut m2);
     assert_eq!(p.instructions, m2.cpu.instret);
 }
+
+/// A limit on the machine stops a profiling run too (a runaway loop must
+/// not make `fast32 profile --max-instructions` or a PGO training run hang).
+#[test]
+fn profiling_run_honours_the_instruction_limit() {
+    let img = fast32_asm::assemble(
+        ".text\n.global _start\n_start:\n    addi r5, r0, 0\nspin:\n    addi r5, r5, 1\n    j spin\n",
+        "spin.s",
+    )
+    .unwrap();
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(&img, cfg).unwrap();
+    m.cpu.insn_limit = 1001;
+    let (outcome, p) = fast32_profiler::profile_run(&mut m).unwrap();
+    match outcome {
+        RunOutcome::Trap(t) => assert_eq!(t.kind, fast32_runtime::TrapKind::InstructionLimit),
+        o => panic!("{o:?}"),
+    }
+    assert_eq!(m.cpu.instret, 1001);
+    assert!(p.instructions <= 1001);
+}
