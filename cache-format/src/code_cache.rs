@@ -72,13 +72,17 @@ pub struct CachedBlock {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeCache {
     pub key: CodeCacheKey,
+    #[serde(with = "packed")]
     pub blocks: Vec<CachedBlock>,
     /// Host code of every block, as translated (one byte string: decoding
     /// a megabyte of code byte by byte would cost more than translating).
     #[serde(with = "byte_string")]
     pub code: Vec<u8>,
+    #[serde(with = "packed")]
     pub relocs: Vec<CachedReloc>,
+    #[serde(with = "packed")]
     pub faults: Vec<CachedFault>,
+    #[serde(with = "packed")]
     pub chains: Vec<CachedChain>,
 }
 
@@ -145,6 +149,128 @@ fn describe(k: &CodeCacheKey) -> String {
         "host features {:#x}, options {:#x}, emitter {:016x}",
         k.host_features, k.options, k.emitter
     )
+}
+
+/// A record stored as fixed-width little-endian bytes. The record arrays
+/// are serialized as one byte string each: decoding tens of thousands of
+/// small records field by field through serde took longer than
+/// translating the blocks they describe.
+pub trait Packed: Sized {
+    const SIZE: usize;
+    fn pack(&self, out: &mut Vec<u8>);
+    /// `b` is exactly `SIZE` bytes.
+    fn unpack(b: &[u8]) -> Self;
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+impl Packed for CachedBlock {
+    const SIZE: usize = 24;
+    fn pack(&self, out: &mut Vec<u8>) {
+        for v in [
+            self.pc,
+            self.guest_len,
+            self.code_len,
+            self.relocs,
+            self.faults,
+            self.chains,
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    fn unpack(b: &[u8]) -> Self {
+        CachedBlock {
+            pc: u32_at(b, 0),
+            guest_len: u32_at(b, 4),
+            code_len: u32_at(b, 8),
+            relocs: u32_at(b, 12),
+            faults: u32_at(b, 16),
+            chains: u32_at(b, 20),
+        }
+    }
+}
+
+impl Packed for CachedReloc {
+    const SIZE: usize = 9;
+    fn pack(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.offset.to_le_bytes());
+        out.push(self.kind);
+        out.extend_from_slice(&self.addend.to_le_bytes());
+    }
+    fn unpack(b: &[u8]) -> Self {
+        CachedReloc {
+            offset: u32_at(b, 0),
+            kind: b[4],
+            addend: u32_at(b, 5),
+        }
+    }
+}
+
+impl Packed for CachedFault {
+    const SIZE: usize = 13;
+    fn pack(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.offset.to_le_bytes());
+        out.extend_from_slice(&self.guest_pc.to_le_bytes());
+        out.push(self.kind);
+        out.push(self.size);
+        out.extend_from_slice(&self.uncount.to_le_bytes());
+        out.push(self.addr_reg);
+    }
+    fn unpack(b: &[u8]) -> Self {
+        CachedFault {
+            offset: u32_at(b, 0),
+            guest_pc: u32_at(b, 4),
+            kind: b[8],
+            size: b[9],
+            uncount: u16::from_le_bytes([b[10], b[11]]),
+            addr_reg: b[12],
+        }
+    }
+}
+
+impl Packed for CachedChain {
+    const SIZE: usize = 12;
+    fn pack(&self, out: &mut Vec<u8>) {
+        for v in [self.site, self.stub, self.target] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    fn unpack(b: &[u8]) -> Self {
+        CachedChain {
+            site: u32_at(b, 0),
+            stub: u32_at(b, 4),
+            target: u32_at(b, 8),
+        }
+    }
+}
+
+/// `Vec<T: Packed>` as one serde byte string.
+mod packed {
+    use super::Packed;
+    use serde::de::Error;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<T: Packed, S: Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(v.len() * T::SIZE);
+        for x in v {
+            x.pack(&mut out);
+        }
+        s.serialize_bytes(&out)
+    }
+
+    pub fn deserialize<'de, T: Packed, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        let bytes = super::byte_string::deserialize(d)?;
+        if bytes.len() % T::SIZE != 0 {
+            return Err(D::Error::custom(format!(
+                "{} bytes is not a whole number of {}-byte records",
+                bytes.len(),
+                T::SIZE
+            )));
+        }
+        Ok(bytes.chunks_exact(T::SIZE).map(T::unpack).collect())
+    }
 }
 
 /// `Vec<u8>` as a serde byte string (what `serde_bytes` does).

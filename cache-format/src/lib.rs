@@ -53,7 +53,8 @@ impl Kind {
     pub fn version(self) -> u32 {
         match self {
             Kind::Profile => 1,
-            Kind::CodeCache => 1,
+            // 2: record arrays packed as byte strings.
+            Kind::CodeCache => 2,
         }
     }
     fn name(self) -> &'static str {

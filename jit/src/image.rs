@@ -26,10 +26,11 @@ use crate::translate::{
     apply_relocs, lookup_index, BlockCounters, ChainSite, FaultSite, Reloc, RelocEnv, RelocError,
     RelocKind, MAX_BLOCK_INSNS,
 };
+use crate::PcMap;
 use crate::{Jit, JitOptions};
 use fast32_runtime::state::offsets;
 use fast32_runtime::Machine;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// One block of a [`BlockImages`]: its records are the next `code_len`
 /// bytes, `relocs` relocations, `faults` fault sites and `chains` exits.
@@ -220,7 +221,7 @@ impl Jit {
     /// default so plain runs do not pay for it.
     pub fn keep_block_images(&mut self) {
         if self.meta.is_none() {
-            self.meta = Some(HashMap::new());
+            self.meta = Some(PcMap::default());
         }
     }
 
@@ -326,7 +327,9 @@ impl Jit {
         }
         // Layout: 16-byte aligned, as `CodeMemory::append` places blocks.
         let mut place: Vec<(usize, usize)> = Vec::new(); // (view index, offset)
-        let mut new_pcs: HashMap<u32, usize> = HashMap::new();
+        let mut new_pcs: PcMap<usize> = PcMap::default();
+        new_pcs.reserve(views.len());
+        self.blocks.reserve(views.len());
         let mut total = 0usize;
         for (i, v) in views.iter().enumerate() {
             let pc = v.entry.pc;

@@ -249,7 +249,7 @@ fn damaged_and_foreign_entries_are_refused() {
         matches!(e, CacheError::Format(F::BadMagic { .. }))
     });
     let mut b = bytes.clone();
-    b[8] = 2;
+    b[8] = 99;
     refused(&img, &hash, &b, |e| {
         matches!(e, CacheError::Format(F::UnsupportedVersion { .. }))
     });
