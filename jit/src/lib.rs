@@ -188,6 +188,26 @@ unsafe extern "sysv64" fn exec_one(state: *mut CpuState, word: u32, _pc: u32) {
     }
 }
 
+/// An empty indirect-jump lookup table, from zeroed memory: the 1 MiB is
+/// mapped lazily by the allocator instead of written at every start.
+/// A zeroed entry (guest PC 0) can only be found by a lookup of PC 0,
+/// which indexes entry 0, so only entry 0 needs an explicit "empty" PC.
+fn empty_lookup_table() -> Box<[LookupEntry]> {
+    let layout = std::alloc::Layout::array::<LookupEntry>(LOOKUP_ENTRIES).expect("table layout");
+    // SAFETY: LookupEntry is plain integers, for which all-zero bytes are
+    // a valid value; the allocation has the layout of the boxed slice.
+    let mut table = unsafe {
+        let p = std::alloc::alloc_zeroed(layout) as *mut LookupEntry;
+        if p.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, LOOKUP_ENTRIES))
+    };
+    debug_assert_eq!(lookup_index(0), 0);
+    table[0].guest_pc = u32::MAX;
+    table
+}
+
 impl Jit {
     pub fn new(m: &Machine, opts: JitOptions) -> Result<Jit, JitError> {
         fault::install();
@@ -270,15 +290,7 @@ impl Jit {
         };
         // SAFETY: the enter routine follows the sysv64 ABI as declared.
         let enter: EnterFn = unsafe { std::mem::transmute(base + enter_off) };
-        let table = vec![
-            LookupEntry {
-                guest_pc: u32::MAX,
-                _pad: 0,
-                host: 0,
-            };
-            LOOKUP_ENTRIES
-        ]
-        .into_boxed_slice();
+        let table = empty_lookup_table();
         Ok(Jit {
             stubs_end: code.used(),
             code,
@@ -337,9 +349,11 @@ impl Jit {
             meta.clear();
         }
         self.loaded.clear();
+        // In place: translated code holds the table's address.
         for e in self.table.iter_mut() {
-            e.guest_pc = u32::MAX;
+            e.guest_pc = 0;
         }
+        self.table[0].guest_pc = u32::MAX;
         self.code.reset(self.stubs_end);
         m.cpu.chain_site = 0;
         self.stats.code_flushes += 1;
