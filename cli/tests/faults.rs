@@ -159,9 +159,7 @@ fn wall_clock_timeout_stops_runaway_loops_on_every_engine() {
         std::fs::write(&src, format!(".text\n.global _start\n_start:\n{body}")).unwrap();
         let prog = t.path().join(format!("{name}.s32x"));
         asm(&src, &prog);
-        // The AOT engine refuses --timeout until its compiled loops poll
-        // the interrupt flag (cli/tests/limits.rs pins the refusal).
-        for engine in ["interp", "jit"] {
+        for engine in ENGINES {
             let start = std::time::Instant::now();
             let r = run_in(t.path(), engine, &["--timeout", "0.3"], &prog, &[]);
             let secs = start.elapsed().as_secs_f64();

@@ -77,9 +77,7 @@ fn files_survive_the_instruction_limit_and_the_timeout() {
     for engine in ENGINES {
         cases.push((engine, &limit, 207));
     }
-    // The AOT engine refuses --timeout until its compiled loops poll the
-    // interrupt flag (cli/tests/limits.rs pins the refusal).
-    for engine in ["interp", "jit"] {
+    for engine in ENGINES {
         cases.push((engine, &timeout, 208));
     }
     for (engine, opts, code) in cases {
