@@ -48,6 +48,10 @@ fn main() {
         .arg(&target_dir)
         .args(["--", "--print", "native-static-libs"])
         .env_remove("CARGO_TARGET_DIR")
+        // Instrumentation flags of the outer build (cargo-fuzz) do not
+        // belong in a library linked into executables.
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTFLAGS")
         // Executables need no debug info from the runtime; this keeps the
         // embedded library (and fast32) smaller.
         .env("CARGO_PROFILE_RELEASE_DEBUG", "false");

@@ -45,6 +45,8 @@ pub struct CompiledFunctions {
     pub lower_time: Duration,
     /// Time spent in Cranelift (optimization, register allocation, emission).
     pub codegen_time: Duration,
+    /// What the profile changed (empty without one).
+    pub explain: crate::pgo::Explain,
 }
 
 /// Lowers and compiles every function of `prog` into `module`. With
@@ -64,7 +66,16 @@ pub fn compile_functions<M: Module>(
     let mut out = CompiledFunctions::default();
     for (i, f) in prog.functions.iter().enumerate() {
         let t = Instant::now();
-        lower::lower_function(module, decls, prog, code, i, &mut ctx, &mut fbc);
+        lower::lower_function(
+            module,
+            decls,
+            prog,
+            code,
+            i,
+            &mut ctx,
+            &mut fbc,
+            &mut out.explain,
+        );
         out.lower_time += t.elapsed();
         if let Some(dir) = clif_dir {
             write_clif(dir, prog, code, i, &ctx)?;

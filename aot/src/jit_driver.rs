@@ -42,6 +42,8 @@ pub struct AotOptions {
     pub interruptible: bool,
     /// Write each function's Cranelift IR here (`--emit-clif`).
     pub clif_dir: Option<std::path::PathBuf>,
+    /// Profile hints: cold code, speculation, register choice.
+    pub hints: Option<std::sync::Arc<crate::pgo::Hints>>,
 }
 
 impl Default for AotOptions {
@@ -52,6 +54,7 @@ impl Default for AotOptions {
             opt_level: "speed",
             interruptible: false,
             clif_dir: None,
+            hints: None,
         }
     }
 }
@@ -120,7 +123,8 @@ impl Aot {
         let mut module = JITModule::new(jb);
         let merr = |e: Box<cranelift_module::ModuleError>| AotError::Module(e.to_string());
 
-        let decls = lower::declare(&mut module, prog, opts.interruptible).map_err(merr)?;
+        let mut decls = lower::declare(&mut module, prog, opts.interruptible).map_err(merr)?;
+        decls.hints = opts.hints.clone();
         lower::define_entry_table(&mut module, &decls, prog, code).map_err(merr)?;
         let compiled =
             driver::compile_functions(&mut module, &decls, prog, code, opts.clif_dir.as_deref())?;
@@ -134,7 +138,7 @@ impl Aot {
             .iter()
             .map(|&id| module.get_finalized_function(id) as usize)
             .collect();
-        for (pc, fi) in prog.all_entries() {
+        for (pc, fi) in lower::dispatch_entries(prog, opts.hints.as_deref()) {
             entries[(pc / 4) as usize] = ptrs[fi];
         }
         let sizes = &compiled.sizes;

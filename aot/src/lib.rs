@@ -11,6 +11,8 @@
 //!   it on `fast32_aot_runtime`'s dispatcher;
 //! - [`object_driver`]: compiles a whole program into a relocatable
 //!   object with the guest image embedded;
+//! - [`pgo`]: profile hints (cold code, indirect-jump speculation,
+//!   register choice by dynamic use);
 //! - [`link`]: links that object against the embedded runtime library
 //!   into a standalone executable.
 
@@ -20,6 +22,7 @@ pub mod jit_driver;
 pub mod link;
 pub mod lower;
 pub mod object_driver;
+pub mod pgo;
 pub mod regflow;
 
 pub use discover::{discover, CodeImage, DiscoverOptions, Program};

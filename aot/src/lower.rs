@@ -43,6 +43,7 @@
 //! and size) are collected from the compiled code for the fault handler.
 
 use crate::discover::{CodeImage, Program, Term};
+use crate::pgo::{ColdPolicy, Explain, Hints};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, BlockArg, FuncRef, GlobalValue, InstBuilder, MemFlagsData, SigRef,
@@ -95,6 +96,17 @@ pub struct Decls {
     /// The interrupt slot, when compiling interruptible code.
     pub interrupt: Option<DataId>,
     pub sig: Signature,
+    /// Profile hints (profile-guided compilation), if any.
+    pub hints: Option<std::sync::Arc<Hints>>,
+}
+
+/// The addresses the dispatcher may enter compiled code at, with their
+/// function: every entry but the blocks left to the JIT (cold code under
+/// [`ColdPolicy::Jit`]), which must fall back to the JIT instead.
+pub fn dispatch_entries(prog: &Program, hints: Option<&Hints>) -> Vec<(u32, usize)> {
+    prog.all_entries()
+        .filter(|&(pc, _)| !hints.is_some_and(|h| h.cold == ColdPolicy::Jit && h.is_cold(pc)))
+        .collect()
 }
 
 /// Symbol name of the function starting at `start`.
@@ -128,6 +140,7 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
         table,
         interrupt,
         sig,
+        hints: None,
     })
 }
 
@@ -149,13 +162,14 @@ pub fn define_entry_table<M: Module>(
         .iter()
         .map(|&f| m.declare_func_in_data(f, &mut desc))
         .collect();
-    for (pc, fi) in prog.all_entries() {
+    for (pc, fi) in dispatch_entries(prog, d.hints.as_deref()) {
         desc.write_function_addr((pc / 4) * 8, refs[fi]);
     }
     Ok(m.define_data(d.table, &desc)?)
 }
 
 /// Builds the IR of function `fidx` into `ctx.func` (not yet compiled).
+#[allow(clippy::too_many_arguments)] // the module, the program and the reusable contexts
 pub fn lower_function<M: Module>(
     m: &mut M,
     d: &Decls,
@@ -164,8 +178,10 @@ pub fn lower_function<M: Module>(
     fidx: usize,
     ctx: &mut Context,
     fbc: &mut FunctionBuilderContext,
+    explain: &mut Explain,
 ) {
     ctx.func.signature = d.sig.clone();
+    let hints = d.hints.as_deref();
     ctx.func.name = UserFuncName::user(0, d.funcs[fidx].as_u32());
     let fp_ref = m.declare_func_in_func(d.fp, &mut ctx.func);
     let table_gv = m.declare_data_in_func(d.table, &mut ctx.func);
@@ -177,6 +193,9 @@ pub fn lower_function<M: Module>(
     for f in &prog.functions[fidx].blocks {
         let b = prog.blocks[f];
         let mut want = |t: u32| {
+            if !prog.blocks.contains_key(&t) {
+                return;
+            }
             if prog.blocks.contains_key(&t) {
                 let o = prog.owner(t);
                 func_refs
@@ -184,6 +203,11 @@ pub fn lower_function<M: Module>(
                     .or_insert_with(|| m.declare_func_in_func(d.funcs[o], &mut ctx.func));
             }
         };
+        if let (Term::Indirect { .. }, Some(h)) = (b.term, hints) {
+            for &(t, _) in h.targets(b.end - 4) {
+                want(t);
+            }
+        }
         match b.term {
             Term::Jump { target, link } => {
                 want(target);
@@ -200,7 +224,10 @@ pub fn lower_function<M: Module>(
     }
 
     let flow = crate::regflow::analyze(prog, code, fidx);
-    let in_mem = memory_registers(prog, code, fidx);
+    let in_mem = memory_registers(prog, code, fidx, hints);
+    if hints.is_some() && in_mem != memory_registers(prog, code, fidx, None) {
+        explain.regalloc_changed += 1;
+    }
     let config = m.target_config();
     let builder = FunctionBuilder::new(&mut ctx.func, fbc);
     let mut l = FnLower {
@@ -213,6 +240,7 @@ pub fn lower_function<M: Module>(
         in_mem,
         dirty: 0,
         dispatch: None,
+        per_site_dispatch: false,
         blocks: HashMap::new(),
         state: Value::from_u32(0),
         mem: Value::from_u32(0),
@@ -223,11 +251,18 @@ pub fn lower_function<M: Module>(
         cur_block: 0,
         sig_ref,
         func_refs,
+        hints,
+        explain,
     };
     l.lower();
     l.b.seal_all_blocks();
     l.b.finalize(config);
 }
+
+/// Indirect jumps get one target table per site while the function's
+/// sites × targets stays under this (else one shared table): the CFG edges
+/// it adds cost compile time.
+const PER_SITE_EDGE_BUDGET: usize = 16384;
 
 /// How many guest registers a function keeps in Cranelift variables; the
 /// others live in `CpuState` (loaded and stored at each use, like the
@@ -237,17 +272,21 @@ pub const MAX_VAR_REGISTERS: u32 = 10;
 
 /// The registers function `fidx` accesses in memory: all but its
 /// [`MAX_VAR_REGISTERS`] most used ones.
-fn memory_registers(prog: &Program, code: &CodeImage, fidx: usize) -> u32 {
+///
+/// With a profile, uses are weighted by how often each block ran, so the
+/// registers of the hot loop win over those of cold setup code.
+fn memory_registers(prog: &Program, code: &CodeImage, fidx: usize, hints: Option<&Hints>) -> u32 {
     let mut uses = [0u64; 32];
     for s in &prog.functions[fidx].blocks {
         let b = prog.blocks[s];
+        let w = hints.map_or(1, |h| h.count(b.start).saturating_add(1));
         let mut pc = b.start;
         while pc < b.end {
             if let Some(i) = code.inst(pc) {
-                let (r, w) = inst_regs(&i);
+                let (r, wr) = inst_regs(&i);
                 for (k, u) in uses.iter_mut().enumerate() {
-                    if (r | w) & (1 << k) != 0 {
-                        *u += 1;
+                    if (r | wr) & (1 << k) != 0 {
+                        *u = u.saturating_add(w);
                     }
                 }
             }
@@ -304,6 +343,10 @@ struct FnLower<'a, 'f> {
     dirty: u32,
     /// The shared indirect-jump dispatch block, once needed.
     dispatch: Option<Block>,
+    /// Does every indirect jump get its own target table?
+    per_site_dispatch: bool,
+    hints: Option<&'a Hints>,
+    explain: &'a mut Explain,
     blocks: HashMap<u32, Block>,
     state: Value,
     mem: Value,
@@ -359,10 +402,47 @@ impl FnLower<'_, '_> {
         let v = self.b.ins().bor_imm_s(v, reason(ExitReason::Lookup));
         self.b.ins().return_(&[v]);
 
+        // Per-site target tables cost sites × targets CFG edges.
+        let sites = f
+            .blocks
+            .iter()
+            .filter(|s| {
+                let b = self.prog.blocks[s];
+                matches!(b.term, Term::Indirect { link: false })
+                    && self
+                        .code
+                        .inst(b.end - 4)
+                        .is_some_and(|i| !(i.rs1 == fast32_isa::REG_LR && i.imm == 0))
+            })
+            .count();
+        self.per_site_dispatch = sites * f.indirect_targets.len() <= PER_SITE_EDGE_BUDGET;
         let starts = f.blocks.clone();
+        self.explain.functions += 1;
+        if let Some(h) = self.hints {
+            if starts.iter().all(|&s| h.is_cold(s)) {
+                self.explain.cold_functions += 1;
+            }
+        }
         for s in starts {
             let blk = self.blocks[&s];
             self.b.switch_to_block(blk);
+            self.explain.blocks += 1;
+            if let Some(h) = self.hints.filter(|h| h.is_cold(s)) {
+                // Never ran in the profile: out of the hot path, or not
+                // compiled at all (the dispatcher runs it on the JIT).
+                self.b.set_cold_block(blk);
+                let b = self.prog.blocks[&s];
+                self.explain.cold_blocks += 1;
+                self.explain.cold_insns += ((b.end - b.start) / 4) as u64;
+                if h.cold == ColdPolicy::Jit {
+                    self.explain.jit_blocks += 1;
+                    self.cur_block = s;
+                    self.b.set_srcloc(SourceLoc::new(s));
+                    self.dirty = self.flow.dirty_in[&s];
+                    self.exit_const(ExitReason::None, s);
+                    continue;
+                }
+            }
             self.lower_block(s);
         }
         self.lower_dispatch();
@@ -575,7 +655,46 @@ impl FnLower<'_, '_> {
         self.after_call(v, ret_pc);
     }
 
-    fn call_indirect(&mut self, t: Value, ret_pc: u32) {
+    /// Targets the profile saw at the JALR at `pc` that compiled code can
+    /// reach directly (empty without a profile).
+    fn speculation_targets(&mut self, pc: u32, links: bool) -> Vec<u32> {
+        let Some(h) = self.hints else {
+            return Vec::new();
+        };
+        let ts: Vec<(u32, u64)> = h
+            .targets(pc)
+            .iter()
+            .copied()
+            .filter(|&(t, _)| self.prog.blocks.contains_key(&t))
+            .filter(|&(t, _)| !(h.cold == ColdPolicy::Jit && h.is_cold(t)))
+            .collect();
+        if !ts.is_empty() {
+            let total = h.indirect.get(&pc).map_or(0, |v| v.1);
+            self.explain.speculated.push((pc, links, ts.clone(), total));
+        }
+        ts.into_iter().map(|t| t.0).collect()
+    }
+
+    /// Emits `if t == target { on_hit(target) }` for each speculated
+    /// target and continues in the miss block. `on_hit` ends its block;
+    /// the dirty-register state is the same on every path.
+    fn speculate(&mut self, t: Value, targets: &[u32], mut on_hit: impl FnMut(&mut Self, u32)) {
+        for &target in targets {
+            let hit = self.b.create_block();
+            let miss = self.b.create_block();
+            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, t, target as i64);
+            self.b.ins().brif(eq, hit, &[], miss, &[]);
+            self.b.switch_to_block(hit);
+            let dirty = self.dirty;
+            on_hit(self, target);
+            self.dirty = dirty;
+            self.b.switch_to_block(miss);
+        }
+    }
+
+    fn call_indirect(&mut self, t: Value, ret_pc: u32, pc: u32) {
+        let spec = self.speculation_targets(pc, true);
+        self.speculate(t, &spec, |l, target| l.call_direct(target, ret_pc));
         self.writeback();
         let miss = self.b.create_block();
         self.b.set_cold_block(miss);
@@ -621,14 +740,26 @@ impl FnLower<'_, '_> {
         self.ret_dyn(t);
     }
 
-    fn jump_indirect(&mut self, t: Value, is_return: bool) {
+    fn jump_indirect(&mut self, t: Value, is_return: bool, pc: u32) {
+        if !is_return {
+            let spec = self.speculation_targets(pc, false);
+            self.speculate(t, &spec, |l, target| l.edge(target));
+        }
         if is_return || self.prog.functions[self.fidx].indirect_targets.is_empty() {
             self.writeback();
             self.ret_dyn(t);
             return;
         }
-        // All indirect jumps of the function share one dispatch block, so
-        // that its targets merge one predecessor, not one per jump.
+        if self.per_site_dispatch {
+            // Each jump site its own table: the host's indirect-branch
+            // predictor then learns each site's targets separately, as
+            // in threaded interpreters (one jump per handler).
+            self.emit_target_switch(t);
+            return;
+        }
+        // Otherwise all indirect jumps of the function share one dispatch
+        // block, so that its targets merge one predecessor, not one per
+        // jump (large functions with many sites and targets).
         let d = match self.dispatch {
             Some(d) => d,
             None => {
@@ -647,6 +778,12 @@ impl FnLower<'_, '_> {
         self.b.switch_to_block(d);
         self.dirty = self.flow.indirect_dirty;
         let t = self.b.block_params(d)[0];
+        self.emit_target_switch(t);
+    }
+
+    /// Jumps to the block of the function's indirect target `t`, or
+    /// leaves with `t` for the dispatcher if `t` is none of them.
+    fn emit_target_switch(&mut self, t: Value) {
         let other = self.b.create_block();
         let targets = self.prog.functions[self.fidx].indirect_targets.clone();
         let (lo, hi) = (targets[0], targets[targets.len() - 1]);
@@ -761,10 +898,10 @@ impl FnLower<'_, '_> {
                 if i.rd != 0 {
                     let v = self.b.ins().iconst(types::I32, ret_pc as i64);
                     self.set(i.rd, v);
-                    self.call_indirect(t, ret_pc);
+                    self.call_indirect(t, ret_pc, pc);
                 } else {
                     let is_return = i.rs1 == fast32_isa::REG_LR && i.imm == 0;
-                    self.jump_indirect(t, is_return);
+                    self.jump_indirect(t, is_return, pc);
                 }
             }
             Opcode::Halt => self.exit_const(ExitReason::Halt, pc),
@@ -952,7 +1089,129 @@ impl FnLower<'_, '_> {
         }
     }
 
+    /// The f64 in register pair `r`, `r + 1`.
+    fn pair_f64(&mut self, r: u8) -> Value {
+        let lo = self.reg(r);
+        let hi = self.reg(r + 1);
+        let lo = self.b.ins().uextend(types::I64, lo);
+        let hi = self.b.ins().uextend(types::I64, hi);
+        let hi = self.b.ins().ishl_imm_s(hi, 32);
+        let bits = self.b.ins().bor(lo, hi);
+        self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits)
+    }
+
+    fn set_pair_f64(&mut self, r: u8, v: Value) {
+        let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), v);
+        let lo = self.b.ins().ireduce(types::I32, bits);
+        let hi = self.b.ins().ushr_imm_s(bits, 32);
+        let hi = self.b.ins().ireduce(types::I32, hi);
+        self.set(r, lo);
+        self.set(r + 1, hi);
+    }
+
+    fn reg_f32(&mut self, r: u8) -> Value {
+        let v = self.reg(r);
+        self.b.ins().bitcast(types::F32, MemFlagsData::new(), v)
+    }
+
+    /// FP instructions inline, where Cranelift's x86 code computes what
+    /// the interpreter computes: compares, sign operations, and the
+    /// arithmetic when no operand is a NaN (a NaN operand's payload rules
+    /// follow operand order, which only the helper reproduces exactly, so
+    /// those take a cold path through it). `false`: not handled here.
+    fn lower_fp_inline(&mut self, i: &Inst) -> bool {
+        use cranelift_codegen::ir::condcodes::FloatCC;
+        use Opcode::*;
+        match i.op {
+            FnegS | FabsS => {
+                let a = self.reg(i.rs1);
+                let r = if i.op == FnegS {
+                    self.b.ins().bxor_imm_s(a, 0x8000_0000u32 as i32 as i64)
+                } else {
+                    self.b.ins().band_imm_s(a, 0x7FFF_FFFF)
+                };
+                self.set(i.rd, r);
+            }
+            FnegD | FabsD => {
+                let lo = self.reg(i.rs1);
+                let hi = self.reg(i.rs1 + 1);
+                let hi = if i.op == FnegD {
+                    self.b.ins().bxor_imm_s(hi, 0x8000_0000u32 as i32 as i64)
+                } else {
+                    self.b.ins().band_imm_s(hi, 0x7FFF_FFFF)
+                };
+                self.set(i.rd, lo);
+                self.set(i.rd + 1, hi);
+            }
+            FeqS | FltS | FleS | FeqD | FltD | FleD => {
+                let cc = match i.op {
+                    FeqS | FeqD => FloatCC::Equal,
+                    FltS | FltD => FloatCC::LessThan,
+                    _ => FloatCC::LessThanOrEqual,
+                };
+                let (a, b) = if matches!(i.op, FeqS | FltS | FleS) {
+                    (self.reg_f32(i.rs1), self.reg_f32(i.rs2))
+                } else {
+                    (self.pair_f64(i.rs1), self.pair_f64(i.rs2))
+                };
+                let c = self.b.ins().fcmp(cc, a, b);
+                let r = self.b.ins().uextend(types::I32, c);
+                self.set(i.rd, r);
+            }
+            FaddS | FsubS | FmulS | FdivS | FsqrtS | FaddD | FsubD | FmulD | FdivD | FsqrtD => {
+                let double = matches!(i.op, FaddD | FsubD | FmulD | FdivD | FsqrtD);
+                let unary = matches!(i.op, FsqrtS | FsqrtD);
+                let a = if double {
+                    self.pair_f64(i.rs1)
+                } else {
+                    self.reg_f32(i.rs1)
+                };
+                let b = if unary {
+                    a
+                } else if double {
+                    self.pair_f64(i.rs2)
+                } else {
+                    self.reg_f32(i.rs2)
+                };
+                let nan = self.b.ins().fcmp(FloatCC::Unordered, a, b);
+                let slow = self.b.create_block();
+                let fast = self.b.create_block();
+                let join = self.b.create_block();
+                self.b.set_cold_block(slow);
+                self.b.ins().brif(nan, slow, &[], fast, &[]);
+                self.b.switch_to_block(fast);
+                let r = match i.op {
+                    FaddS | FaddD => self.b.ins().fadd(a, b),
+                    FsubS | FsubD => self.b.ins().fsub(a, b),
+                    FmulS | FmulD => self.b.ins().fmul(a, b),
+                    FdivS | FdivD => self.b.ins().fdiv(a, b),
+                    _ => self.b.ins().sqrt(a),
+                };
+                if double {
+                    self.set_pair_f64(i.rd, r);
+                } else {
+                    let bits = self.b.ins().bitcast(types::I32, MemFlagsData::new(), r);
+                    self.set(i.rd, bits);
+                }
+                self.b.ins().jump(join, &[]);
+                self.b.switch_to_block(slow);
+                self.lower_fp_helper(i);
+                self.b.ins().jump(join, &[]);
+                self.b.switch_to_block(join);
+            }
+            _ => return false,
+        }
+        true
+    }
+
     fn lower_fp(&mut self, i: &Inst) {
+        if !self.lower_fp_inline(i) {
+            self.lower_fp_helper(i);
+        }
+    }
+
+    /// Any FP instruction through the interpreter's code.
+    fn lower_fp_helper(&mut self, i: &Inst) {
         let (pd, p1, p2) = sem::pair_operands(i.op);
         let a = self.reg(i.rs1);
         let ah = if p1 {

@@ -34,6 +34,8 @@ pub struct ObjectOutput {
     pub blocks: u64,
     pub guest_insns: u64,
     pub code_bytes: u64,
+    /// What the profile changed.
+    pub explain: crate::pgo::Explain,
 }
 
 /// Wall time of each compilation phase.
@@ -82,7 +84,8 @@ pub fn compile_object(
     let isa = driver::host_isa(opts.opt_level, opts.verify, true)?;
     let builder = ObjectBuilder::new(isa, "fast32-guest", default_libcall_names()).map_err(merr)?;
     let mut m = ObjectModule::new(builder);
-    let decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
+    let mut decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
+    decls.hints = opts.hints.clone();
     lower::define_entry_table(&mut m, &decls, &prog, &code).map_err(merr)?;
     let compiled =
         driver::compile_functions(&mut m, &decls, &prog, &code, opts.clif_dir.as_deref())?;
@@ -201,5 +204,6 @@ pub fn compile_object(
         blocks: prog.blocks.len() as u64,
         guest_insns: prog.instruction_count(),
         code_bytes: compiled.sizes.iter().map(|&s| s as u64).sum(),
+        explain: compiled.explain,
     })
 }

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
+use fast32_aot::pgo::{ColdPolicy, Hints};
 use fast32_aot::{object_driver, AotOptions};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,10 +14,19 @@ pub struct CompileArgs {
     /// Output executable (default: the program's path without `.s32x`).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// A profile of this program (`fast32 profile`): its indirect-jump
-    /// targets become compiled entries.
+    /// A profile of this program (`fast32 profile`): profile-guided
+    /// compilation (cold code out of line, indirect jumps and calls
+    /// speculated on their dominant targets, registers chosen by dynamic
+    /// use, profiled indirect targets compiled as entries).
     #[arg(long)]
     pub profile: Option<PathBuf>,
+    /// With --profile: code the profile never saw run is compiled out of
+    /// line (`translate`) or not at all, left to the embedded JIT (`jit`).
+    #[arg(long, value_name = "POLICY", default_value = "translate", value_parser = ["translate", "jit"])]
+    pub cold: String,
+    /// With --profile: report what the profile changed.
+    #[arg(long)]
+    pub explain: bool,
     /// Warn and compile without the profile if it belongs to another build.
     #[arg(long)]
     pub ignore_stale_profile: bool,
@@ -72,12 +82,18 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
     };
     if let Some(path) = &a.profile {
         if let Some(p) = crate::profile::load_for_run(path, &bytes, a.ignore_stale_profile)? {
-            opts.discover.extra_targets = p
-                .indirect
-                .iter()
-                .flat_map(|s| s.targets.iter().map(|&(t, _)| t))
-                .collect();
+            let cold = if a.cold == "jit" {
+                ColdPolicy::Jit
+            } else {
+                ColdPolicy::Translate
+            };
+            let code = fast32_aot::CodeImage::from_image(&image);
+            let hints = Hints::from_profile(&p, &code, cold);
+            opts.discover.extra_targets = hints.all_targets.clone();
+            opts.hints = Some(std::sync::Arc::new(hints));
         }
+    } else if a.explain {
+        anyhow::bail!("--explain reports what a profile changed: give one with --profile");
     }
     if let Some(dir) = &a.emit_clif {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -113,6 +129,9 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
             p.link.as_secs_f64(),
             t0.elapsed().as_secs_f64()
         );
+    }
+    if a.explain {
+        print!("{}", obj.explain.render());
     }
     Ok(0)
 }

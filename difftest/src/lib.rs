@@ -40,10 +40,17 @@ pub enum Engine {
     /// `FAST32_STATE_OUT`. Compared like [`Engine::Aot`]. Slow to build
     /// (a link per program), so not in [`Engine::ALL`].
     AotExe,
+    /// AOT guided by a profile recorded on a *different* input (the
+    /// training stdin is fixed bytes, not the test's): a profile must
+    /// never change results.
+    AotPgo,
+    /// Like [`Engine::AotPgo`], with code the profile never saw left to
+    /// the JIT (`--cold=jit`).
+    AotPgoColdJit,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 7] = [
+    pub const ALL: [Engine; 9] = [
         Engine::Interp,
         Engine::Jit,
         Engine::JitCounting,
@@ -51,6 +58,8 @@ impl Engine {
         Engine::JitProfiling,
         Engine::JitNativeCalls,
         Engine::Aot,
+        Engine::AotPgo,
+        Engine::AotPgoColdJit,
     ];
 
     /// Does the engine maintain the exact instruction count?
@@ -138,6 +147,17 @@ pub fn run(image: &Image, engine: Engine, stdin: &[u8], limit: u64) -> Observed 
                 .expect("aot compiles")
                 .run(&mut m)
         }
+        Engine::AotPgo | Engine::AotPgoColdJit => {
+            let cold = if engine == Engine::AotPgoColdJit {
+                fast32_aot::pgo::ColdPolicy::Jit
+            } else {
+                fast32_aot::pgo::ColdPolicy::Translate
+            };
+            let opts = pgo_options(image, limit, cold);
+            fast32_aot::Aot::compile(image, &opts)
+                .expect("aot compiles")
+                .run(&mut m)
+        }
         Engine::AotExe => {
             drop(m);
             return run_executable(image, stdin, limit).unwrap_or_else(|e| panic!("{e}"));
@@ -153,6 +173,33 @@ pub fn run(image: &Image, engine: Engine, stdin: &[u8], limit: u64) -> Observed 
         mem_hash: m.mem.hash(),
         stdout,
     }
+}
+
+/// The training stdin of profile-guided engines: deliberately unlike any
+/// test input.
+pub const TRAINING_STDIN: &[u8] = b"training input: not the test's\n";
+
+/// AOT options with hints from a profile of `image` recorded by the
+/// profiling JIT on [`TRAINING_STDIN`].
+pub fn pgo_options(
+    image: &Image,
+    limit: u64,
+    cold: fast32_aot::pgo::ColdPolicy,
+) -> fast32_aot::AotOptions {
+    let (cfg, _) = test_host(TRAINING_STDIN);
+    let mut tm = Machine::new(image, cfg).expect("test program loads");
+    tm.cpu.insn_limit = limit;
+    let (_, profile) = fast32_profiler::profile_run(&mut tm).expect("profiling run");
+    let code = fast32_aot::CodeImage::from_image(image);
+    let hints = fast32_aot::pgo::Hints::from_profile(&profile, &code, cold);
+    let mut opts = fast32_aot::AotOptions {
+        verify: true,
+        hints: None,
+        ..Default::default()
+    };
+    opts.discover.extra_targets = hints.all_targets.clone();
+    opts.hints = Some(std::sync::Arc::new(hints));
+    opts
 }
 
 /// Compiles `image` to an executable (in a temporary directory), runs it
@@ -263,7 +310,10 @@ pub fn compare(
         if !e.counts() || !engines[0].counts() {
             got.instret = oracle.instret;
         }
-        if matches!(e, Engine::Aot | Engine::AotExe) {
+        if matches!(
+            e,
+            Engine::Aot | Engine::AotExe | Engine::AotPgo | Engine::AotPgoColdJit
+        ) {
             relax_aot_trap(&oracle, &mut got);
         }
         if got != oracle {

@@ -1,0 +1,234 @@
+//! What a profile tells the AOT compiler, in the compiler's terms.
+//!
+//! A profile counts what the JIT ran: its translation units (a guest PC,
+//! a length, and for superblocks the path through their branches), branch
+//! directions and indirect-jump targets. [`Hints`] turns that into
+//! per-address execution counts and per-site target lists, which
+//! [`crate::lower`] uses to
+//!
+//! - mark blocks and branch edges the training run never took as cold
+//!   (Cranelift moves them out of the hot path), or, with
+//!   [`ColdPolicy::Jit`], not compile never-run blocks at all (they leave
+//!   to the dispatcher, which runs them on the embedded JIT);
+//! - speculate indirect jumps and calls on their dominant targets
+//!   (compare and branch or call directly before the general dispatch);
+//! - pick the guest registers kept in host registers by *dynamic* use
+//!   (static uses weighted by how often each block ran).
+//!
+//! A profile never changes results, only speed: every speculation falls
+//! back to the general path, and cold code stays reachable.
+
+use crate::discover::CodeImage;
+use fast32_cache_format::Profile;
+use std::collections::{BTreeMap, HashMap};
+
+/// What to do with code the profile never saw run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColdPolicy {
+    /// Compile it (out of line, at the end of its function).
+    #[default]
+    Translate,
+    /// Do not compile it: reaching it hands control to the embedded JIT.
+    Jit,
+}
+
+/// Minimum share of a site's executions for a target to be speculated.
+const MIN_TARGET_SHARE: f64 = 0.05;
+/// At most this many speculated targets per site.
+const MAX_TARGETS: usize = 4;
+
+/// Profile facts keyed the way lowering asks for them.
+#[derive(Clone, Debug, Default)]
+pub struct Hints {
+    /// Execution count as a step function of the guest address: the count
+    /// at `a` is the value of the last key `<= a`.
+    counts: BTreeMap<u32, u64>,
+    /// Branch PC → (taken, not taken).
+    pub branches: HashMap<u32, (u64, u64)>,
+    /// JALR PC → targets worth speculating (most frequent first) and the
+    /// site's total executions.
+    pub indirect: HashMap<u32, (Vec<(u32, u64)>, u64)>,
+    pub cold: ColdPolicy,
+    /// Every indirect target the profile saw (extra discovery roots).
+    pub all_targets: Vec<u32>,
+}
+
+impl Hints {
+    /// Builds hints from a profile of the program whose code is `code`.
+    pub fn from_profile(p: &Profile, code: &CodeImage, cold: ColdPolicy) -> Hints {
+        // Covered address ranges with their counts.
+        let mut ranges: Vec<(u32, u32, u64)> = Vec::new();
+        let shapes: HashMap<u32, &fast32_cache_format::profile::Shape> =
+            p.shapes.iter().map(|s| (s.entry, s)).collect();
+        for b in &p.blocks {
+            if b.count == 0 {
+                continue;
+            }
+            match shapes.get(&b.pc).filter(|s| !s.path.is_empty()) {
+                Some(s) => {
+                    // A superblock: contiguous runs between its branches.
+                    let mut cur = b.pc;
+                    let mut left = b.len.max(1);
+                    for &(br, taken) in &s.path {
+                        if br < cur || left == 0 {
+                            break;
+                        }
+                        let n = ((br - cur) / 4 + 1).min(left);
+                        ranges.push((cur, cur + 4 * n, b.count));
+                        left -= n;
+                        cur = if taken {
+                            match code.inst(br) {
+                                Some(i) if i.op.is_branch() => {
+                                    br.wrapping_add(4).wrapping_add(i.imm as u32)
+                                }
+                                _ => break,
+                            }
+                        } else {
+                            br + 4
+                        };
+                    }
+                    if left > 0 {
+                        ranges.push((cur, cur.saturating_add(4 * left), b.count));
+                    }
+                }
+                None => ranges.push((b.pc, b.pc.saturating_add(4 * b.len.max(1)), b.count)),
+            }
+        }
+        // Sweep: +count at start, -count at end.
+        let mut deltas: BTreeMap<u32, i128> = BTreeMap::new();
+        for &(s, e, c) in &ranges {
+            *deltas.entry(s).or_default() += c as i128;
+            *deltas.entry(e).or_default() -= c as i128;
+        }
+        let mut counts = BTreeMap::new();
+        let mut acc: i128 = 0;
+        for (a, d) in deltas {
+            acc += d;
+            counts.insert(a, acc.max(0) as u64);
+        }
+        let branches = p
+            .branches
+            .iter()
+            .map(|b| (b.pc, (b.taken, b.not_taken)))
+            .collect();
+        let mut indirect = HashMap::new();
+        let mut all_targets = Vec::new();
+        for s in &p.indirect {
+            let total: u64 = s.targets.iter().map(|t| t.1).sum::<u64>() + s.other;
+            all_targets.extend(s.targets.iter().map(|t| t.0));
+            let mut ts: Vec<(u32, u64)> = s
+                .targets
+                .iter()
+                .copied()
+                .filter(|&(t, c)| {
+                    total > 0 && c as f64 >= MIN_TARGET_SHARE * total as f64 && code.valid(t)
+                })
+                .collect();
+            ts.sort_by_key(|t| std::cmp::Reverse(t.1));
+            ts.truncate(MAX_TARGETS);
+            if !ts.is_empty() {
+                indirect.insert(s.pc, (ts, total));
+            }
+        }
+        all_targets.sort_unstable();
+        all_targets.dedup();
+        Hints {
+            counts,
+            branches,
+            indirect,
+            cold,
+            all_targets,
+        }
+    }
+
+    /// How often the instruction at `pc` ran in the profile.
+    pub fn count(&self, pc: u32) -> u64 {
+        self.counts
+            .range(..=pc)
+            .next_back()
+            .map(|(_, &c)| c)
+            .unwrap_or(0)
+    }
+
+    /// Did the instruction at `pc` never run?
+    pub fn is_cold(&self, pc: u32) -> bool {
+        self.count(pc) == 0
+    }
+
+    /// Speculation targets of the JALR at `pc` (not for returns).
+    pub fn targets(&self, pc: u32) -> &[(u32, u64)] {
+        self.indirect.get(&pc).map(|v| &v.0[..]).unwrap_or(&[])
+    }
+}
+
+/// A speculated JALR: (pc, links, targets with counts, site total).
+pub type SpeculatedSite = (u32, bool, Vec<(u32, u64)>, u64);
+
+/// What the profile changed in a compilation (`fast32 compile --explain`).
+#[derive(Clone, Debug, Default)]
+pub struct Explain {
+    pub blocks: u64,
+    pub cold_blocks: u64,
+    /// Cold blocks left to the JIT ([`ColdPolicy::Jit`]).
+    pub jit_blocks: u64,
+    /// Guest instructions in cold blocks.
+    pub cold_insns: u64,
+    /// (JALR pc, links, speculated targets with counts, site total).
+    pub speculated: Vec<SpeculatedSite>,
+    /// Functions whose register choice the profile changed.
+    pub regalloc_changed: u64,
+    pub functions: u64,
+    /// Functions that never ran.
+    pub cold_functions: u64,
+}
+
+impl Explain {
+    /// A human-readable report.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let pct = |a: u64, b: u64| {
+            if b == 0 {
+                0.0
+            } else {
+                100.0 * a as f64 / b as f64
+            }
+        };
+        let _ = writeln!(
+            s,
+            "profile: {} of {} blocks cold ({:.1}%, {} guest instructions); {} left to the JIT",
+            self.cold_blocks,
+            self.blocks,
+            pct(self.cold_blocks, self.blocks),
+            self.cold_insns,
+            self.jit_blocks
+        );
+        let _ = writeln!(
+            s,
+            "profile: {} of {} functions never ran; register choice changed in {} functions",
+            self.cold_functions, self.functions, self.regalloc_changed
+        );
+        let _ = writeln!(
+            s,
+            "profile: {} indirect sites speculated",
+            self.speculated.len()
+        );
+        let mut sites = self.speculated.clone();
+        sites.sort_by_key(|x| std::cmp::Reverse(x.3));
+        for (pc, links, ts, total) in sites.iter().take(20) {
+            let hit: u64 = ts.iter().map(|t| t.1).sum();
+            let list: Vec<String> = ts.iter().map(|(t, c)| format!("0x{t:08x}×{c}")).collect();
+            let _ = writeln!(
+                s,
+                "  0x{pc:08x} {} {:>5.1}% hit in profile ({hit}/{total}): {}",
+                if *links { "call" } else { "jump" },
+                pct(hit, *total),
+                list.join(" ")
+            );
+        }
+        if sites.len() > 20 {
+            let _ = writeln!(s, "  ... {} more", sites.len() - 20);
+        }
+        s
+    }
+}
