@@ -201,17 +201,13 @@ pub unsafe extern "C" fn fast32_aot_main(
         }
     };
     let mut policy = AccessPolicy::cwd_only();
-    for a in args.iter().skip(1) {
+    {
         use std::os::unix::ffi::OsStrExt;
-        let p = std::path::Path::new(std::ffi::OsStr::from_bytes(a));
-        if p.exists() {
-            policy.grant_path(p);
-        }
+        policy.grant_existing_args(args.iter().skip(1).map(|a| std::ffi::OsStr::from_bytes(a)));
     }
     if let Some(dirs) = std::env::var_os("FAST32_DIRS") {
         for d in dirs.to_string_lossy().split(';').filter(|d| !d.is_empty()) {
-            let (host, guest) = d.split_once("::").unwrap_or((d, d));
-            if let Err(e) = policy.grant_dir(host, guest, false) {
+            if let Err(e) = policy.grant_dir_spec(d) {
                 eprintln!("fast32: cannot grant FAST32_DIRS entry {d}: {e}");
                 return 1;
             }

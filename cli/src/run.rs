@@ -90,21 +90,11 @@ pub fn host_config(a: &RunArgs) -> Result<HostConfig> {
     argv.extend(a.args.iter().map(|s| s.clone().into_bytes()));
     let mut policy = AccessPolicy::cwd_only();
     for d in &a.dirs {
-        let (host, guest) = match d.split_once("::") {
-            Some((h, g)) => (PathBuf::from(h), PathBuf::from(g)),
-            None => (PathBuf::from(d), PathBuf::from(d)),
-        };
         policy
-            .grant_dir(&host, &guest, false)
+            .grant_dir_spec(d)
             .with_context(|| format!("cannot grant --dir {d}"))?;
     }
-    // Paths named on the command line are the program's inputs: grant them.
-    for arg in &a.args {
-        let p = std::path::Path::new(arg);
-        if p.exists() {
-            policy.grant_path(p);
-        }
-    }
+    policy.grant_existing_args(&a.args);
     policy.allow_net = a.allow_net;
     Ok(HostConfig {
         args: argv,

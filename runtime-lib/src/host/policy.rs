@@ -164,6 +164,28 @@ impl AccessPolicy {
         });
     }
 
+    /// Grants a directory given as `HOST` or `HOST::GUEST` (the syntax of
+    /// `fast32 run --dir` and of executables' `FAST32_DIRS`).
+    pub fn grant_dir_spec(&mut self, spec: &str) -> Result<(), GrantError> {
+        let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
+        self.grant_dir(host, guest, false)
+    }
+
+    /// Grants the guest arguments that name existing paths: they are the
+    /// program's inputs (fast32's default policy, for `fast32 run` and
+    /// compiled executables alike).
+    pub fn grant_existing_args<A: AsRef<std::ffi::OsStr>>(
+        &mut self,
+        args: impl IntoIterator<Item = A>,
+    ) {
+        for a in args {
+            let p = Path::new(a.as_ref());
+            if p.exists() {
+                self.grant_path(p);
+            }
+        }
+    }
+
     /// Grants a path named on the command line, read-write under its own
     /// name: a directory tree if it is a directory, else that one file.
     pub fn grant_path(&mut self, path: impl AsRef<Path>) {
