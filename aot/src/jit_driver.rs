@@ -46,6 +46,21 @@ pub struct AotOptions {
     pub hints: Option<std::sync::Arc<crate::pgo::Hints>>,
 }
 
+impl AotOptions {
+    /// Compiles guided by `profile` (of the program whose code is `code`):
+    /// the hints, and the profiled indirect targets as discovery roots.
+    pub fn apply_profile(
+        &mut self,
+        profile: &fast32_cache_format::Profile,
+        code: &CodeImage,
+        cold: crate::pgo::ColdPolicy,
+    ) {
+        let hints = crate::pgo::Hints::from_profile(profile, code, cold);
+        self.discover.extra_targets = hints.all_targets.clone();
+        self.hints = Some(std::sync::Arc::new(hints));
+    }
+}
+
 impl Default for AotOptions {
     fn default() -> Self {
         AotOptions {

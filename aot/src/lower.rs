@@ -105,7 +105,7 @@ pub struct Decls {
 /// [`ColdPolicy::Jit`]), which must fall back to the JIT instead.
 pub fn dispatch_entries(prog: &Program, hints: Option<&Hints>) -> Vec<(u32, usize)> {
     prog.all_entries()
-        .filter(|&(pc, _)| !hints.is_some_and(|h| h.cold == ColdPolicy::Jit && h.is_cold(pc)))
+        .filter(|&(pc, _)| !hints.is_some_and(|h| h.left_to_jit(pc)))
         .collect()
 }
 
@@ -666,7 +666,7 @@ impl FnLower<'_, '_> {
             .iter()
             .copied()
             .filter(|&(t, _)| self.prog.blocks.contains_key(&t))
-            .filter(|&(t, _)| !(h.cold == ColdPolicy::Jit && h.is_cold(t)))
+            .filter(|&(t, _)| !h.left_to_jit(t))
             .collect();
         if !ts.is_empty() {
             let total = h.indirect.get(&pc).map_or(0, |v| v.1);

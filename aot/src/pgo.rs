@@ -155,6 +155,12 @@ impl Hints {
         self.count(pc) == 0
     }
 
+    /// Is the code at `pc` not compiled, left to the JIT
+    /// ([`ColdPolicy::Jit`] and never run in the profile)?
+    pub fn left_to_jit(&self, pc: u32) -> bool {
+        self.cold == ColdPolicy::Jit && self.is_cold(pc)
+    }
+
     /// Speculation targets of the JALR at `pc` (not for returns).
     pub fn targets(&self, pc: u32) -> &[(u32, u64)] {
         self.indirect.get(&pc).map(|v| &v.0[..]).unwrap_or(&[])

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use fast32_aot::pgo::{ColdPolicy, Hints};
+use fast32_aot::pgo::ColdPolicy;
 use fast32_aot::{object_driver, AotOptions};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -87,10 +87,7 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
             } else {
                 ColdPolicy::Translate
             };
-            let code = fast32_aot::CodeImage::from_image(&image);
-            let hints = Hints::from_profile(&p, &code, cold);
-            opts.discover.extra_targets = hints.all_targets.clone();
-            opts.hints = Some(std::sync::Arc::new(hints));
+            opts.apply_profile(&p, &fast32_aot::CodeImage::from_image(&image), cold);
         }
     } else if a.explain {
         anyhow::bail!("--explain reports what a profile changed: give one with --profile");

@@ -190,15 +190,11 @@ pub fn pgo_options(
     let mut tm = Machine::new(image, cfg).expect("test program loads");
     tm.cpu.insn_limit = limit;
     let (_, profile) = fast32_profiler::profile_run(&mut tm).expect("profiling run");
-    let code = fast32_aot::CodeImage::from_image(image);
-    let hints = fast32_aot::pgo::Hints::from_profile(&profile, &code, cold);
     let mut opts = fast32_aot::AotOptions {
         verify: true,
-        hints: None,
         ..Default::default()
     };
-    opts.discover.extra_targets = hints.all_targets.clone();
-    opts.hints = Some(std::sync::Arc::new(hints));
+    opts.apply_profile(&profile, &fast32_aot::CodeImage::from_image(image), cold);
     opts
 }
 
