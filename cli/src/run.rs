@@ -77,6 +77,11 @@ pub struct RunArgs {
     /// Print instruction count and speed on stderr at exit.
     #[arg(long)]
     pub stats: bool,
+    /// Internal (EXEC children): run under exactly this encoded policy
+    /// (`AccessPolicy::encode`) instead of deriving one from the working
+    /// directory, --dir, --allow-net and the program's arguments.
+    #[arg(long, hide = true, value_name = "POLICY", conflicts_with_all = ["dirs", "allow_net"])]
+    pub exec_policy: Option<String>,
     /// The program (.s32x).
     pub program: PathBuf,
     /// Arguments passed to the guest (argv[1..]).
@@ -88,14 +93,22 @@ pub struct RunArgs {
 pub fn host_config(a: &RunArgs) -> Result<HostConfig> {
     let mut argv: Vec<Vec<u8>> = vec![a.program.to_string_lossy().into_owned().into_bytes()];
     argv.extend(a.args.iter().map(|s| s.clone().into_bytes()));
-    let mut policy = AccessPolicy::cwd_only();
-    for d in &a.dirs {
-        policy
-            .grant_dir_spec(d)
-            .with_context(|| format!("cannot grant --dir {d}"))?;
-    }
-    policy.grant_existing_args(&a.args);
-    policy.allow_net = a.allow_net;
+    let policy = match &a.exec_policy {
+        // An EXEC child: its parent's grants, nothing from its arguments
+        // (they came from a guest).
+        Some(text) => AccessPolicy::decode(text).context("bad --exec-policy")?,
+        None => {
+            let mut policy = AccessPolicy::cwd_only();
+            for d in &a.dirs {
+                policy
+                    .grant_dir_spec(d)
+                    .with_context(|| format!("cannot grant --dir {d}"))?;
+            }
+            policy.grant_existing_args(&a.args);
+            policy.allow_net = a.allow_net;
+            policy
+        }
+    };
     Ok(HostConfig {
         args: argv,
         env: guest_env(a),
@@ -140,6 +153,12 @@ fn guest_env(a: &RunArgs) -> Vec<(Vec<u8>, Vec<u8>)> {
 /// the same engine and settings, in the guest's working directory, and
 /// waits for it. A separate process keeps the parent's sandbox, signal
 /// handling and memory untouched by the child.
+///
+/// The child gets exactly the parent's policy through `--exec-policy`
+/// (never `--dir`/`--allow-net`, and never grants of its own arguments,
+/// which came from the guest), and those arguments follow `--` so none
+/// can be taken for a fast32 option. A `--timeout` bounds the child by
+/// what is left of the parent's time.
 fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
     let engine = match a.engine {
         Engine::Interp => "interp",
@@ -147,10 +166,13 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
         Engine::Aot => "aot",
     };
     let deterministic = a.deterministic;
-    let allow_net = a.allow_net;
-    let dirs = a.dirs.clone();
+    let trace_host = a.trace_host;
     let env = a.env.clone();
     let inherit_env = a.inherit_env;
+    let deadline = a
+        .timeout
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(|s| Instant::now() + Duration::from_secs_f64(s));
     Box::new(move |req: &fast32_runtime::host::ExecRequest| {
         use std::os::unix::ffi::OsStrExt;
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
@@ -159,11 +181,14 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
         if deterministic {
             cmd.arg("--deterministic");
         }
-        if allow_net {
-            cmd.arg("--allow-net");
+        if trace_host {
+            cmd.arg("--trace-host");
         }
-        for d in &dirs {
-            cmd.arg("--dir").arg(d);
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(Instant::now());
+            // At least a microsecond: --timeout must be positive.
+            let secs = left.as_secs_f64().max(1e-6);
+            cmd.arg("--timeout").arg(format!("{secs}"));
         }
         if inherit_env {
             cmd.arg("--inherit-env");
@@ -171,7 +196,8 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
         for e in &env {
             cmd.arg("--env").arg(e);
         }
-        cmd.arg(&req.path);
+        cmd.arg("--exec-policy").arg(req.policy.encode());
+        cmd.arg("--").arg(&req.path);
         for arg in req.args.iter().skip(1) {
             cmd.arg(std::ffi::OsStr::from_bytes(arg));
         }

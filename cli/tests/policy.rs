@@ -301,35 +301,97 @@ fn exec_children_run_under_the_parent_policy() {
             ),
             "{engine}"
         );
-        // (The CLI does not pass --trace-host on to EXEC children, so
-        // their refusals are not traced.)
     }
 }
 
 /// A guest must not widen its child's grants through the child's command
-/// line. Today it can, on every engine, because the CLI's EXEC callback
-/// (cli/src/run.rs) starts `fast32 run ... CHILD ARGS`, and
-/// - an argument naming an existing host path is granted to the child as
-///   one of its inputs (`../outside/secret.txt`);
-/// - arguments after the program are still parsed as fast32 options
-///   (`--dir ..`, `--allow-net`): the child needs `--` before its path.
+/// line: the CLI's EXEC callback hands the child its parent's policy as
+/// is (`--exec-policy`), grants none of the child's arguments (they came
+/// from the guest) and puts them after `--`, so `--dir ..` and
+/// `--allow-net` reach the child program as plain arguments. The child's
+/// output shows it ran and saw each argument refused. (execer drops a
+/// leading '+', so the parent's own command line names no real path.)
 #[test]
-#[ignore = "known hole: EXEC arguments widen the child's grants (see the doc comment)"]
 fn exec_arguments_cannot_widen_the_child_grants() {
     let t = Scratch::new("policy-exec-escape");
     let work = exec_layout(t.path());
-    let attempts: [&[&str]; 3] = [
-        &["probe.s32x", "../outside/secret.txt"],
-        &["probe.s32x", "--dir", "..", "r../outside/secret.txt"],
-        &["probe.s32x", "--allow-net", "s"],
+    let e = EACCES;
+    let attempts: [(&[&str], i32, String); 3] = [
+        (
+            &["probe.s32x", "+../outside/secret.txt"],
+            1,
+            format!("../outside/secret.txt: error {e}\n"),
+        ),
+        (
+            &["probe.s32x", "+--dir", "+..", "r../outside/secret.txt"],
+            3,
+            format!("--dir: error {e}\n..: error {e}\nr../outside/secret.txt: error {e}\n"),
+        ),
+        (
+            &["probe.s32x", "+--allow-net", "s"],
+            2,
+            format!("--allow-net: error {e}\ns: error {e}\n"),
+        ),
     ];
     for engine in ENGINES {
-        for args in attempts {
+        for (args, code, expected) in &attempts {
             let r = run_in(&work, engine, &[], &work.join("execer.s32x"), args);
-            assert!(
-                !r.stdout.contains("TOPSECRET") && !r.stdout.contains(": ok"),
-                "{engine} {args:?}: {r:?}"
-            );
+            assert_eq!(r.stdout, *expected, "{engine} {args:?}: {r:?}");
+            assert_eq!(r.code, *code, "{engine} {args:?}: {r:?}");
         }
+    }
+}
+
+/// The other side of the same rule: the child gets all of its parent's
+/// grants (a --dir, --allow-net, a file the user named on the parent's
+/// command line), and they still stop where the parent's stop.
+#[test]
+fn exec_children_inherit_exactly_the_parent_grants() {
+    let t = Scratch::new("policy-exec-inherit");
+    let root = t.path().to_path_buf();
+    let work = exec_layout(&root);
+    std::fs::write(root.join("outside/sibling.txt"), "SIBLING").unwrap();
+    let granted = format!("{}::/data", root.join("granted").display());
+    for engine in ENGINES {
+        // The parent's command line names secret.txt: the parent may read
+        // it, so its child may too; its sibling stays out of reach.
+        let r = run_in(
+            &work,
+            engine,
+            &["--allow-net", "--dir", &granted],
+            &work.join("execer.s32x"),
+            &[
+                "probe.s32x",
+                "../outside/secret.txt",
+                "r../outside/sibling.txt",
+                "r/data/data.txt",
+                "s",
+            ],
+        );
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(r.code, 1, "{engine}: {r:?}");
+        assert_eq!(lines.len(), 4, "{engine}: {r:?}");
+        assert_eq!(lines[0], "../outside/secret.txt: ok TOPSECRET", "{engine}");
+        assert_eq!(
+            lines[1],
+            format!("r../outside/sibling.txt: error {EACCES}"),
+            "{engine}"
+        );
+        assert_eq!(lines[2], "r/data/data.txt: ok GRANTED", "{engine}");
+        assert!(lines[3].starts_with("s: ok "), "{engine}: {}", lines[3]);
+        // --trace-host is passed on: the child's refusal is reported.
+        let traced = run_in(
+            &work,
+            engine,
+            &["--trace-host"],
+            &work.join("execer.s32x"),
+            &["probe.s32x", "r../outside/secret.txt"],
+        );
+        assert_eq!(traced.code, 1, "{engine}: {traced:?}");
+        assert_eq!(traced.stderr.lines().count(), 1, "{engine}: {traced:?}");
+        assert!(
+            traced.stderr.starts_with("fast32: denied "),
+            "{engine}: {traced:?}"
+        );
     }
 }

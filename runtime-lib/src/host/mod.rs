@@ -54,7 +54,7 @@ pub mod policy;
 mod stdio;
 mod term;
 
-pub use policy::{AccessPolicy, Grant, GrantError};
+pub use policy::{AccessPolicy, Grant, GrantError, PolicyDecodeError};
 pub use stdio::{OutputSink, StdinSource};
 
 use crate::memory::GuestMemory;
@@ -80,6 +80,11 @@ pub struct ExecRequest {
     pub cwd: PathBuf,
     /// The child's standard streams.
     pub stdio: ExecStdio,
+    /// The policy the child must run under: the parent's grants, resolved
+    /// (see [`AccessPolicy::encode`] to pass it to another process). The
+    /// child's arguments came from the guest: the embedder must neither
+    /// grant them nor read them as its own options.
+    pub policy: AccessPolicy,
 }
 
 /// Standard streams for an EXEC child.
@@ -93,7 +98,7 @@ pub enum ExecStdio {
 }
 
 /// Runs an EXEC child and returns its exit status (0..=255; anything else
-/// reads as 255). The embedder should run it under the same policy.
+/// reads as 255). The embedder must run it under [`ExecRequest::policy`].
 pub type ExecFn = Box<dyn FnMut(&ExecRequest) -> Result<i32, String> + Send>;
 
 /// Everything a [`Host`] needs to know about the guest's surroundings.
@@ -843,11 +848,18 @@ impl Host {
             }
         };
         let cwd = self.sandbox.to_host(&self.cwd);
+        let policy = AccessPolicy {
+            allow_net: self.allow_net,
+            allow_exec: self.allow_exec,
+            allow_term: self.allow_term,
+            ..self.sandbox.child_policy()
+        };
         let request = ExecRequest {
             path: real,
             args: std::iter::once(path).chain(extra).collect(),
             cwd,
             stdio,
+            policy,
         };
         self.flush();
         let Some(exec) = self.exec.as_mut() else {

@@ -198,6 +198,140 @@ impl AccessPolicy {
     }
 }
 
+/// A policy text ([`AccessPolicy::encode`]) that cannot be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyDecodeError {
+    #[error("not a fast32 policy (expected the {POLICY_MAGIC:?} header)")]
+    Header,
+    #[error("bad policy entry {0:?}")]
+    Entry(String),
+}
+
+/// First field of an encoded policy (bumped if the format changes).
+const POLICY_MAGIC: &str = "fast32-policy-1";
+
+fn hex_encode(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+fn path_hex(p: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    hex_encode(p.as_os_str().as_bytes())
+}
+
+fn hex_path(s: &str) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStringExt;
+    hex_decode(s).map(|b| PathBuf::from(OsString::from_vec(b)))
+}
+
+impl AccessPolicy {
+    /// The policy as one line of text, for handing it to another process
+    /// (an EXEC child) so that it runs under exactly these grants, without
+    /// re-deriving any from its own command line. Paths are hex-encoded,
+    /// so any host path survives; [`AccessPolicy::decode`] reads it back.
+    pub fn encode(&self) -> String {
+        let flag = |b: bool| if b { "1" } else { "0" };
+        let mut out = vec![
+            POLICY_MAGIC.to_string(),
+            format!("unrestricted={}", flag(self.unrestricted)),
+            format!("grant_cwd={}", flag(self.grant_cwd)),
+            format!("net={}", flag(self.allow_net)),
+            format!("exec={}", flag(self.allow_exec)),
+            format!("term={}", flag(self.allow_term)),
+        ];
+        if let Some(c) = &self.cwd {
+            out.push(format!("cwd={}", path_hex(c)));
+        }
+        for (kind, grants) in [("dir", &self.dirs), ("file", &self.files)] {
+            for g in grants {
+                out.push(format!(
+                    "{kind}={}:{}:{}",
+                    if g.read_only { "ro" } else { "rw" },
+                    path_hex(&g.host),
+                    path_hex(&g.guest)
+                ));
+            }
+        }
+        out.join(";")
+    }
+
+    /// Reads a policy written by [`AccessPolicy::encode`].
+    pub fn decode(text: &str) -> Result<AccessPolicy, PolicyDecodeError> {
+        let mut fields = text.split(';');
+        if fields.next() != Some(POLICY_MAGIC) {
+            return Err(PolicyDecodeError::Header);
+        }
+        // Everything off until the text says otherwise.
+        let mut p = AccessPolicy {
+            unrestricted: false,
+            cwd: None,
+            grant_cwd: false,
+            dirs: Vec::new(),
+            files: Vec::new(),
+            allow_net: false,
+            allow_exec: false,
+            allow_term: false,
+        };
+        for f in fields {
+            let bad = || PolicyDecodeError::Entry(f.to_string());
+            let (key, value) = f.split_once('=').ok_or_else(bad)?;
+            let flag = || match value {
+                "0" => Ok(false),
+                "1" => Ok(true),
+                _ => Err(bad()),
+            };
+            match key {
+                "unrestricted" => p.unrestricted = flag()?,
+                "grant_cwd" => p.grant_cwd = flag()?,
+                "net" => p.allow_net = flag()?,
+                "exec" => p.allow_exec = flag()?,
+                "term" => p.allow_term = flag()?,
+                "cwd" => p.cwd = Some(hex_path(value).ok_or_else(bad)?),
+                "dir" | "file" => {
+                    let mut parts = value.split(':');
+                    let read_only = match parts.next() {
+                        Some("ro") => true,
+                        Some("rw") => false,
+                        _ => return Err(bad()),
+                    };
+                    let host = parts.next().and_then(hex_path).ok_or_else(bad)?;
+                    let guest = parts.next().and_then(hex_path).ok_or_else(bad)?;
+                    if parts.next().is_some() {
+                        return Err(bad());
+                    }
+                    let g = Grant {
+                        host,
+                        guest,
+                        read_only,
+                    };
+                    if key == "dir" {
+                        p.dirs.push(g);
+                    } else {
+                        p.files.push(g);
+                    }
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(p)
+    }
+}
+
 /// What an operation does to the path it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Access {
@@ -276,6 +410,27 @@ impl Sandbox {
             },
             errors,
         )
+    }
+
+    /// The policy an EXEC child must run under: exactly these grants
+    /// (already resolved, the parent's working directory among them when
+    /// it was granted), nothing derived from the child's own command
+    /// line or working directory. The network, exec and term flags are
+    /// the caller's.
+    pub fn child_policy(&self) -> AccessPolicy {
+        let grant = |c: &Compiled| Grant {
+            host: c.host.clone(),
+            guest: c.guest.clone(),
+            read_only: c.read_only,
+        };
+        AccessPolicy {
+            unrestricted: self.unrestricted,
+            cwd: None,
+            grant_cwd: false,
+            dirs: self.dirs.iter().map(grant).collect(),
+            files: self.files.iter().map(grant).collect(),
+            ..AccessPolicy::deny_all()
+        }
     }
 
     /// Maps an absolute guest path to the host path it names (not yet
@@ -467,6 +622,37 @@ fn push_components(stack: &mut Vec<OsString>, p: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoded_policies_read_back_exactly() {
+        use std::os::unix::ffi::OsStringExt;
+        let mut p = AccessPolicy::cwd_only();
+        p.allow_net = true;
+        p.cwd = Some("/work dir;x=y".into());
+        p.dirs.push(Grant {
+            host: "/a:b".into(),
+            guest: "/data".into(),
+            read_only: true,
+        });
+        p.files.push(Grant::same(
+            PathBuf::from(OsString::from_vec(vec![b'/', 0xff, b';'])),
+            false,
+        ));
+        assert_eq!(AccessPolicy::decode(&p.encode()).unwrap(), p);
+        for q in [AccessPolicy::deny_all(), AccessPolicy::allow_all()] {
+            assert_eq!(AccessPolicy::decode(&q.encode()).unwrap(), q);
+        }
+        for bad in [
+            "",
+            "fast32-policy-0",
+            "fast32-policy-1;net=2",
+            "fast32-policy-1;dir=rw:2f",
+            "fast32-policy-1;x=1",
+            "fast32-policy-1;file=rw:2f:2g",
+        ] {
+            assert!(AccessPolicy::decode(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn lexical_normalization() {
