@@ -13,7 +13,9 @@
 //!   (fast32's default host-access policy); no sockets; an empty
 //!   environment;
 //! - the guest's exit status is the process's; a trap prints the same
-//!   `fast32: trap: ...` line and exits with 200 + its kind.
+//!   `fast32: trap: ...` line and exits with 200 + its kind; SIGINT,
+//!   SIGTERM and SIGHUP deliver the guest's buffered stdout and exit with
+//!   128 + the signal ([`fast32_runtime::termination`]).
 //!
 //! A few environment variables adjust that: `FAST32_DIRS=HOST[::GUEST];...`
 //! grants directories like `fast32 run --dir`, `FAST32_TRACE_HOST=1` reports
@@ -180,6 +182,11 @@ pub unsafe extern "C" fn fast32_aot_main(
     argv: *const *const libc::c_char,
     desc: *const ExeDescriptor,
 ) -> i32 {
+    // Before any thread starts (as `fast32 run`): SIGINT/SIGTERM/SIGHUP
+    // deliver the guest's buffered output and exit with 128 + the signal.
+    if let Err(e) = fast32_runtime::termination::install() {
+        eprintln!("fast32: warning: cannot take over termination signals: {e}");
+    }
     let d = &*desc;
     if d.magic != DESCRIPTOR_MAGIC {
         eprintln!("fast32: this executable's compiled tables do not match its runtime");

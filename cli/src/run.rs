@@ -220,6 +220,11 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
 }
 
 pub fn run(a: RunArgs) -> Result<i32> {
+    // Before any thread starts: SIGINT/SIGTERM/SIGHUP then deliver the
+    // guest's buffered output and exit with 128 + the signal.
+    if let Err(e) = fast32_runtime::termination::install() {
+        eprintln!("fast32: warning: cannot take over termination signals: {e}");
+    }
     let (program_bytes, image) = crate::read_program(&a.program)?;
     let config = host_config(&a)?;
     let mut m = Machine::new(&image, config)

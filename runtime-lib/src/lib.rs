@@ -10,6 +10,7 @@ pub mod machine;
 pub mod memory;
 pub mod signals;
 pub mod state;
+pub mod termination;
 pub mod trap;
 
 pub use interp::Interpreter;

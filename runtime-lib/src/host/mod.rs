@@ -24,7 +24,8 @@
 //! stderr output, before EXEC and SLEEP, when the buffer is large, at
 //! [`Host::flush`] and on drop; when stdout is a terminal it is also
 //! flushed at the end of every YIELD so interactive output appears at
-//! once.
+//! once. With [`crate::termination::install`], SIGINT, SIGTERM and SIGHUP
+//! deliver it too before fast32 exits.
 //!
 //! Errors follow the reference host's conventions, because guests print
 //! them: the failed host call behind CLOSE, FTRUNCATE, UNLINK, RENAME,
@@ -51,7 +52,7 @@ mod fds;
 mod fs;
 mod net;
 pub mod policy;
-mod stdio;
+pub(crate) mod stdio;
 mod term;
 
 pub use policy::{AccessPolicy, Grant, GrantError, PolicyDecodeError};

@@ -3,6 +3,7 @@
 //! per byte.
 
 use super::abi::errno;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Where guest fd 0 reads from.
@@ -96,11 +97,87 @@ pub(crate) fn read_fd(fd: i32, buf: &mut [u8]) -> Result<usize, u32> {
 /// Bytes buffered before stdout is flushed on its own.
 const STDOUT_FLUSH_AT: usize = 64 * 1024;
 
+/// An output stream's buffer, shared between the thread that runs the
+/// guest (the only one that appends) and the termination thread
+/// ([`crate::termination`]), which delivers what the guest already wrote
+/// when fast32 is stopped by a signal.
+///
+/// Appending costs no atomic read-modify-write (a guest may write one
+/// byte per request): the owner writes bytes at or past the published
+/// length and then publishes the new length with a release store. The
+/// length only goes down in a flush, under `gate`. The termination thread
+/// takes `gate` (and never gives it back: it exits the process), reads
+/// the length with an acquire load and delivers the bytes below it, which
+/// nobody writes while it holds `gate`.
+pub(crate) struct SharedBuf {
+    ptr: *mut u8,
+    cap: usize,
+    len: AtomicUsize,
+    gate: Mutex<()>,
+    /// The process descriptor the bytes go to (None: a capture sink, which
+    /// the termination thread leaves alone).
+    fd: Option<i32>,
+}
+
+// SAFETY: the bytes behind `ptr` are shared under the protocol above.
+unsafe impl Send for SharedBuf {}
+unsafe impl Sync for SharedBuf {}
+
+impl SharedBuf {
+    fn new(cap: usize, fd: Option<i32>) -> SharedBuf {
+        let b: Box<[u8]> = vec![0u8; cap].into_boxed_slice();
+        let ptr = Box::into_raw(b) as *mut u8;
+        SharedBuf {
+            ptr,
+            cap,
+            len: AtomicUsize::new(0),
+            gate: Mutex::new(()),
+            fd,
+        }
+    }
+
+    /// Termination thread: delivers what was appended, waiting at most
+    /// `patience` for a flush in progress, and keeps the gate closed so
+    /// nothing else is delivered before the process exits.
+    pub(crate) fn deliver_for_exit(&self, patience: std::time::Duration) {
+        let Some(fd) = self.fd else { return };
+        let start = std::time::Instant::now();
+        let guard = loop {
+            match self.gate.try_lock() {
+                Ok(g) => break g,
+                Err(std::sync::TryLockError::Poisoned(p)) => break p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    if start.elapsed() > patience {
+                        // The owner is stuck writing to this very stream.
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+            }
+        };
+        let n = self.len.load(Ordering::Acquire);
+        // SAFETY: bytes below the published length are written before it
+        // is published and not again until a flush, which needs the gate.
+        let bytes = unsafe { std::slice::from_raw_parts(self.ptr, n) };
+        let _ = write_all_fd(fd, bytes);
+        std::mem::forget(guard);
+    }
+}
+
+impl Drop for SharedBuf {
+    fn drop(&mut self) {
+        // SAFETY: ptr/cap came from a Box<[u8]> in `new`.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.ptr, self.cap)) });
+    }
+}
+
 /// A guest output stream (fd 1 buffered, fd 2 written through).
 pub(crate) struct Output {
     sink: OutputSink,
     fd: i32,
-    buf: Vec<u8>,
+    shared: Arc<SharedBuf>,
+    /// The owner's copy of the published length.
+    len: usize,
     /// The process stream is a terminal: flush at every chance.
     pub tty: bool,
     /// The first write error, reported to later guest writes.
@@ -109,11 +186,18 @@ pub(crate) struct Output {
 
 impl Output {
     pub fn new(sink: OutputSink, fd: i32) -> Output {
-        let tty = matches!(sink, OutputSink::Inherit) && isatty(fd);
+        let inherit = matches!(sink, OutputSink::Inherit);
+        let tty = inherit && isatty(fd);
+        let cap = if fd == 1 { STDOUT_FLUSH_AT } else { 256 };
+        let shared = Arc::new(SharedBuf::new(cap, inherit.then_some(fd)));
+        if inherit {
+            crate::termination::register(&shared);
+        }
         Output {
             sink,
             fd,
-            buf: Vec::with_capacity(if fd == 1 { STDOUT_FLUSH_AT } else { 0 }),
+            shared,
+            len: 0,
             tty,
             error: None,
         }
@@ -127,67 +211,85 @@ impl Output {
         }
     }
 
-    /// Appends to the buffer, flushing when it is large.
+    /// Publishes `len` new bytes and flushes when the buffer is full.
     #[inline]
-    pub fn write_buffered(&mut self, data: &[u8]) {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= STDOUT_FLUSH_AT {
+    fn publish(&mut self, len: usize) {
+        self.len = len;
+        self.shared.len.store(len, Ordering::Release);
+        if len >= self.shared.cap {
             self.flush();
         }
+    }
+
+    /// Appends to the buffer, flushing when it is full.
+    #[inline]
+    pub fn write_buffered(&mut self, data: &[u8]) {
+        if data.len() > self.shared.cap - self.len {
+            self.flush();
+            if data.len() >= self.shared.cap {
+                let _ = self.write_through(data);
+                return;
+            }
+        }
+        // SAFETY: len + data.len() <= cap; this thread alone writes at or
+        // past the published length (see SharedBuf).
+        unsafe {
+            std::ptr::copy_nonoverlapping(data.as_ptr(), self.shared.ptr.add(self.len), data.len())
+        };
+        self.publish(self.len + data.len());
     }
 
     #[inline]
     pub fn push_byte(&mut self, b: u8) {
-        self.buf.push(b);
-        if self.buf.len() >= STDOUT_FLUSH_AT {
-            self.flush();
-        }
+        // SAFETY: len < cap (a full buffer is flushed at once); this
+        // thread alone writes at or past the published length.
+        unsafe { self.shared.ptr.add(self.len).write(b) };
+        self.publish(self.len + 1);
     }
 
     /// Appends formatted text (escape sequences) to the buffer.
     pub fn write_fmt(&mut self, args: std::fmt::Arguments<'_>) {
-        use std::io::Write as _;
-        let _ = self.buf.write_fmt(args);
-        if self.buf.len() >= STDOUT_FLUSH_AT {
-            self.flush();
-        }
+        let text = std::fmt::format(args);
+        self.write_buffered(text.as_bytes());
     }
 
     /// Delivers buffered bytes. A failed delivery drops them and is
     /// remembered in `error`.
     pub fn flush(&mut self) {
-        if self.buf.is_empty() {
+        if self.len == 0 {
             return;
         }
-        let r = self.deliver_buf();
-        self.buf.clear();
+        let r = {
+            let _gate = self.shared.gate.lock().unwrap_or_else(|p| p.into_inner());
+            // SAFETY: the first `len` bytes were written by this thread.
+            let bytes = unsafe { std::slice::from_raw_parts(self.shared.ptr, self.len) };
+            let r = self.deliver(bytes);
+            self.shared.len.store(0, Ordering::Release);
+            r
+        };
+        self.len = 0;
         if let Err(e) = r {
             self.error.get_or_insert(e);
         }
     }
 
-    fn deliver_buf(&mut self) -> Result<(), u32> {
+    fn deliver(&self, data: &[u8]) -> Result<(), u32> {
         match &self.sink {
-            OutputSink::Inherit => write_all_fd(self.fd, &self.buf),
-            OutputSink::Capture(c) => {
-                let mut g = c.lock().unwrap_or_else(|p| p.into_inner());
-                g.extend_from_slice(&self.buf);
-                Ok(())
-            }
-        }
-    }
-
-    /// Writes through, bypassing the buffer (which must be empty or
-    /// flushed first to keep order).
-    pub fn write_through(&mut self, data: &[u8]) -> Result<(), u32> {
-        self.flush();
-        let r = match &self.sink {
             OutputSink::Inherit => write_all_fd(self.fd, data),
             OutputSink::Capture(c) => {
                 let mut g = c.lock().unwrap_or_else(|p| p.into_inner());
                 g.extend_from_slice(data);
                 Ok(())
             }
+        }
+    }
+
+    /// Writes through, bypassing the buffer (flushed first to keep order).
+    pub fn write_through(&mut self, data: &[u8]) -> Result<(), u32> {
+        self.flush();
+        let r = {
+            let _gate = self.shared.gate.lock().unwrap_or_else(|p| p.into_inner());
+            self.deliver(data)
         };
         if let Err(e) = r {
             self.error.get_or_insert(e);

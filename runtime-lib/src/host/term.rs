@@ -230,6 +230,8 @@ impl TermSession {
             // SAFETY: valid termios.
             unsafe { libc::tcsetattr(0, libc::TCSAFLUSH, &t) };
             self.raw = true;
+            // A SIGINT/SIGTERM/SIGHUP exit puts cooked mode back too.
+            crate::termination::set_terminal_restore(self.saved_termios);
         } else {
             self.restore_terminal();
             self.raw = false;
@@ -238,6 +240,7 @@ impl TermSession {
     }
 
     fn restore_terminal(&mut self) {
+        crate::termination::set_terminal_restore(None);
         if let Some(t) = &self.saved_termios {
             // SAFETY: the settings tcgetattr gave us.
             unsafe { libc::tcsetattr(0, libc::TCSAFLUSH, t) };
