@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 secs=${1:-60}
-targets=(s32x_read assemble profile_decode host_requests policy_paths diff_exec)
+targets=(s32x_read assemble profile_decode code_cache_decode host_requests policy_paths diff_exec)
 summary=()
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"

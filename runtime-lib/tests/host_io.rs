@@ -661,27 +661,26 @@ fn ring_indices_wrap_and_every_request_gets_a_response() {
     assert_eq!(g.host.stats().count(abi::op::NOP), 10);
 }
 
-/// Cost of the per-request path (run with `--ignored --nocapture` in
-/// release mode): one-byte WRITEs to stdout, one YIELD each.
+/// Many one-byte WRITEs to stdout, one YIELD each (the pattern of guest
+/// libcs that do not buffer): every byte arrives, in order, across many
+/// fills of the host's 64 KiB stdout buffer, and only once. (This was an
+/// ignored timing loop; speed is measured end to end with `farm-bench`,
+/// never in a test.)
 #[test]
-#[ignore]
-fn bench_byte_writes() {
-    let t = TempDir::new("bench");
+fn one_byte_writes_arrive_whole_and_in_order() {
+    let t = TempDir::new("byte-writes");
     let mut g = Guest::new(t.path());
-    let n = 1_000_000u32;
-    let start = std::time::Instant::now();
+    let n = 300_000u32;
+    let byte = |i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8;
     for i in 0..n {
-        g.put_data(0, &[b'0' + (i % 10) as u8]);
+        g.put_data(0, &[byte(i)]);
         g.submit(op::WRITE, 1, 0, 1);
         g.yield_now();
-        g.take_response();
+        let r = g.take_response().expect("a response per WRITE");
+        assert_eq!((r.status, r.length), (1, 1), "write {i}: one byte written");
     }
-    let el = start.elapsed();
     g.host.flush();
-    assert_eq!(g.stdout.lock().unwrap().len(), n as usize);
-    eprintln!(
-        "{n} one-byte WRITEs: {:?} ({:.0} ns per request, driver included)",
-        el,
-        el.as_nanos() as f64 / n as f64
-    );
+    let out = g.stdout.lock().unwrap();
+    assert_eq!(out.len(), n as usize);
+    assert!(out.iter().enumerate().all(|(i, &b)| b == byte(i as u32)));
 }
