@@ -14,7 +14,8 @@
 //! limit goes to the JIT in counting mode. Code compiled *interruptible*
 //! polls the machine's interrupt flag (through [`CompiledCode::interrupt_slot`])
 //! on loop back-edges and leaves with `InstructionLimit`; the dispatcher
-//! turns that into the timeout trap. Programs without W^X (which may
+//! turns that into the timeout trap; with [`Dispatcher::require_interrupts`]
+//! code that does not poll is left to the JIT. Programs without W^X (which may
 //! rewrite their code) run on the interpreter, as with the JIT.
 
 use crate::fault::{self, FaultContext, HostSite};
@@ -56,6 +57,9 @@ pub struct Dispatcher {
     jit: Option<Jit>,
     pub stats: DispatchStats,
     stack_budget: Option<u64>,
+    /// Something will set the interrupt flag (a timeout): code that does
+    /// not poll it must not run.
+    need_interrupts: bool,
     /// With FAST32_AOT_TRACE_FALLBACK set: how often each PC fell back.
     fallback_pcs: Option<HashMap<u32, u64>>,
 }
@@ -98,6 +102,7 @@ impl Dispatcher {
             jit: None,
             stats: DispatchStats::default(),
             stack_budget: None,
+            need_interrupts: false,
             fallback_pcs: std::env::var_os("FAST32_AOT_TRACE_FALLBACK").map(|_| HashMap::new()),
         }
     }
@@ -121,6 +126,13 @@ impl Dispatcher {
         self.stack_budget = bytes;
     }
 
+    /// Says that the machine's interrupt flag will be set (a timeout).
+    /// Compiled code that was not built interruptible never looks at it,
+    /// so the run then goes to the JIT in interruptible mode instead.
+    pub fn require_interrupts(&mut self, yes: bool) {
+        self.need_interrupts = yes;
+    }
+
     fn entry(&self, pc: u32) -> usize {
         if pc & 3 != 0 {
             return 0;
@@ -137,8 +149,10 @@ impl Dispatcher {
         if !m.mem.layout().wxorx {
             return Interpreter::new(m).run(m);
         }
-        if m.cpu.insn_limit != u64::MAX {
-            // Compiled code does not count instructions.
+        let deaf = self.need_interrupts && self.code.interrupt_slot.is_null();
+        if m.cpu.insn_limit != u64::MAX || deaf {
+            // Compiled code does not count instructions (and code not
+            // compiled interruptible would never see a timeout).
             let opts = JitOptions {
                 counting: true,
                 interruptible: true,

@@ -17,20 +17,29 @@
 //!   SIGTERM and SIGHUP deliver the guest's buffered stdout and exit with
 //!   128 + the signal ([`fast32_runtime::termination`]).
 //!
+//! The EXEC service starts the child `.s32x` in a new process of this same
+//! executable, which then runs that program on the JIT instead of its own
+//! (`FAST32_EXEC_PROGRAM`) under exactly the parent's policy
+//! (`FAST32_EXEC_POLICY`, see `AccessPolicy::encode`): nothing is derived
+//! from the child's arguments, which came from the guest, and executables
+//! read no options from their arguments anyway.
+//!
 //! A few environment variables adjust that: `FAST32_DIRS=HOST[::GUEST];...`
 //! grants directories like `fast32 run --dir`, `FAST32_TRACE_HOST=1` reports
 //! denied host requests on stderr, `FAST32_INHERIT_ENV=1` passes the
 //! environment to the guest, `FAST32_AOT_STATS=1` prints the dispatcher's
 //! counters (JIT fallbacks included) at exit, `FAST32_DETERMINISTIC=1` and
-//! `FAST32_MAX_INSTRUCTIONS=N` act as `fast32 run`'s `--deterministic` and
-//! `--max-instructions`. `FAST32_STATE_OUT=FILE` writes the final machine
+//! `FAST32_MAX_INSTRUCTIONS=N` and `FAST32_TIMEOUT=SECONDS` act as
+//! `fast32 run`'s `--deterministic`, `--max-instructions` and `--timeout`
+//! (code not compiled interruptible then runs on the JIT, which polls). `FAST32_STATE_OUT=FILE` writes the final machine
 //! state there (outcome, PC, registers, memory hash): the differential
 //! harness compares executables with the other engines through it.
 
 use crate::dispatch::{CompiledCode, Dispatcher};
 use crate::fault::{FaultSite, HostSite};
-use fast32_runtime::host::{AccessPolicy, HostConfig};
+use fast32_runtime::host::{AccessPolicy, ExecFn, ExecRequest, HostConfig};
 use fast32_runtime::{Machine, RunOutcome, TrapKind};
+use std::time::{Duration, Instant};
 
 /// "F32AOTD1": the descriptor layout this runtime understands.
 pub const DESCRIPTOR_MAGIC: u64 = u64::from_le_bytes(*b"F32AOTD1");
@@ -167,6 +176,77 @@ unsafe fn compiled_code(d: &ExeDescriptor) -> Result<CompiledCode, String> {
     })
 }
 
+/// Set for an EXEC child: the `.s32x` it runs instead of the embedded one.
+const EXEC_PROGRAM_VAR: &str = "FAST32_EXEC_PROGRAM";
+/// Set for an EXEC child: its parent's policy (`AccessPolicy::encode`).
+const EXEC_POLICY_VAR: &str = "FAST32_EXEC_POLICY";
+
+/// The EXEC service of an executable: this executable again, told to run
+/// the child program under the parent's policy (see the module doc). The
+/// child's argv is the guest's, its limits the parent's (what is left of
+/// the time, the same instruction count).
+fn exec_callback(deadline: Option<Instant>) -> ExecFn {
+    Box::new(move |req: &ExecRequest| {
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::process::CommandExt;
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut cmd = std::process::Command::new(exe);
+        if let Some(a0) = req.args.first() {
+            cmd.arg0(std::ffi::OsStr::from_bytes(a0));
+        }
+        for a in req.args.iter().skip(1) {
+            cmd.arg(std::ffi::OsStr::from_bytes(a));
+        }
+        cmd.env(EXEC_PROGRAM_VAR, &req.path)
+            .env(EXEC_POLICY_VAR, req.policy.encode())
+            // The parent's report, not the child's.
+            .env_remove("FAST32_STATE_OUT")
+            .env_remove("FAST32_TIMEOUT")
+            .current_dir(&req.cwd);
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(Instant::now());
+            cmd.env(
+                "FAST32_TIMEOUT",
+                format!("{}", left.as_secs_f64().max(1e-6)),
+            );
+        }
+        req.configure_stdio(&mut cmd)?;
+        let status = cmd.status().map_err(|e| e.to_string())?;
+        Ok(status.code().unwrap_or(128 + 9))
+    })
+}
+
+/// FAST32_TIMEOUT, if set: a positive number of seconds.
+fn timeout_from_env() -> Result<Option<Duration>, String> {
+    match std::env::var("FAST32_TIMEOUT")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        None => Ok(None),
+        Some(s) => match s.parse::<f64>() {
+            Ok(secs) if secs.is_finite() && secs > 0.0 => Ok(Some(Duration::from_secs_f64(secs))),
+            _ => Err(format!(
+                "FAST32_TIMEOUT={s} is not a positive number of seconds"
+            )),
+        },
+    }
+}
+
+/// An EXEC child's program: nothing was compiled for it, so the JIT runs
+/// it (the interpreter when there is no executable memory), as
+/// `fast32 run` would.
+fn run_uncompiled(m: &mut Machine, interruptible: bool) -> RunOutcome {
+    let opts = fast32_jit::JitOptions {
+        counting: m.cpu.insn_limit != u64::MAX,
+        interruptible,
+        ..fast32_jit::JitOptions::default()
+    };
+    match fast32_jit::Jit::new(m, opts) {
+        Ok(mut j) => j.run(m),
+        Err(_) => fast32_runtime::Interpreter::new(m).run(m),
+    }
+}
+
 fn env_flag(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
 }
@@ -199,34 +279,75 @@ pub unsafe extern "C" fn fast32_aot_main(
             args.push(std::ffi::CStr::from_ptr(p).to_bytes().to_vec());
         }
     }
-    let bytes = std::slice::from_raw_parts(d.image, d.image_len as usize);
+    // An EXEC child of an executable runs the program it was given.
+    let exec_child = std::env::var_os(EXEC_PROGRAM_VAR).filter(|v| !v.is_empty());
+    let child_bytes;
+    let bytes: &[u8] = match &exec_child {
+        Some(path) => match std::fs::read(path) {
+            Ok(b) => {
+                child_bytes = b;
+                &child_bytes
+            }
+            Err(e) => {
+                eprintln!(
+                    "fast32: cannot read {}: {e}",
+                    std::path::Path::new(path).display()
+                );
+                return 1;
+            }
+        },
+        None => std::slice::from_raw_parts(d.image, d.image_len as usize),
+    };
     let image = match fast32_isa::s32x::read(bytes) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("fast32: the embedded guest image is invalid: {e}");
+            eprintln!("fast32: the guest image is invalid: {e}");
             return 1;
         }
     };
-    let mut policy = AccessPolicy::cwd_only();
-    {
-        use std::os::unix::ffi::OsStrExt;
-        policy.grant_existing_args(args.iter().skip(1).map(|a| std::ffi::OsStr::from_bytes(a)));
-    }
-    if let Some(dirs) = std::env::var_os("FAST32_DIRS") {
-        for d in dirs.to_string_lossy().split(';').filter(|d| !d.is_empty()) {
-            if let Err(e) = policy.grant_dir_spec(d) {
-                eprintln!("fast32: cannot grant FAST32_DIRS entry {d}: {e}");
+    let policy = if exec_child.is_some() {
+        // Exactly the parent's grants; none from the arguments.
+        let decoded = std::env::var(EXEC_POLICY_VAR)
+            .map_err(|e| e.to_string())
+            .and_then(|t| AccessPolicy::decode(&t).map_err(|e| e.to_string()));
+        match decoded {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("fast32: {EXEC_PROGRAM_VAR} needs a valid {EXEC_POLICY_VAR}: {e}");
                 return 1;
             }
         }
-    }
+    } else {
+        let mut policy = AccessPolicy::cwd_only();
+        {
+            use std::os::unix::ffi::OsStrExt;
+            policy.grant_existing_args(args.iter().skip(1).map(|a| std::ffi::OsStr::from_bytes(a)));
+        }
+        if let Some(dirs) = std::env::var_os("FAST32_DIRS") {
+            for d in dirs.to_string_lossy().split(';').filter(|d| !d.is_empty()) {
+                if let Err(e) = policy.grant_dir_spec(d) {
+                    eprintln!("fast32: cannot grant FAST32_DIRS entry {d}: {e}");
+                    return 1;
+                }
+            }
+        }
+        policy
+    };
     let env = if env_flag("FAST32_INHERIT_ENV") {
         use std::os::unix::ffi::OsStrExt;
         std::env::vars_os()
+            .filter(|(k, _)| k != EXEC_PROGRAM_VAR && k != EXEC_POLICY_VAR)
             .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
             .collect()
     } else {
         Vec::new()
+    };
+    let timeout = match timeout_from_env() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("fast32: {e}");
+            return 1;
+        }
     };
     let config = HostConfig {
         args,
@@ -234,19 +355,13 @@ pub unsafe extern "C" fn fast32_aot_main(
         policy,
         deterministic: env_flag("FAST32_DETERMINISTIC"),
         trace_host: env_flag("FAST32_TRACE_HOST"),
+        exec: Some(exec_callback(timeout.map(|t| Instant::now() + t))),
         ..HostConfig::default()
     };
     let mut m = match Machine::new(&image, config) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("fast32: cannot load the embedded guest image: {e}");
-            return 1;
-        }
-    };
-    let code = match compiled_code(d) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("fast32: corrupt compiled tables: {e}");
             return 1;
         }
     };
@@ -262,14 +377,35 @@ pub unsafe extern "C" fn fast32_aot_main(
             }
         }
     }
-    let mut disp = Dispatcher::new(code);
-    let outcome = disp.run(&mut m);
+    if let Some(t) = timeout {
+        let flag = m.interrupt.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(t);
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+    }
+    let mut stats = None;
+    let outcome = if exec_child.is_some() {
+        run_uncompiled(&mut m, timeout.is_some())
+    } else {
+        let code = match compiled_code(d) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("fast32: corrupt compiled tables: {e}");
+                return 1;
+            }
+        };
+        let mut disp = Dispatcher::new(code);
+        disp.require_interrupts(timeout.is_some());
+        let o = disp.run(&mut m);
+        stats = Some(disp.stats);
+        o
+    };
     m.host.flush();
     if let RunOutcome::Trap(t) = outcome {
         eprintln!("fast32: trap: {t}");
     }
-    if env_flag("FAST32_AOT_STATS") {
-        let s = disp.stats;
+    if let Some(s) = stats.filter(|_| env_flag("FAST32_AOT_STATS")) {
         eprintln!(
             "fast32: aot: {} dispatches, {} JIT fallback entries, {} fallback blocks",
             s.dispatches, s.fallback_entries, s.fallback_blocks

@@ -158,7 +158,8 @@ fn guest_env(a: &RunArgs) -> Vec<(Vec<u8>, Vec<u8>)> {
 /// (never `--dir`/`--allow-net`, and never grants of its own arguments,
 /// which came from the guest), and those arguments follow `--` so none
 /// can be taken for a fast32 option. A `--timeout` bounds the child by
-/// what is left of the parent's time.
+/// what is left of the parent's time, `--max-instructions` by the same
+/// count as the parent.
 fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
     let engine = match a.engine {
         Engine::Interp => "interp",
@@ -167,6 +168,7 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
     };
     let deterministic = a.deterministic;
     let trace_host = a.trace_host;
+    let max_instructions = a.max_instructions;
     let env = a.env.clone();
     let inherit_env = a.inherit_env;
     let deadline = a
@@ -183,6 +185,9 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
         }
         if trace_host {
             cmd.arg("--trace-host");
+        }
+        if let Some(n) = max_instructions {
+            cmd.arg("--max-instructions").arg(n.to_string());
         }
         if let Some(d) = deadline {
             let left = d.saturating_duration_since(Instant::now());
@@ -202,18 +207,7 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
             cmd.arg(std::ffi::OsStr::from_bytes(arg));
         }
         cmd.current_dir(&req.cwd);
-        if let fast32_runtime::host::ExecStdio::Fd(fd) = req.stdio {
-            let dup = |fd| -> Result<std::process::Stdio, String> {
-                // SAFETY: dup of a descriptor the host owns; the new one is
-                // owned by the Stdio value.
-                let n = unsafe { libc::dup(fd) };
-                if n < 0 {
-                    return Err(std::io::Error::last_os_error().to_string());
-                }
-                Ok(unsafe { <std::process::Stdio as std::os::fd::FromRawFd>::from_raw_fd(n) })
-            };
-            cmd.stdin(dup(fd)?).stdout(dup(fd)?).stderr(dup(fd)?);
-        }
+        req.configure_stdio(&mut cmd)?;
         let status = cmd.status().map_err(|e| e.to_string())?;
         Ok(status.code().unwrap_or(128 + 9))
     })

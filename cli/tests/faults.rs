@@ -159,9 +159,17 @@ fn wall_clock_timeout_stops_runaway_loops_on_every_engine() {
         std::fs::write(&src, format!(".text\n.global _start\n_start:\n{body}")).unwrap();
         let prog = t.path().join(format!("{name}.s32x"));
         asm(&src, &prog);
-        for engine in ENGINES {
+        // A `fast32 compile` executable takes its timeout from the
+        // environment; its code is not compiled interruptible, so the run
+        // goes to the JIT, which polls.
+        let exe = compile(&prog);
+        for engine in ENGINES.iter().copied().chain(["compiled"]) {
             let start = std::time::Instant::now();
-            let r = run_in(t.path(), engine, &["--timeout", "0.3"], &prog, &[]);
+            let r = if engine == "compiled" {
+                run_exe(t.path(), &exe, &[("FAST32_TIMEOUT", "0.3")], &[])
+            } else {
+                run_in(t.path(), engine, &["--timeout", "0.3"], &prog, &[])
+            };
             let secs = start.elapsed().as_secs_f64();
             assert_eq!(r.code, 208, "{name} on {engine}: {r:?}");
             let pc = r
@@ -178,5 +186,61 @@ fn wall_clock_timeout_stops_runaway_loops_on_every_engine() {
             // and the AOT engine's compile time, not for a hang.
             assert!(secs < 10.0, "{name} on {engine}: took {secs:.1} s");
         }
+    }
+}
+
+/// A runaway EXEC child cannot outlive its parent's `--timeout`: the
+/// child gets what is left of the parent's time (on every engine and
+/// from compiled executables, `FAST32_TIMEOUT`), stops with the timeout
+/// trap, and its status comes back through EXEC.
+#[test]
+fn the_timeout_bounds_exec_children_too() {
+    let t = Scratch::new("timeout-exec");
+    let execer = common::assemble(t.path(), "execer", include_str!("guests/execer.s"), true);
+    common::assemble(
+        t.path(),
+        "spin",
+        ".text\n.globl main\nmain:\n    addi r5, r0, 0\n1:  addi r5, r5, 1\n    j 1b\n",
+        true,
+    );
+    let exe = compile(&execer);
+    for engine in ENGINES.iter().copied().chain(["compiled"]) {
+        let mut cmd = if engine == "compiled" {
+            let mut c = Command::new(&exe);
+            c.env("FAST32_TIMEOUT", "0.5");
+            c
+        } else {
+            let mut c = Command::new(FAST32);
+            c.args(["run", "--engine", engine, "--timeout", "0.5"])
+                .arg(&execer);
+            c
+        };
+        let mut child = cmd
+            .current_dir(t.path())
+            .arg("spin.s32x")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if start.elapsed().as_secs() > 20 {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                panic!("{engine}: the EXEC child outlived the timeout");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        // The child's timeout trap (its status, 208, is the parent's).
+        assert_eq!(status.code(), Some(208), "{engine}: {err}");
+        assert!(
+            err.starts_with("fast32: trap: timeout (pc="),
+            "{engine}: {err}"
+        );
     }
 }

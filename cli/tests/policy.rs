@@ -342,6 +342,70 @@ fn exec_arguments_cannot_widen_the_child_grants() {
     }
 }
 
+/// The same rules for EXEC from a `fast32 compile` executable: the child
+/// (the executable again, running the child program on the JIT) gets
+/// exactly the parent's grants and none of its arguments; options are
+/// never read from arguments there anyway.
+#[test]
+fn exec_from_a_compiled_executable_is_equally_confined() {
+    let t = Scratch::new("policy-exec-compiled");
+    let root = t.path().to_path_buf();
+    let work = exec_layout(&root);
+    let exe = compile(&work.join("execer.s32x"));
+    let e = EACCES;
+    // (execer's arguments, its environment, exit status, stdout)
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], i32, String);
+    let cases: [Case; 4] = [
+        (
+            &["probe.s32x", "+../outside/secret.txt", "rinside.txt"],
+            &[],
+            1,
+            format!("../outside/secret.txt: error {e}\nrinside.txt: ok INSIDE\n"),
+        ),
+        (
+            &["probe.s32x", "+--dir", "+..", "r../outside/secret.txt", "s"],
+            &[],
+            4,
+            format!("--dir: error {e}\n..: error {e}\nr../outside/secret.txt: error {e}\ns: error {e}\n"),
+        ),
+        // A file named on the parent's command line is the parent's, so
+        // the child's too.
+        (
+            &["probe.s32x", "../outside/secret.txt"],
+            &[],
+            0,
+            "../outside/secret.txt: ok TOPSECRET\n".to_string(),
+        ),
+        // FAST32_DIRS reaches the child as the parent's grant; the child
+        // does not read FAST32_DIRS itself (the variable is still set).
+        (
+            &["probe.s32x", "r/data/data.txt", "r../outside/secret.txt"],
+            &[("FAST32_DIRS", "GRANTED_DIR")],
+            1,
+            format!("r/data/data.txt: ok GRANTED\nr../outside/secret.txt: error {e}\n"),
+        ),
+    ];
+    let granted = format!("{}::/data", root.join("granted").display());
+    for (args, env, code, expected) in &cases {
+        let env: Vec<(&str, &str)> = env
+            .iter()
+            .map(|&(k, v)| {
+                (
+                    k,
+                    if v == "GRANTED_DIR" {
+                        granted.as_str()
+                    } else {
+                        v
+                    },
+                )
+            })
+            .collect();
+        let r = run_exe(&work, &exe, &env, args);
+        assert_eq!(r.stdout, *expected, "compiled {args:?}: {r:?}");
+        assert_eq!(r.code, *code, "compiled {args:?}: {r:?}");
+    }
+}
+
 /// The other side of the same rule: the child gets all of its parent's
 /// grants (a --dir, --allow-net, a file the user named on the parent's
 /// command line), and they still stop where the parent's stop.

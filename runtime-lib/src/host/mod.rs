@@ -88,6 +88,28 @@ pub struct ExecRequest {
     pub policy: AccessPolicy,
 }
 
+impl ExecRequest {
+    /// Gives `cmd` the child's standard streams: for [`ExecStdio::Fd`],
+    /// duplicates of that descriptor (owned by `cmd`); for
+    /// [`ExecStdio::Inherit`], nothing to do.
+    pub fn configure_stdio(&self, cmd: &mut std::process::Command) -> Result<(), String> {
+        if let ExecStdio::Fd(fd) = self.stdio {
+            let dup = || -> Result<std::process::Stdio, String> {
+                // SAFETY: dup of a descriptor the host owns; the new one is
+                // owned by the Stdio value.
+                let n = unsafe { libc::dup(fd) };
+                if n < 0 {
+                    return Err(std::io::Error::last_os_error().to_string());
+                }
+                // SAFETY: `n` is a fresh descriptor nobody else owns.
+                Ok(unsafe { <std::process::Stdio as std::os::fd::FromRawFd>::from_raw_fd(n) })
+            };
+            cmd.stdin(dup()?).stdout(dup()?).stderr(dup()?);
+        }
+        Ok(())
+    }
+}
+
 /// Standard streams for an EXEC child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExecStdio {
