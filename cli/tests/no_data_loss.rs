@@ -464,3 +464,62 @@ fn profiles_and_programs_are_replaced_atomically() {
         );
     }
 }
+
+/// The JIT's code cache entry is replaced atomically too: a save that
+/// fails (EFBIG; a warning, the guest's status stands) or is killed in
+/// the middle leaves the previous entry byte for byte, and no file under
+/// an entry's name is ever half-written.
+#[test]
+fn code_cache_entries_are_replaced_atomically() {
+    let t = Scratch::new("dataloss-cache");
+    let dir = t.path();
+    std::fs::write(
+        dir.join("wait.s"),
+        format!("{WAIT_FOR_STDIN}\n{}", fast32_bench_data::RUNTIME_ASM),
+    )
+    .unwrap();
+    let o = Command::new(FAST32)
+        .current_dir(dir)
+        .args(["asm", "wait.s", "-o", "wait.s32x"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let args = ["run", "--cache-dir", "cache", "wait.s32x"];
+    let o = Command::new(FAST32)
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let cache = dir.join("cache");
+    let names: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    let entry = cache.join(&names[0]);
+    // A damaged entry is ignored and rewritten at exit: that rewrite is
+    // the write under test.
+    let mut before = std::fs::read(&entry).unwrap();
+    let n = before.len();
+    before[n - 10] ^= 0x40;
+    std::fs::write(&entry, &before).unwrap();
+
+    let r = run_with_tiny_fsize(dir, &args, false, true);
+    assert_eq!(r.code, 0, "the guest's status stands: {r:?}");
+    assert!(
+        r.stderr.contains("cannot save the code cache") && r.stderr.contains("File too large"),
+        "{}",
+        r.stderr
+    );
+    assert!(std::fs::read(&entry).unwrap() == before, "after EFBIG");
+    assert!(temporaries(&cache).is_empty(), "{:?}", temporaries(&cache));
+
+    let r = run_with_tiny_fsize(dir, &args, true, true);
+    assert_eq!(r.code, 128 + libc::SIGXFSZ, "{r:?}");
+    assert!(std::fs::read(&entry).unwrap() == before, "after a kill");
+    for tmp in temporaries(&cache) {
+        assert!(tmp.starts_with(&format!(".{}.tmp", names[0])), "{tmp}");
+    }
+}
