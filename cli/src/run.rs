@@ -82,6 +82,11 @@ pub struct RunArgs {
     /// directory, --dir, --allow-net and the program's arguments.
     #[arg(long, hide = true, value_name = "POLICY", conflicts_with_all = ["dirs", "allow_net"])]
     pub exec_policy: Option<String>,
+    /// Internal (EXEC children): the guest's argv[0], the program path as
+    /// the parent guest spelled it (the host path may not be the guest's
+    /// to know, under `--dir HOST::GUEST`).
+    #[arg(long, hide = true, value_name = "ARG", requires = "exec_policy")]
+    pub exec_argv0: Option<String>,
     /// The program (.s32x).
     pub program: PathBuf,
     /// Arguments passed to the guest (argv[1..]).
@@ -91,7 +96,11 @@ pub struct RunArgs {
 
 /// Builds the host configuration shared by every engine.
 pub fn host_config(a: &RunArgs) -> Result<HostConfig> {
-    let mut argv: Vec<Vec<u8>> = vec![a.program.to_string_lossy().into_owned().into_bytes()];
+    let argv0 = match &a.exec_argv0 {
+        Some(s) => s.clone().into_bytes(),
+        None => a.program.to_string_lossy().into_owned().into_bytes(),
+    };
+    let mut argv: Vec<Vec<u8>> = vec![argv0];
     argv.extend(a.args.iter().map(|s| s.clone().into_bytes()));
     let policy = match &a.exec_policy {
         // An EXEC child: its parent's grants, nothing from its arguments
@@ -202,6 +211,9 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
             cmd.arg("--env").arg(e);
         }
         cmd.arg("--exec-policy").arg(req.policy.encode());
+        if let Some(a0) = req.args.first() {
+            cmd.arg("--exec-argv0").arg(std::ffi::OsStr::from_bytes(a0));
+        }
         cmd.arg("--").arg(&req.path);
         for arg in req.args.iter().skip(1) {
             cmd.arg(std::ffi::OsStr::from_bytes(arg));

@@ -459,3 +459,52 @@ fn exec_children_inherit_exactly_the_parent_grants() {
         );
     }
 }
+
+/// Prints its argv[0].
+const SHOW_ARGV0: &str = "
+        .text
+        .globl main
+main:
+        addi    sp, sp, -4
+        stw     sp+0, lr
+        ldw     a0, a1+0
+        call    print_str
+        li      a0, 10
+        call    print_char
+        li      rv, 0
+        ldw     lr, sp+0
+        addi    sp, sp, 4
+        ret
+";
+
+/// An EXEC child's argv[0] is the program as the guest named it: under
+/// `--dir HOST::GUEST` the host path is not the guest's to learn.
+#[test]
+fn exec_children_see_the_guest_path_not_the_host_one() {
+    let t = Scratch::new("policy-exec-argv0");
+    let root = t.path().to_path_buf();
+    let work = exec_layout(&root);
+    let show = assemble(&root, "argv0", SHOW_ARGV0, true);
+    std::fs::copy(&show, root.join("granted/argv0.s32x")).unwrap();
+    let granted = format!("{}::/data", root.join("granted").display());
+    for engine in ENGINES {
+        let r = run_in(
+            &work,
+            engine,
+            &["--dir", &granted],
+            &work.join("execer.s32x"),
+            &["/data/argv0.s32x"],
+        );
+        assert_eq!(r.stdout, "/data/argv0.s32x\n", "{engine}: {r:?}");
+        assert_eq!(r.code, 0, "{engine}: {r:?}");
+    }
+    let exe = compile(&work.join("execer.s32x"));
+    let r = run_exe(
+        &work,
+        &exe,
+        &[("FAST32_DIRS", &granted)],
+        &["/data/argv0.s32x"],
+    );
+    assert_eq!(r.stdout, "/data/argv0.s32x\n", "compiled: {r:?}");
+    assert_eq!(r.code, 0, "compiled: {r:?}");
+}
