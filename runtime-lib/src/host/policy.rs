@@ -649,6 +649,11 @@ mod tests {
             "fast32-policy-1;dir=rw:2f",
             "fast32-policy-1;x=1",
             "fast32-policy-1;file=rw:2f:2g",
+            // Not a char boundary where a hex pair would be: refused, no panic.
+            "fast32-policy-1;cwd=\u{e9}1",
+            "fast32-policy-1;cwd=a\u{e9}b",
+            "fast32-policy-1;dir=rw:2f:2f:2f",
+            "fast32-policy-1;net",
         ] {
             assert!(AccessPolicy::decode(bad).is_err(), "{bad}");
         }
