@@ -387,10 +387,7 @@ impl Jit {
             })
             .collect();
         // Blocks saved before they became final count entries again.
-        let threshold = match self.opts.superblocks {
-            crate::Superblocks::Eager => 1,
-            _ => crate::HOT_THRESHOLD as i32,
-        };
+        let threshold = self.hot_threshold as i32;
         let hot: Vec<Option<usize>> = place
             .iter()
             .map(|&(i, _)| {

@@ -235,6 +235,8 @@ pub struct Jit {
     loaded: Vec<BlockImages>,
     /// `native_calls` resolved once (it also reads the environment).
     native_calls: bool,
+    /// Entries after which a block becomes hot (1 when eager).
+    hot_threshold: u32,
     /// Hotness counters, and which block (by PC) owns which.
     hot: HotArena,
     hot_of: PcMap<usize>,
@@ -286,8 +288,24 @@ fn empty_lookup_table() -> Box<[LookupEntry]> {
 }
 
 impl Jit {
-    pub fn new(m: &Machine, opts: JitOptions) -> Result<Jit, JitError> {
+    pub fn new(m: &Machine, mut opts: JitOptions) -> Result<Jit, JitError> {
         fault::install();
+        // Tuning knobs: FAST32_JIT_SUPERBLOCKS=off|on|eager overrides the
+        // policy, FAST32_JIT_HOT_THRESHOLD the entry count.
+        match std::env::var("FAST32_JIT_SUPERBLOCKS").as_deref() {
+            Ok("off") => opts.superblocks = Superblocks::Off,
+            Ok("on") => opts.superblocks = Superblocks::On,
+            Ok("eager") => opts.superblocks = Superblocks::Eager,
+            _ => {}
+        }
+        let hot_threshold = match opts.superblocks {
+            Superblocks::Eager => 1,
+            _ => std::env::var("FAST32_JIT_HOT_THRESHOLD")
+                .ok()
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|&t| (1..1 << 30).contains(&t))
+                .unwrap_or(HOT_THRESHOLD),
+        };
         let code_limit = m.mem.layout().code_limit;
         let words: Vec<u32> = (0..code_limit / 4)
             .map(|i| m.mem.read(i * 4, 4).unwrap_or(0))
@@ -386,6 +404,7 @@ impl Jit {
             meta: None,
             loaded: Vec::new(),
             native_calls: opts.native_calls(),
+            hot_threshold,
             hot: HotArena::default(),
             hot_of: PcMap::default(),
             incoming: PcMap::default(),
@@ -481,10 +500,7 @@ impl Jit {
                         .into_boxed_slice()
                 });
             let caddr = counters.as_ref().map(|c| c.as_ptr() as usize);
-            let threshold = match self.opts.superblocks {
-                Superblocks::Eager => 1,
-                _ => HOT_THRESHOLD as i32,
-            };
+            let threshold = self.hot_threshold as i32;
             let hot = (!fin).then(|| self.hot.alloc(threshold));
             let started = std::time::Instant::now();
             let t = {
@@ -574,7 +590,7 @@ impl Jit {
     /// the path (loops are not unrolled) and the length caps.
     fn choose_path(&self, m: &Machine, pc: u32) -> Vec<u32> {
         let eager = self.opts.superblocks == Superblocks::Eager;
-        let threshold = if eager { 1 } else { HOT_THRESHOLD };
+        let threshold = self.hot_threshold;
         let mem = &m.mem;
         let fetch = |p: u32| mem.fetch(p).ok();
         let tr = self.translator(m, None, None);
