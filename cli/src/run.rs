@@ -266,10 +266,11 @@ pub fn run(a: RunArgs) -> Result<i32> {
                 {
                     let t = Instant::now();
                     let paths = fast32_profiler::prewarm_paths(&p);
-                    let n = jit.prewarm(&mut m, &paths);
+                    let blocks = fast32_profiler::prewarm_blocks(&p);
+                    let n = jit.prewarm(&mut m, &paths, &blocks);
                     if a.stats {
                         eprintln!(
-                            "fast32: pre-warmed {n} superblocks from {} in {:.3} s",
+                            "fast32: pre-warmed {n} superblocks and blocks from {} in {:.3} s",
                             path.display(),
                             t.elapsed().as_secs_f64()
                         );

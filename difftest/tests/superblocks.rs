@@ -100,3 +100,72 @@ fn instruction_limit_inside_superblocks_is_exact() {
     assert_eq!(m.cpu.instret, 19_001);
     assert!(matches!(o, RunOutcome::Trap(t) if t.kind == TrapKind::InstructionLimit));
 }
+
+#[test]
+fn profile_records_superblock_shapes_and_prewarm_translates_them_up_front() {
+    let img = program("superblock_side_exit.s");
+    let (cfg, _) = test_host(b"");
+    let mut pm = Machine::new(&img, cfg).unwrap();
+    let (po, profile) = fast32_profiler::profile_run(&mut pm).unwrap();
+    assert_eq!(po, RunOutcome::Exit(0));
+    let multi: Vec<_> = profile
+        .shapes
+        .iter()
+        .filter(|s| s.blocks.len() > 1)
+        .collect();
+    assert!(!multi.is_empty(), "{:?}", profile.shapes);
+    // Every block of a shape ran (the profile counted it).
+    for s in &profile.shapes {
+        assert_eq!(s.entry, s.blocks[0].0);
+        for &(pc, _) in &s.blocks {
+            assert!(profile.block_count(pc) > 0, "0x{pc:x} in {s:?}");
+        }
+    }
+
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(&img, cfg).unwrap();
+    let mut jit = Jit::new(&m, JitOptions::default()).unwrap();
+    let paths = fast32_profiler::prewarm_paths(&profile);
+    let blocks = fast32_profiler::prewarm_blocks(&profile);
+    let n = jit.prewarm(&mut m, &paths, &blocks);
+    assert_eq!(n as u64, jit.stats.blocks_translated);
+    let before = jit.stats;
+    let o = jit.run(&mut m);
+    assert_eq!(o, RunOutcome::Exit(0));
+    // Same input: nothing left to translate, no block became hot, and
+    // every exit between pre-warmed code was linked up front.
+    assert_eq!(jit.stats.blocks_translated, before.blocks_translated);
+    assert_eq!(jit.stats.exits_linked, 0);
+    assert!(before.exits_prelinked > 0);
+    let chosen: Vec<Vec<(u32, u32)>> = profile.shapes.iter().map(|s| s.blocks.clone()).collect();
+    let mut now = jit.superblock_paths();
+    now.sort();
+    let mut want = chosen;
+    want.sort();
+    assert_eq!(now, want);
+    let oracle = fast32_difftest::run(&img, Engine::Interp, b"", u64::MAX);
+    assert_eq!(m.cpu.regs, oracle.regs);
+}
+
+#[test]
+fn prewarm_with_paths_that_do_not_fit_the_program_stays_correct() {
+    // A stale or hand-made profile: paths whose blocks do not follow each
+    // other are cut where they stop fitting; entries outside the code are
+    // skipped.
+    let img = program("superblock_side_exit.s");
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(&img, cfg).unwrap();
+    let mut jit = Jit::new(&m, JitOptions::default()).unwrap();
+    let paths = vec![
+        vec![0x10, 0x4c, 0x24],
+        vec![0x24, 0x30, 0x10, 0x1c],
+        vec![0x1c, 0x4c],
+        vec![0x00ff_fff0],
+        vec![],
+    ];
+    jit.prewarm(&mut m, &paths, &[0x30, 0x14, 0x7fff_0000]);
+    let o = jit.run(&mut m);
+    let oracle = fast32_difftest::run(&img, Engine::Interp, b"", u64::MAX);
+    assert_eq!(o, oracle.outcome);
+    assert_eq!(m.cpu.regs, oracle.regs);
+}

@@ -245,6 +245,9 @@ pub struct Jit {
     incoming: PcMap<Vec<usize>>,
     /// The plain blocks of every live superblock (for diagnostics).
     live_paths: PcMap<Vec<(u32, u32)>>,
+    /// While pre-warming: every chainable exit translated (executable
+    /// address of its rel32 field, target PC), to link them at the end.
+    links: Option<Vec<(usize, u32)>>,
     /// Superblock paths chosen (PC → plain blocks as (pc, len)), kept
     /// across code flushes: what a profile records.
     chosen: PcMap<Vec<(u32, u32)>>,
@@ -409,6 +412,7 @@ impl Jit {
             hot_of: PcMap::default(),
             incoming: PcMap::default(),
             live_paths: PcMap::default(),
+            links: None,
             chosen: PcMap::default(),
             no_link: false,
             stats: JitStats::default(),
@@ -456,6 +460,9 @@ impl Jit {
         self.hot_of.clear();
         self.incoming.clear();
         self.live_paths.clear();
+        if let Some(l) = &mut self.links {
+            l.clear();
+        }
         self.blocks.clear();
         self.sites.clear();
         if let Some(meta) = &mut self.meta {
@@ -481,7 +488,7 @@ impl Jit {
             return Err(Trap::new(TrapKind::ExecuteFault, pc, pc, 4));
         }
         let fin = self.opts.superblocks == Superblocks::Off;
-        Ok(self.install(m, &[pc], fin))
+        Ok(self.install(m, &[pc], fin, false))
     }
 
     /// Translates the path `starts` (a plain block when it has one PC) and
@@ -489,8 +496,9 @@ impl Jit {
     /// is left with a jump to the new code at its entry, exits chained to
     /// it are re-linked and the lookup table points at the new code. A
     /// translation that is not `fin`al counts its entries toward becoming
-    /// a superblock. Returns the host address.
-    fn install(&mut self, m: &mut Machine, starts: &[u32], fin: bool) -> usize {
+    /// a superblock; a `chosen` one is recorded as a superblock shape.
+    /// Returns the host address.
+    fn install(&mut self, m: &mut Machine, starts: &[u32], fin: bool, chosen: bool) -> usize {
         let pc = starts[0];
         for attempt in 0..2 {
             let base = self.code.next_addr();
@@ -526,7 +534,10 @@ impl Jit {
             if let Some(h) = hot {
                 self.hot_of.insert(pc, h);
             }
-            if fin && self.opts.superblocks != Superblocks::Off {
+            if let Some(l) = &mut self.links {
+                l.extend(t.chains.iter().map(|c| (at + c.site as usize, c.target)));
+            }
+            if chosen && self.opts.superblocks != Superblocks::Off {
                 self.stats.promotions += 1;
                 if path.len() > 1 {
                     self.stats.superblocks += 1;
@@ -652,7 +663,7 @@ impl Jit {
     /// branch of it is biased enough, as a final plain block).
     fn promote(&mut self, m: &mut Machine, pc: u32) {
         let starts = self.choose_path(m, pc);
-        self.install(m, &starts, true);
+        self.install(m, &starts, true, true);
     }
 
     /// Runs the machine to completion.
@@ -792,20 +803,38 @@ impl Jit {
     /// speed. Paths whose entry is not executable are skipped, and a path
     /// is cut where its blocks no longer follow each other in this
     /// program. Returns the number of translations made.
-    pub fn prewarm(&mut self, m: &mut Machine, paths: &[Vec<u32>]) -> usize {
+    ///
+    /// Then the plain blocks at `blocks` (those the profile saw run but
+    /// that never became hot) are translated as final too, without the
+    /// entry countdown, and every exit between pre-warmed code is linked
+    /// at once, so the run neither re-translates nor stops in the
+    /// dispatcher to link them.
+    pub fn prewarm(&mut self, m: &mut Machine, paths: &[Vec<u32>], blocks: &[u32]) -> usize {
         let mut n = 0;
-        for starts in paths {
+        self.links = Some(Vec::new());
+        let plain = blocks.iter().map(std::slice::from_ref);
+        for (k, starts) in paths.iter().map(|p| &p[..]).chain(plain).enumerate() {
             let Some(&pc) = starts.first() else { continue };
-            if pc >= self.code_limit || m.mem.fetch(pc).is_err() || self.chosen.contains_key(&pc) {
+            if pc >= self.code_limit || m.mem.fetch(pc).is_err() || self.blocks.contains_key(&pc) {
                 continue;
             }
-            let host = self.install(m, starts, true);
+            let host = self.install(m, starts, true, k < paths.len());
             if !self.no_link {
                 let e = &mut self.table[lookup_index(pc)];
                 e.guest_pc = pc;
                 e.host = host as u64;
             }
             n += 1;
+        }
+        let links = self.links.take().unwrap_or_default();
+        if !self.no_link {
+            for (site, target) in links {
+                if let Some(&(h, _)) = self.blocks.get(&target) {
+                    self.code.patch_rel32(site, h);
+                    self.incoming.entry(target).or_default().push(site);
+                    self.stats.exits_prelinked += 1;
+                }
+            }
         }
         n
     }

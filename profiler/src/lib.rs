@@ -114,6 +114,15 @@ pub fn to_profile(
     p
 }
 
+/// The plain blocks a profile saw run (entry PCs), for [`Jit::prewarm`].
+pub fn prewarm_blocks(p: &Profile) -> Vec<u32> {
+    p.blocks
+        .iter()
+        .filter(|b| b.count > 0)
+        .map(|b| b.pc)
+        .collect()
+}
+
 /// What to translate up front (pre-warming): the superblock paths the
 /// profiling JIT chose, as lists of plain-block PCs for
 /// [`Jit::prewarm`], most executed entry first.
