@@ -282,6 +282,100 @@ struct SegCounters {
     hot: Option<usize>,
 }
 
+/// An x86 condition code, as the peephole fusions need it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cc {
+    E,
+    Ne,
+    L,
+    Ge,
+    G,
+    Le,
+    B,
+    Ae,
+    A,
+    Be,
+}
+
+impl Cc {
+    fn negate(self) -> Cc {
+        use Cc::*;
+        match self {
+            E => Ne,
+            Ne => E,
+            L => Ge,
+            Ge => L,
+            G => Le,
+            Le => G,
+            B => Ae,
+            Ae => B,
+            A => Be,
+            Be => A,
+        }
+    }
+
+    fn jump(self, ops: &mut Asm, l: dynasmrt::DynamicLabel) {
+        match self {
+            Cc::E => x64!(ops; je =>l),
+            Cc::Ne => x64!(ops; jne =>l),
+            Cc::L => x64!(ops; jl =>l),
+            Cc::Ge => x64!(ops; jge =>l),
+            Cc::G => x64!(ops; jg =>l),
+            Cc::Le => x64!(ops; jle =>l),
+            Cc::B => x64!(ops; jb =>l),
+            Cc::Ae => x64!(ops; jae =>l),
+            Cc::A => x64!(ops; ja =>l),
+            Cc::Be => x64!(ops; jbe =>l),
+        }
+    }
+}
+
+/// Peephole: `LUI rd, hi` followed by `ADDI rd, rd, lo` or `ORI rd, rd,
+/// lo` (how `li`/`la` build 32-bit constants) is the one constant it
+/// leaves in rd.
+fn lui_pair(i: &Inst, next: Option<&Inst>) -> Option<u32> {
+    let n = next?;
+    if i.op != Opcode::Lui || i.rd == 0 || n.rd != i.rd || n.rs1 != i.rd {
+        return None;
+    }
+    let hi = i.imm as u32;
+    match n.op {
+        Opcode::Addi => Some(hi.wrapping_add(n.imm as u32)),
+        Opcode::Ori => Some(hi | n.imm as u32),
+        _ => None,
+    }
+}
+
+/// Peephole: an SLT-like `i` (writing rd != 0 from a compare) followed by
+/// `BEQ`/`BNE` of rd against r0: the x86 condition under which that
+/// branch is taken, read from the flags of `i`'s compare (the emitter
+/// writes rd with `setcc`/`movzx`/`mov`, which keep the flags).
+fn setcc_branch(i: &Inst, b: &Inst) -> Option<Cc> {
+    use Opcode::*;
+    let cc = match i.op {
+        Slt | Slti => Cc::L,
+        Sltu | Sltiu => Cc::B,
+        Sgt => Cc::G,
+        Sgtu => Cc::A,
+        Sle => Cc::Le,
+        Sleu => Cc::Be,
+        Sge => Cc::Ge,
+        Sgeu => Cc::Ae,
+        Seq => Cc::E,
+        Sne => Cc::Ne,
+        _ => return None,
+    };
+    let on_rd = (b.rs1 == i.rd && b.rs2 == 0) || (b.rs1 == 0 && b.rs2 == i.rd);
+    if i.rd == 0 || !on_rd {
+        return None;
+    }
+    match b.op {
+        Bne => Some(cc),
+        Beq => Some(cc.negate()),
+        _ => None,
+    }
+}
+
 /// One plain block of a translation (a superblock has several).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SegmentInfo {
@@ -754,8 +848,17 @@ impl<'a> Translator<'a> {
                 imm64(&ops, &mut relocs, RelocKind::Counters, add);
                 x64!(ops; inc QWORD [rax]);
             }
+            // Peephole state: the flags left by an SLT-like instruction
+            // that the next one (a BEQ/BNE of its result against r0) can
+            // branch on, and a LUI folded into the instruction after it.
+            let mut fused: Option<Cc> = None;
+            let mut skip = false;
             for (idx, (ipc, dec)) in insns.iter().enumerate() {
                 let ipc = *ipc;
+                if std::mem::take(&mut skip) {
+                    continue;
+                }
+                let flags = fused.take();
                 let uncount = if self.opts.counting {
                     n - idx as u32
                 } else {
@@ -796,7 +899,47 @@ impl<'a> Translator<'a> {
                     ended = true;
                     break 'segs;
                 }
+                let next = insns.get(idx + 1).and_then(|(_, d)| d.ok());
+                if let Some(v) = lui_pair(&inst, next.as_ref()) {
+                    // LUI rd + ADDI/ORI rd, rd: one constant.
+                    self.store_imm(&mut ops, inst.rd, v);
+                    skip = true;
+                    continue;
+                }
                 let is_last = idx + 1 == insns.len();
+                if flags.is_some() && inst.op.is_branch() && !(is_last && k + 1 < nsegs) {
+                    self.emit_branch(
+                        &mut ops,
+                        &inst,
+                        ipc,
+                        None,
+                        flags,
+                        sc,
+                        &mut exits,
+                        &mut relocs,
+                    );
+                    ended = true;
+                    break 'segs;
+                }
+                fused = flags;
+                if let Some(cc) = next.and_then(|b| setcc_branch(&inst, &b)) {
+                    // Emitted as usual (rd is written), and the branch
+                    // after it reuses the compare's flags.
+                    ended = self.emit(
+                        &mut ops,
+                        base,
+                        &inst,
+                        ipc,
+                        uncount,
+                        sc,
+                        &mut exits,
+                        &mut site_offsets,
+                        &mut relocs,
+                    );
+                    debug_assert!(!ended);
+                    fused = Some(cc);
+                    continue;
+                }
                 if is_last && k + 1 < nsegs {
                     // The link into the next block of the path.
                     match link.expect("linked") {
@@ -807,6 +950,7 @@ impl<'a> Translator<'a> {
                                 &inst,
                                 ipc,
                                 Some(cont),
+                                fused.take(),
                                 sc,
                                 &mut exits,
                                 &mut relocs,
@@ -983,6 +1127,7 @@ impl<'a> Translator<'a> {
         i: &Inst,
         pc: u32,
         cont: Option<bool>,
+        flags: Option<Cc>,
         seg: SegCounters,
         exits: &mut Vec<Exit>,
         relocs: &mut Vec<Reloc>,
@@ -990,21 +1135,33 @@ impl<'a> Translator<'a> {
         use Opcode::*;
         let taken = pc.wrapping_add(4).wrapping_add(i.imm as u32);
         let fall = pc.wrapping_add(4);
-        let a = self.in_reg(ops, i.rs1, RAX);
-        match self.loc(i.rs2) {
-            Loc::Reg(r) => x64!(ops; cmp Rd(a), Rd(r)),
-            Loc::Mem(o) => x64!(ops; cmp Rd(a), DWORD [rbx + o]),
-            Loc::Zero => x64!(ops; cmp Rd(a), 0),
-        }
+        // The x86 condition under which the branch is taken: from a
+        // compare of its operands, or (peephole) straight from the flags
+        // the SLT-like instruction before it left.
+        let cc = match flags {
+            Some(cc) => cc,
+            None => {
+                let a = self.in_reg(ops, i.rs1, RAX);
+                match self.loc(i.rs2) {
+                    Loc::Reg(r) => x64!(ops; cmp Rd(a), Rd(r)),
+                    Loc::Mem(o) => x64!(ops; cmp Rd(a), DWORD [rbx + o]),
+                    Loc::Zero => x64!(ops; cmp Rd(a), 0),
+                }
+                match i.op {
+                    Beq => Cc::E,
+                    Bne => Cc::Ne,
+                    Blt => Cc::L,
+                    Bge => Cc::Ge,
+                    Bltu => Cc::B,
+                    _ => Cc::Ae,
+                }
+            }
+        };
         let bumps = seg.counters.is_some() || seg.hot.is_some();
         // Jumps on the guest condition (or, `negate`, on its opposite).
-        let jcc = |ops: &mut Asm, negate: bool, l: dynasmrt::DynamicLabel| match (i.op, negate) {
-            (Beq, false) | (Bne, true) => x64!(ops; je =>l),
-            (Bne, false) | (Beq, true) => x64!(ops; jne =>l),
-            (Blt, false) | (Bge, true) => x64!(ops; jl =>l),
-            (Bge, false) | (Blt, true) => x64!(ops; jge =>l),
-            (Bltu, false) | (Bgeu, true) => x64!(ops; jb =>l),
-            _ => x64!(ops; jae =>l),
+        let jcc = |ops: &mut Asm, negate: bool, l: dynasmrt::DynamicLabel| {
+            let c = if negate { cc.negate() } else { cc };
+            c.jump(ops, l)
         };
         match cont {
             None => {
@@ -1429,7 +1586,7 @@ impl<'a> Translator<'a> {
                 });
             }
             Beq | Bne | Blt | Bge | Bltu | Bgeu => {
-                self.emit_branch(ops, i, pc, None, seg, exits, relocs);
+                self.emit_branch(ops, i, pc, None, None, seg, exits, relocs);
                 return true;
             }
             Jal if i.rd != 0 && self.opts.native_calls => {
