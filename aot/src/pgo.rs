@@ -58,41 +58,13 @@ impl Hints {
     pub fn from_profile(p: &Profile, code: &CodeImage, cold: ColdPolicy) -> Hints {
         // Covered address ranges with their counts.
         let mut ranges: Vec<(u32, u32, u64)> = Vec::new();
-        let shapes: HashMap<u32, &fast32_cache_format::profile::Shape> =
-            p.shapes.iter().map(|s| (s.entry, s)).collect();
+        // Block counts are per plain block (a superblock's blocks count
+        // their own entries), so each covers its contiguous range.
         for b in &p.blocks {
             if b.count == 0 {
                 continue;
             }
-            match shapes.get(&b.pc).filter(|s| !s.path.is_empty()) {
-                Some(s) => {
-                    // A superblock: contiguous runs between its branches.
-                    let mut cur = b.pc;
-                    let mut left = b.len.max(1);
-                    for &(br, taken) in &s.path {
-                        if br < cur || left == 0 {
-                            break;
-                        }
-                        let n = ((br - cur) / 4 + 1).min(left);
-                        ranges.push((cur, cur + 4 * n, b.count));
-                        left -= n;
-                        cur = if taken {
-                            match code.inst(br) {
-                                Some(i) if i.op.is_branch() => {
-                                    br.wrapping_add(4).wrapping_add(i.imm as u32)
-                                }
-                                _ => break,
-                            }
-                        } else {
-                            br + 4
-                        };
-                    }
-                    if left > 0 {
-                        ranges.push((cur, cur.saturating_add(4 * left), b.count));
-                    }
-                }
-                None => ranges.push((b.pc, b.pc.saturating_add(4 * b.len.max(1)), b.count)),
-            }
+            ranges.push((b.pc, b.pc.saturating_add(4 * b.len.max(1)), b.count));
         }
         // Sweep: +count at start, -count at end.
         let mut deltas: BTreeMap<u32, i128> = BTreeMap::new();

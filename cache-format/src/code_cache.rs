@@ -66,6 +66,16 @@ pub struct CachedBlock {
     pub relocs: u32,
     pub faults: u32,
     pub chains: u32,
+    /// Plain blocks of its path (more than one for a superblock).
+    pub segments: u32,
+}
+
+/// One plain block of a translation's path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedSegment {
+    pub pc: u32,
+    /// Guest instructions.
+    pub len: u32,
 }
 
 /// A whole cache entry.
@@ -84,6 +94,8 @@ pub struct CodeCache {
     pub faults: Vec<CachedFault>,
     #[serde(with = "packed")]
     pub chains: Vec<CachedChain>,
+    #[serde(with = "packed")]
+    pub segments: Vec<CachedSegment>,
 }
 
 impl CodeCache {
@@ -167,7 +179,7 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 }
 
 impl Packed for CachedBlock {
-    const SIZE: usize = 24;
+    const SIZE: usize = 28;
     fn pack(&self, out: &mut Vec<u8>) {
         for v in [
             self.pc,
@@ -176,6 +188,7 @@ impl Packed for CachedBlock {
             self.relocs,
             self.faults,
             self.chains,
+            self.segments,
         ] {
             out.extend_from_slice(&v.to_le_bytes());
         }
@@ -188,6 +201,21 @@ impl Packed for CachedBlock {
             relocs: u32_at(b, 12),
             faults: u32_at(b, 16),
             chains: u32_at(b, 20),
+            segments: u32_at(b, 24),
+        }
+    }
+}
+
+impl Packed for CachedSegment {
+    const SIZE: usize = 8;
+    fn pack(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.pc.to_le_bytes());
+        out.extend_from_slice(&self.len.to_le_bytes());
+    }
+    fn unpack(b: &[u8]) -> Self {
+        CachedSegment {
+            pc: u32_at(b, 0),
+            len: u32_at(b, 4),
         }
     }
 }

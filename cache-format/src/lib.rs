@@ -52,9 +52,11 @@ impl Kind {
     /// Current format version of this kind.
     pub fn version(self) -> u32 {
         match self {
-            Kind::Profile => 1,
+            // 2: shapes are superblock paths (plain blocks, not branches).
+            Kind::Profile => 2,
             // 2: record arrays packed as byte strings.
-            Kind::CodeCache => 2,
+            // 3: superblocks (each block's path of plain blocks).
+            Kind::CodeCache => 3,
         }
     }
     fn name(self) -> &'static str {
@@ -89,7 +91,7 @@ pub enum FormatError {
         found: String,
     },
     #[error(
-        "{kind} format version {found} is not supported (this fast32 reads version {supported})"
+        "{kind} format version {found} is not supported (this fast32 reads version {supported}); record or build it again with this fast32"
     )]
     UnsupportedVersion {
         kind: &'static str,

@@ -43,15 +43,27 @@ pub struct CallReturn {
     pub returns: u64,
 }
 
-/// The superblock (translation unit) the JIT chose: its entry and the
-/// guest PCs of the instructions it covered, in order of the path.
+/// A superblock the JIT chose for a hot entry: the plain blocks it runs
+/// through, in path order, each as (pc, guest instructions). The first
+/// starts at `entry`; each continues into the next across a conditional
+/// branch (the direction is the next block's PC), a direct jump or call,
+/// or the block length cap. A hot block with no biased branch is a shape
+/// of one block. Pre-warming translates these paths as they are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shape {
     pub entry: u32,
-    /// Branch PCs inside the unit and whether the path follows the taken
-    /// edge (true) or falls through (false).
-    pub path: Vec<(u32, bool)>,
-    pub len: u32,
+    pub blocks: Vec<(u32, u32)>,
+}
+
+impl Shape {
+    /// Guest instructions on the path.
+    pub fn len(&self) -> u32 {
+        self.blocks.iter().map(|b| b.1).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
 }
 
 /// A whole profile.

@@ -24,6 +24,7 @@ fn sample() -> CodeCache {
                 relocs: 1,
                 faults: 1,
                 chains: 1,
+                segments: 2,
             },
             CachedBlock {
                 pc: 0x80,
@@ -32,6 +33,7 @@ fn sample() -> CodeCache {
                 relocs: 0,
                 faults: 0,
                 chains: 0,
+                segments: 1,
             },
         ],
         code: vec![0xe9, 1, 2, 3, 4, 0xc3, 0x90, 0x90],
@@ -53,6 +55,11 @@ fn sample() -> CodeCache {
             stub: 5,
             target: 0x80,
         }],
+        segments: vec![
+            CachedSegment { pc: 0x40, len: 2 },
+            CachedSegment { pc: 0x10, len: 1 },
+            CachedSegment { pc: 0x80, len: 1 },
+        ],
     }
 }
 

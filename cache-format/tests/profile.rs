@@ -38,8 +38,7 @@ fn sample() -> Profile {
         }],
         shapes: vec![Shape {
             entry: 0x40,
-            path: vec![(0x48, true)],
-            len: 3,
+            blocks: vec![(0x40, 3), (0x10, 5)],
         }],
     }
 }
@@ -137,6 +136,24 @@ fn wrong_magic_version_and_program_are_refused() {
         Profile::from_bytes(&b, None),
         Err(FormatError::UnsupportedVersion { found: 99, .. })
     ));
+    // A version-1 profile (shapes as branch lists, before superblocks)
+    // is refused, saying which version this fast32 reads.
+    let mut b = bytes.clone();
+    b[8..12].copy_from_slice(&1u32.to_le_bytes());
+    let e = Profile::from_bytes(&b, None).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            FormatError::UnsupportedVersion {
+                found: 1,
+                supported: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("version 1 is not supported"), "{e}");
+    assert!(e.to_string().contains("record or build it again"), "{e}");
     let e = Profile::from_bytes(&bytes, Some(&h(2))).unwrap_err();
     assert!(matches!(e, FormatError::WrongProgram { .. }));
     assert!(e.to_string().contains("stale"), "{e}");

@@ -290,6 +290,7 @@ pub fn run(a: RunArgs) -> Result<i32> {
                 no_register_cache: false,
                 profiling: false,
                 native_calls: false,
+                superblocks: fast32_jit::Superblocks::On,
             };
             let mut jit = Jit::new(&m, opts).context("cannot start the JIT")?;
             let cache = a
@@ -301,11 +302,12 @@ pub fn run(a: RunArgs) -> Result<i32> {
                     crate::profile::load_for_run(path, &program_bytes, a.ignore_stale_profile)?
                 {
                     let t = Instant::now();
-                    let pcs = fast32_profiler::hot_pcs(&p, 1);
-                    let n = jit.prewarm(&mut m, &pcs);
+                    let paths = fast32_profiler::prewarm_paths(&p);
+                    let blocks = fast32_profiler::prewarm_blocks(&p);
+                    let n = jit.prewarm(&mut m, &paths, &blocks);
                     if a.stats {
                         eprintln!(
-                            "fast32: pre-warmed {n} blocks from {} in {:.3} s",
+                            "fast32: pre-warmed {n} superblocks and blocks from {} in {:.3} s",
                             path.display(),
                             t.elapsed().as_secs_f64()
                         );
@@ -328,6 +330,10 @@ pub fn run(a: RunArgs) -> Result<i32> {
                     "fast32: jit: translation {:.3} s, {} blocks loaded from the code cache",
                     jit.stats.translate_ns as f64 / 1e9,
                     jit.stats.blocks_loaded
+                );
+                eprintln!(
+                    "fast32: jit: {} hot blocks re-translated, {} as superblocks ({} guest instructions)",
+                    jit.stats.promotions, jit.stats.superblocks, jit.stats.superblock_insns
                 );
             }
             if let Some((path, hash)) = cache {
@@ -430,7 +436,12 @@ fn verify(a: &RunArgs, image: &fast32_isa::s32x::Image) -> Result<i32> {
         m.cpu.insn_limit = n;
         shadow.cpu.insn_limit = n;
     }
-    let report = fast32_difftest::lockstep_machines(&mut m, &mut shadow, u64::MAX);
+    let report = fast32_difftest::lockstep_machines(
+        &mut m,
+        &mut shadow,
+        u64::MAX,
+        fast32_jit::Superblocks::On,
+    );
     m.host.flush();
     match report {
         Ok((slices, outcome)) => {

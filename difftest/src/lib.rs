@@ -10,7 +10,7 @@ pub mod filetest;
 pub mod gen;
 
 use fast32_isa::s32x::Image;
-use fast32_jit::{Jit, JitOptions};
+use fast32_jit::{Jit, JitOptions, Superblocks};
 use fast32_runtime::host::{AccessPolicy, HostConfig, OutputSink, StdinSource};
 use fast32_runtime::{Interpreter, Machine, RunOutcome, TrapKind};
 use std::fmt;
@@ -30,6 +30,12 @@ pub enum Engine {
     JitProfiling,
     /// The JIT with native call/ret return prediction.
     JitNativeCalls,
+    /// The JIT turning every block into a superblock on its first entry
+    /// (extending through every branch, so side exits are taken all the
+    /// time), maintaining the instruction count.
+    JitEagerSuperblocks,
+    /// The JIT with plain blocks only.
+    JitNoSuperblocks,
     /// The ahead-of-time compiler (Cranelift), compiled in memory. After a
     /// trap its registers may be stale and the address of a memory fault
     /// is best-effort, so for traps only the trap kind and PC, stdout and
@@ -50,13 +56,15 @@ pub enum Engine {
 }
 
 impl Engine {
-    pub const ALL: [Engine; 9] = [
+    pub const ALL: [Engine; 11] = [
         Engine::Interp,
         Engine::Jit,
         Engine::JitCounting,
         Engine::JitNoRegCache,
         Engine::JitProfiling,
         Engine::JitNativeCalls,
+        Engine::JitEagerSuperblocks,
+        Engine::JitNoSuperblocks,
         Engine::Aot,
         Engine::AotPgo,
         Engine::AotPgoColdJit,
@@ -64,7 +72,10 @@ impl Engine {
 
     /// Does the engine maintain the exact instruction count?
     pub fn counts(self) -> bool {
-        matches!(self, Engine::Interp | Engine::JitCounting)
+        matches!(
+            self,
+            Engine::Interp | Engine::JitCounting | Engine::JitEagerSuperblocks
+        )
     }
 }
 
@@ -128,13 +139,20 @@ pub fn run(image: &Image, engine: Engine, stdin: &[u8], limit: u64) -> Observed 
         | Engine::JitCounting
         | Engine::JitNoRegCache
         | Engine::JitProfiling
-        | Engine::JitNativeCalls => {
+        | Engine::JitNativeCalls
+        | Engine::JitEagerSuperblocks
+        | Engine::JitNoSuperblocks => {
             let opts = JitOptions {
-                counting: engine == Engine::JitCounting || limit != u64::MAX,
+                counting: engine.counts() || limit != u64::MAX,
                 interruptible: false,
                 no_register_cache: engine == Engine::JitNoRegCache,
                 profiling: engine == Engine::JitProfiling,
                 native_calls: engine == Engine::JitNativeCalls,
+                superblocks: match engine {
+                    Engine::JitEagerSuperblocks => Superblocks::Eager,
+                    Engine::JitNoSuperblocks => Superblocks::Off,
+                    _ => Superblocks::On,
+                },
             };
             Jit::new(&m, opts).expect("jit").run(&mut m)
         }
@@ -338,26 +356,32 @@ fn relax_aot_trap(oracle: &Observed, got: &mut Observed) {
 }
 
 /// Lockstep verification of a generated or test program (harness host
-/// configuration on both sides). See [`lockstep_machines`].
+/// configuration on both sides), with every block made a superblock on
+/// first entry. See [`lockstep_machines`].
 pub fn lockstep(image: &Image, stdin: &[u8], max_slices: u64) -> Result<u64, String> {
     let (cfg_a, _) = test_host(stdin);
     let (cfg_b, _) = test_host(stdin);
     let mut a = Machine::new(image, cfg_a).map_err(|e| e.to_string())?;
     let mut b = Machine::new(image, cfg_b).map_err(|e| e.to_string())?;
-    lockstep_machines(&mut a, &mut b, max_slices).map(|(n, _)| n)
+    lockstep_machines(&mut a, &mut b, max_slices, Superblocks::Eager).map(|(n, _)| n)
 }
 
-/// Lockstep verification: runs machine `a` on the JIT one block at a time
-/// (exits are never linked, so each slice is one block) and after each
-/// slice brings machine `b` to the same instruction count with the
-/// interpreter, comparing registers, PC and outcome. Returns the number of
-/// slices and the final outcome, or a report of the first divergence: the
-/// guest block, its disassembly, the x86-64 code emitted for it and the
-/// registers that differ.
+/// Lockstep verification: runs machine `a` on the JIT one translation at
+/// a time (exits are never linked, so each slice is one entry into a
+/// block or superblock, up to the exit it leaves by: the end of its path
+/// or a side exit) and after each slice brings machine `b` to the same
+/// instruction count with the interpreter, comparing registers, PC and
+/// outcome. The granularity is therefore the translation unit: inside a
+/// superblock, state is compared where it exits, not at every plain block
+/// it covers. Returns the number of slices and the final outcome, or a
+/// report of the first divergence: the guest code of the translation (its
+/// path of plain blocks for a superblock), the x86-64 code emitted for it
+/// and the registers that differ.
 pub fn lockstep_machines(
     a: &mut Machine,
     b: &mut Machine,
     max_slices: u64,
+    superblocks: Superblocks,
 ) -> Result<(u64, RunOutcome), String> {
     let opts = JitOptions {
         counting: true,
@@ -365,6 +389,7 @@ pub fn lockstep_machines(
         no_register_cache: false,
         profiling: false,
         native_calls: false,
+        superblocks,
     };
     let mut jit = Jit::new(a, opts).map_err(|e| e.to_string())?;
     jit.set_single_step_blocks(true);
@@ -384,7 +409,15 @@ pub fn lockstep_machines(
             let mut report = format!(
                 "divergence in slice {slice}: block at 0x{start_pc:08x} ({n} instructions)\n"
             );
-            report += &describe_block(a, start_pc, n.max(1) as u32);
+            match jit.path_of(start_pc) {
+                Some(path) => {
+                    for &(pc, len) in path {
+                        report += &format!("superblock part at 0x{pc:08x}:\n");
+                        report += &describe_block(a, pc, len);
+                    }
+                }
+                None => report += &describe_block(a, start_pc, n.max(1) as u32),
+            }
             if let Some((addr, code)) = jit.host_code(start_pc) {
                 report += "x86-64 code:\n";
                 report += &disasm_host(addr, code);

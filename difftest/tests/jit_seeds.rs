@@ -11,6 +11,8 @@ fn jit_variants_match_the_interpreter() {
         Engine::JitNoRegCache,
         Engine::JitProfiling,
         Engine::JitNativeCalls,
+        Engine::JitEagerSuperblocks,
+        Engine::JitNoSuperblocks,
     ];
     for seed in 0..600u64 {
         let size = 10 + (seed % 110) as u32;

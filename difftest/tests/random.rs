@@ -11,8 +11,17 @@ fn check(seed: u64, size: u32) -> Result<(), TestCaseError> {
     compare(&img, &Engine::ALL, b"", u64::MAX)
         .map_err(|e| TestCaseError::fail(format!("seed {seed}: {e}")))?;
     // The instruction limit must stop every engine at the same place.
-    compare(&img, &[Engine::Interp, Engine::JitCounting], b"", 500)
-        .map_err(|e| TestCaseError::fail(format!("seed {seed} (limit 500): {e}")))?;
+    compare(
+        &img,
+        &[
+            Engine::Interp,
+            Engine::JitCounting,
+            Engine::JitEagerSuperblocks,
+        ],
+        b"",
+        500,
+    )
+    .map_err(|e| TestCaseError::fail(format!("seed {seed} (limit 500): {e}")))?;
     Ok(())
 }
 

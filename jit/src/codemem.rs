@@ -157,6 +157,20 @@ impl CodeMemory {
         }
     }
 
+    /// Overwrites the first 5 bytes of the code at executable address `at`
+    /// with `jmp target` (a block replaced by a new translation).
+    pub fn patch_jmp(&mut self, at: usize, target: usize) {
+        debug_assert!(self.contains(at) && self.contains(at + 4));
+        let off = at - self.rx as usize;
+        let rel = (target as i64 - (at as i64 + 5)) as i32;
+        // SAFETY: inside the RW view; translated code is not running while
+        // the dispatcher patches (one thread per machine).
+        unsafe {
+            self.rw.add(off).write(0xE9);
+            (self.rw.add(off + 1) as *mut i32).write_unaligned(rel);
+        }
+    }
+
     /// Forgets all code (after the caller dropped every reference to it).
     pub fn reset(&mut self, keep: usize) {
         self.used = keep;

@@ -24,7 +24,7 @@
 
 use crate::translate::{
     apply_relocs, lookup_index, BlockCounters, ChainSite, FaultSite, Reloc, RelocEnv, RelocError,
-    RelocKind, MAX_BLOCK_INSNS,
+    RelocKind, SegmentInfo, MAX_BLOCK_INSNS, MAX_SEGMENTS, MAX_SUPERBLOCK_INSNS,
 };
 use crate::PcMap;
 use crate::{Jit, JitOptions};
@@ -33,7 +33,8 @@ use fast32_runtime::Machine;
 use std::collections::HashSet;
 
 /// One block of a [`BlockImages`]: its records are the next `code_len`
-/// bytes, `relocs` relocations, `faults` fault sites and `chains` exits.
+/// bytes, `relocs` relocations, `faults` fault sites, `chains` exits and
+/// `segments` plain blocks of its path (one unless it is a superblock).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlockEntry {
     pub pc: u32,
@@ -42,6 +43,7 @@ pub struct BlockEntry {
     pub relocs: u32,
     pub faults: u32,
     pub chains: u32,
+    pub segments: u32,
 }
 
 /// Blocks in loadable form (see the module documentation). Fault sites'
@@ -53,6 +55,8 @@ pub struct BlockImages {
     pub relocs: Vec<Reloc>,
     pub faults: Vec<FaultSite>,
     pub chains: Vec<ChainSite>,
+    /// Plain blocks of each translation's path: (pc, instructions).
+    pub segments: Vec<(u32, u32)>,
 }
 
 /// One block's records.
@@ -63,10 +67,12 @@ pub struct BlockView<'a> {
     pub relocs: &'a [Reloc],
     pub faults: &'a [FaultSite],
     pub chains: &'a [ChainSite],
+    pub segments: &'a [(u32, u32)],
 }
 
 impl BlockImages {
     /// Appends one block.
+    #[allow(clippy::too_many_arguments)]
     pub fn push(
         &mut self,
         pc: u32,
@@ -75,6 +81,7 @@ impl BlockImages {
         relocs: &[Reloc],
         faults: &[FaultSite],
         chains: &[ChainSite],
+        segments: &[(u32, u32)],
     ) {
         self.blocks.push(BlockEntry {
             pc,
@@ -83,18 +90,20 @@ impl BlockImages {
             relocs: relocs.len() as u32,
             faults: faults.len() as u32,
             chains: chains.len() as u32,
+            segments: segments.len() as u32,
         });
         self.code.extend_from_slice(code);
         self.relocs.extend_from_slice(relocs);
         self.faults.extend_from_slice(faults);
         self.chains.extend_from_slice(chains);
+        self.segments.extend_from_slice(segments);
     }
 
     /// Splits the flat arrays into blocks; refuses counts that do not add
     /// up to the arrays' lengths.
     pub fn views(&self) -> Result<Vec<BlockView<'_>>, LoadError> {
         let mut out = Vec::with_capacity(self.blocks.len());
-        let (mut c, mut r, mut f, mut x) = (0usize, 0usize, 0usize, 0usize);
+        let (mut c, mut r, mut f, mut x, mut g) = (0usize, 0usize, 0usize, 0usize, 0usize);
         for e in &self.blocks {
             let take = |at: &mut usize, n: u32, len: usize| -> Option<std::ops::Range<usize>> {
                 let start = *at;
@@ -110,20 +119,23 @@ impl BlockImages {
             let relocs = take(&mut r, e.relocs, self.relocs.len()).ok_or_else(bad)?;
             let faults = take(&mut f, e.faults, self.faults.len()).ok_or_else(bad)?;
             let chains = take(&mut x, e.chains, self.chains.len()).ok_or_else(bad)?;
+            let segments = take(&mut g, e.segments, self.segments.len()).ok_or_else(bad)?;
             out.push(BlockView {
                 entry: e,
                 code: &self.code[code],
                 relocs: &self.relocs[relocs],
                 faults: &self.faults[faults],
                 chains: &self.chains[chains],
+                segments: &self.segments[segments],
             });
         }
-        if (c, r, f, x)
+        if (c, r, f, x, g)
             != (
                 self.code.len(),
                 self.relocs.len(),
                 self.faults.len(),
                 self.chains.len(),
+                self.segments.len(),
             )
         {
             return Err(LoadError::Trailing);
@@ -200,6 +212,11 @@ impl JitOptions {
             | (self.no_register_cache as u32) << 2
             | (self.profiling as u32) << 3
             | (self.native_calls() as u32) << 4
+            | (match self.superblocks {
+                crate::Superblocks::On => 0,
+                crate::Superblocks::Off => 1,
+                crate::Superblocks::Eager => 2,
+            }) << 5
     }
 
     pub(crate) fn native_calls(&self) -> bool {
@@ -210,6 +227,8 @@ impl JitOptions {
 /// What the JIT keeps about a block it translated, so it can export it.
 pub(crate) struct BlockMeta {
     pub guest_len: u32,
+    /// Plain blocks of its path as (pc, instructions).
+    pub path: Vec<(u32, u32)>,
     pub relocs: Vec<Reloc>,
     pub chains: Vec<ChainSite>,
     pub sites: Vec<FaultSite>,
@@ -257,9 +276,13 @@ impl Jit {
     pub fn export_blocks(&self) -> BlockImages {
         let mut out = BlockImages::default();
         let mut seen = HashSet::new();
+        let empty = PcMap::default();
+        // A loaded block replaced by a superblock this run is saved in
+        // its new form.
+        let meta = self.meta.as_ref().unwrap_or(&empty);
         for images in &self.loaded {
             for v in images.views().expect("checked when loaded") {
-                if seen.insert(v.entry.pc) {
+                if !meta.contains_key(&v.entry.pc) && seen.insert(v.entry.pc) {
                     out.push(
                         v.entry.pc,
                         v.entry.guest_len,
@@ -267,13 +290,11 @@ impl Jit {
                         v.relocs,
                         v.faults,
                         v.chains,
+                        v.segments,
                     );
                 }
             }
         }
-        let Some(meta) = &self.meta else {
-            return out;
-        };
         let mut pcs: Vec<u32> = meta
             .keys()
             .copied()
@@ -299,7 +320,15 @@ impl Jit {
                     ..*s
                 })
                 .collect();
-            out.push(pc, bm.guest_len, &code, &bm.relocs, &faults, &bm.chains);
+            out.push(
+                pc,
+                bm.guest_len,
+                &code,
+                &bm.relocs,
+                &faults,
+                &bm.chains,
+                &bm.path,
+            );
         }
         out
     }
@@ -349,10 +378,27 @@ impl Jit {
             .opts
             .interruptible
             .then_some(std::sync::Arc::as_ptr(&m.interrupt) as usize);
-        let counters: Vec<Option<Box<BlockCounters>>> = place
+        let counters: Vec<Option<Box<[BlockCounters]>>> = place
             .iter()
-            .map(|_| self.opts.profiling.then(Box::<BlockCounters>::default))
+            .map(|&(i, _)| {
+                self.opts.profiling.then(|| {
+                    vec![BlockCounters::default(); views[i].segments.len()].into_boxed_slice()
+                })
+            })
             .collect();
+        // Blocks saved before they became final count entries again.
+        let threshold = self.hot_threshold as i32;
+        let hot: Vec<Option<usize>> = place
+            .iter()
+            .map(|&(i, _)| {
+                views[i]
+                    .relocs
+                    .iter()
+                    .any(|r| r.kind == RelocKind::HotCounter)
+                    .then(|| self.hot.alloc(threshold))
+            })
+            .collect();
+        let mut linked: Vec<(u32, usize)> = Vec::new();
         let (exit_common, exec_one) = (self.stubs.exit_common, self.stubs.exec_one);
         let lookup_table = self.table.as_ptr() as usize;
         let no_link = self.no_link;
@@ -372,7 +418,8 @@ impl Jit {
                     lookup_table,
                     exec_one,
                     interrupt_flag: interrupt,
-                    counters: counters[k].as_ref().map(|c| &**c as *const _ as usize),
+                    counters: counters[k].as_ref().map(|c| c.as_ptr() as usize),
+                    hot_counter: hot[k],
                 };
                 apply_relocs(dst, v.relocs, &env).map_err(|err| LoadError::Reloc {
                     pc: v.entry.pc,
@@ -392,12 +439,18 @@ impl Jit {
                     let field = base + off + c.site as usize;
                     let rel = (target as i64 - (field as i64 + 4)) as i32;
                     dst[c.site as usize..c.site as usize + 4].copy_from_slice(&rel.to_le_bytes());
+                    linked.push((c.target, field));
                     prelinked += 1;
                 }
             }
         }
         self.code.commit(total);
-        for ((&(i, off), c), _) in place.iter().zip(counters).zip(0..) {
+        if self.opts.superblocks != crate::Superblocks::Off {
+            for (target, field) in linked {
+                self.incoming.entry(target).or_default().push(field);
+            }
+        }
+        for (((&(i, off), c), h), _) in place.iter().zip(counters).zip(hot).zip(0..) {
             let v = &views[i];
             let (pc, at) = (v.entry.pc, base + off);
             self.sites.extend(v.faults.iter().map(|s| FaultSite {
@@ -405,15 +458,35 @@ impl Jit {
                 ..*s
             }));
             self.blocks.insert(pc, (at, v.code.len()));
+            match h {
+                Some(h) => {
+                    self.hot_of.insert(pc, h);
+                }
+                // Final when saved: what a profile of this run records.
+                None if self.opts.superblocks != crate::Superblocks::Off => {
+                    self.chosen.insert(pc, v.segments.to_vec());
+                }
+                None => {}
+            }
+            if v.segments.len() > 1 {
+                self.live_paths.insert(pc, v.segments.to_vec());
+            }
             if let Some(c) = c {
-                let lpc = pc.wrapping_add(4 * (v.entry.guest_len - 1));
-                let last = m
-                    .mem
-                    .fetch(lpc)
-                    .ok()
-                    .and_then(|w| fast32_isa::decode(w).ok())
-                    .map(|i| (lpc, i));
-                self.counters.push((pc, v.entry.guest_len, last, c));
+                let segs = v
+                    .segments
+                    .iter()
+                    .map(|&(spc, len)| {
+                        let lpc = spc.wrapping_add(4 * (len - 1));
+                        let last = m
+                            .mem
+                            .fetch(lpc)
+                            .ok()
+                            .and_then(|w| fast32_isa::decode(w).ok())
+                            .map(|i| (lpc, i));
+                        SegmentInfo { pc: spc, len, last }
+                    })
+                    .collect();
+                self.counters.push((segs, c));
             }
             if !no_link {
                 let e = &mut self.table[lookup_index(pc)];
@@ -439,8 +512,29 @@ impl Jit {
             return Err(bad("not an executable guest address".into()));
         }
         let n = v.entry.guest_len;
-        if n == 0 || n > MAX_BLOCK_INSNS || m.mem.fetch(pc.wrapping_add(4 * (n - 1))).is_err() {
+        if n == 0 || n > MAX_SUPERBLOCK_INSNS {
             return Err(bad(format!("{n} guest instructions")));
+        }
+        let segs = v.segments;
+        if segs.is_empty() || segs.len() > MAX_SEGMENTS || segs[0].0 != pc {
+            return Err(bad(format!("a path of {} blocks", segs.len())));
+        }
+        let mut sum = 0u32;
+        for &(spc, len) in segs {
+            if len == 0
+                || len > MAX_BLOCK_INSNS
+                || spc >= self.code_limit
+                || m.mem.fetch(spc).is_err()
+                || m.mem.fetch(spc.wrapping_add(4 * (len - 1))).is_err()
+            {
+                return Err(bad(format!(
+                    "path block at 0x{spc:08x} of {len} instructions"
+                )));
+            }
+            sum += len;
+        }
+        if sum != n {
+            return Err(bad(format!("path of {sum} instructions, block of {n}")));
         }
         let len = v.code.len();
         if len == 0 || len > 1 << 20 {
@@ -475,6 +569,7 @@ impl Jit {
             let has = match r.kind {
                 RelocKind::InterruptFlag => self.opts.interruptible,
                 RelocKind::Counters => self.opts.profiling,
+                RelocKind::HotCounter => self.opts.superblocks != crate::Superblocks::Off,
                 _ => true,
             };
             if !has {

@@ -58,7 +58,10 @@ impl Hasher for PcHasher {
 
 /// A map keyed by guest PC.
 pub type PcMap<V> = HashMap<u32, V, BuildHasherDefault<PcHasher>>;
-use translate::{lookup_index, FaultSite, LookupEntry, Stubs, Translator, LOOKUP_ENTRIES};
+use translate::{
+    lookup_index, FaultSite, HotCounter, LookupEntry, SegmentInfo, Stubs, Translator,
+    LOOKUP_ENTRIES, MAX_SEGMENTS, MAX_SUPERBLOCK_INSNS,
+};
 
 macro_rules! x64 {
     ($ops:ident $($t:tt)*) => {
@@ -100,7 +103,42 @@ pub struct JitOptions {
     /// slower than the inline lookup table on the `calls` benchmark (1.45x
     /// the time on an AMD EPYC); also enabled by `FAST32_JIT_NATIVE_CALLS=1`.
     pub native_calls: bool,
+    /// When blocks are re-translated as superblocks.
+    pub superblocks: Superblocks,
 }
+
+/// Superblock formation policy.
+///
+/// A block starts out counting its entries (and how often its closing
+/// branch is taken). When the count reaches the threshold it exits to the
+/// dispatcher, which re-translates it as a superblock: the path follows
+/// the strongly biased direction of each conditional branch (the other
+/// one becomes a side exit), forward direct jumps and all calls, through
+/// blocks whose own counts say so, and stops at back-edges. The new code replaces the block everywhere
+/// (block map, lookup table, chained exits, and a jump at the old entry),
+/// and carries no counters any more.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Superblocks {
+    /// Hot blocks become superblocks (threshold [`HOT_THRESHOLD`]).
+    #[default]
+    On,
+    /// Plain blocks only, no entry counting.
+    Off,
+    /// Every block becomes a superblock on its first entry, extending
+    /// through every branch (majority direction, else fall-through): for
+    /// tests, so random programs take side exits all the time.
+    Eager,
+}
+
+/// Entries after which a block is re-translated as a superblock.
+pub const HOT_THRESHOLD: u32 = 64;
+
+/// A branch's direction is followed when it went that way at least this
+/// share of the time (percent) ...
+pub const BIAS_PERCENT: u64 = 90;
+
+/// ... over at least this many executions.
+pub const MIN_SAMPLES: u64 = 16;
 
 /// What profiling recorded for one translated block.
 #[derive(Clone, Debug)]
@@ -128,16 +166,44 @@ pub struct JitStats {
     pub blocks_loaded: u64,
     /// Exits of loaded blocks linked at load time.
     pub exits_prelinked: u64,
+    /// Blocks that became hot and were re-translated.
+    pub promotions: u64,
+    /// Of those, the ones that became superblocks of several blocks.
+    pub superblocks: u64,
+    /// Guest instructions in those superblocks.
+    pub superblock_insns: u64,
 }
 
-/// A live block's profiling record: (pc, length, closing instruction,
-/// counters at a stable address).
-type LiveCounters = (
-    u32,
-    u32,
-    Option<(u32, fast32_isa::Inst)>,
-    Box<translate::BlockCounters>,
-);
+/// A live translation's profiling record: its plain blocks and their
+/// counters (one per block, at stable addresses).
+type LiveCounters = (Vec<SegmentInfo>, Box<[translate::BlockCounters]>);
+
+/// Hotness counters of blocks not yet final, in chunks at stable
+/// addresses (translated code holds them).
+#[derive(Default)]
+struct HotArena {
+    chunks: Vec<Box<[HotCounter]>>,
+    used: usize,
+}
+
+const HOT_CHUNK: usize = 4096;
+
+impl HotArena {
+    fn alloc(&mut self, left: i32) -> usize {
+        let (c, i) = (self.used / HOT_CHUNK, self.used % HOT_CHUNK);
+        if c == self.chunks.len() {
+            self.chunks
+                .push(vec![HotCounter::default(); HOT_CHUNK].into_boxed_slice());
+        }
+        self.used += 1;
+        let slot = &mut self.chunks[c][i];
+        *slot = HotCounter { left, taken: 0 };
+        slot as *mut HotCounter as usize
+    }
+    fn reset(&mut self) {
+        self.used = 0;
+    }
+}
 
 type EnterFn = unsafe extern "sysv64" fn(*mut CpuState, usize) -> u32;
 
@@ -169,6 +235,22 @@ pub struct Jit {
     loaded: Vec<BlockImages>,
     /// `native_calls` resolved once (it also reads the environment).
     native_calls: bool,
+    /// Entries after which a block becomes hot (1 when eager).
+    hot_threshold: u32,
+    /// Hotness counters, and which block (by PC) owns which.
+    hot: HotArena,
+    hot_of: PcMap<usize>,
+    /// Chain sites (executable addresses of rel32 fields) linked to each
+    /// block, so a superblock replacing it can take them over.
+    incoming: PcMap<Vec<usize>>,
+    /// The plain blocks of every live superblock (for diagnostics).
+    live_paths: PcMap<Vec<(u32, u32)>>,
+    /// While pre-warming: every chainable exit translated (executable
+    /// address of its rel32 field, target PC), to link them at the end.
+    links: Option<Vec<(usize, u32)>>,
+    /// Superblock paths chosen (PC → plain blocks as (pc, len)), kept
+    /// across code flushes: what a profile records.
+    chosen: PcMap<Vec<(u32, u32)>>,
     pub stats: JitStats,
 }
 
@@ -209,8 +291,24 @@ fn empty_lookup_table() -> Box<[LookupEntry]> {
 }
 
 impl Jit {
-    pub fn new(m: &Machine, opts: JitOptions) -> Result<Jit, JitError> {
+    pub fn new(m: &Machine, mut opts: JitOptions) -> Result<Jit, JitError> {
         fault::install();
+        // Tuning knobs: FAST32_JIT_SUPERBLOCKS=off|on|eager overrides the
+        // policy, FAST32_JIT_HOT_THRESHOLD the entry count.
+        match std::env::var("FAST32_JIT_SUPERBLOCKS").as_deref() {
+            Ok("off") => opts.superblocks = Superblocks::Off,
+            Ok("on") => opts.superblocks = Superblocks::On,
+            Ok("eager") => opts.superblocks = Superblocks::Eager,
+            _ => {}
+        }
+        let hot_threshold = match opts.superblocks {
+            Superblocks::Eager => 1,
+            _ => std::env::var("FAST32_JIT_HOT_THRESHOLD")
+                .ok()
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|&t| (1..1 << 30).contains(&t))
+                .unwrap_or(HOT_THRESHOLD),
+        };
         let code_limit = m.mem.layout().code_limit;
         let words: Vec<u32> = (0..code_limit / 4)
             .map(|i| m.mem.read(i * 4, 4).unwrap_or(0))
@@ -309,12 +407,24 @@ impl Jit {
             meta: None,
             loaded: Vec::new(),
             native_calls: opts.native_calls(),
+            hot_threshold,
+            hot: HotArena::default(),
+            hot_of: PcMap::default(),
+            incoming: PcMap::default(),
+            live_paths: PcMap::default(),
+            links: None,
+            chosen: PcMap::default(),
             no_link: false,
             stats: JitStats::default(),
         })
     }
 
-    fn translator(&self, m: &Machine, counters: Option<usize>) -> Translator<'_> {
+    fn translator(
+        &self,
+        m: &Machine,
+        counters: Option<usize>,
+        hot_counter: Option<usize>,
+    ) -> Translator<'_> {
         Translator {
             map: &self.map,
             stubs: self.stubs,
@@ -327,6 +437,7 @@ impl Jit {
                 },
                 counters,
                 native_calls: self.native_calls,
+                hot_counter,
             },
             lookup_table: self.table.as_ptr() as usize,
             code_limit: self.code_limit,
@@ -336,13 +447,22 @@ impl Jit {
     /// Drops every translation (the code area is full).
     fn flush(&mut self, m: &mut Machine) {
         let live = std::mem::take(&mut self.counters);
-        self.harvested
-            .extend(live.into_iter().map(|(pc, len, last, c)| BlockProfile {
-                pc,
-                len,
-                last,
-                counters: *c,
-            }));
+        for (segs, c) in live {
+            self.harvested
+                .extend(segs.iter().zip(c.iter()).map(|(s, c)| BlockProfile {
+                    pc: s.pc,
+                    len: s.len,
+                    last: s.last,
+                    counters: c.clone(),
+                }));
+        }
+        self.hot.reset();
+        self.hot_of.clear();
+        self.incoming.clear();
+        self.live_paths.clear();
+        if let Some(l) = &mut self.links {
+            l.clear();
+        }
         self.blocks.clear();
         self.sites.clear();
         if let Some(meta) = &mut self.meta {
@@ -367,49 +487,194 @@ impl Jit {
         if pc >= self.code_limit || m.mem.fetch(pc).is_err() {
             return Err(Trap::new(TrapKind::ExecuteFault, pc, pc, 4));
         }
+        let fin = self.opts.superblocks == Superblocks::Off;
+        Ok(self.install(m, &[pc], fin, false))
+    }
+
+    /// Translates the path `starts` (a plain block when it has one PC) and
+    /// makes it the translation of `starts[0]`: a translation it replaces
+    /// is left with a jump to the new code at its entry, exits chained to
+    /// it are re-linked and the lookup table points at the new code. A
+    /// translation that is not `fin`al counts its entries toward becoming
+    /// a superblock; a `chosen` one is recorded as a superblock shape.
+    /// Returns the host address.
+    fn install(&mut self, m: &mut Machine, starts: &[u32], fin: bool, chosen: bool) -> usize {
+        let pc = starts[0];
         for attempt in 0..2 {
             let base = self.code.next_addr();
-            let counters = self
-                .opts
-                .profiling
-                .then(|| Box::new(translate::BlockCounters::default()));
-            let caddr = counters.as_ref().map(|c| &**c as *const _ as usize);
+            let counters: Option<Box<[translate::BlockCounters]>> =
+                self.opts.profiling.then(|| {
+                    vec![translate::BlockCounters::default(); starts.len().min(MAX_SEGMENTS)]
+                        .into_boxed_slice()
+                });
+            let caddr = counters.as_ref().map(|c| c.as_ptr() as usize);
+            let threshold = self.hot_threshold as i32;
+            let hot = (!fin).then(|| self.hot.alloc(threshold));
             let started = std::time::Instant::now();
             let t = {
                 let mem = &m.mem;
                 let fetch = |p: u32| mem.fetch(p).ok();
-                self.translator(m, caddr).translate(pc, base, &fetch)
+                self.translator(m, caddr, hot)
+                    .translate_path(starts, base, &fetch)
             };
             self.stats.translate_ns += started.elapsed().as_nanos() as u64;
-            match self.code.append(&t.code) {
-                Some(at) => {
-                    debug_assert_eq!(at, base);
-                    self.stats.blocks_translated += 1;
-                    self.stats.guest_insns_translated += t.guest_len as u64;
-                    self.stats.code_bytes += t.code.len() as u64;
-                    self.sites.extend_from_slice(&t.fault_sites);
-                    self.blocks.insert(pc, (at, t.code.len()));
-                    if let Some(meta) = &mut self.meta {
-                        meta.insert(
-                            pc,
-                            BlockMeta {
-                                guest_len: t.guest_len,
-                                relocs: t.relocs,
-                                chains: t.chains,
-                                sites: t.fault_sites,
-                            },
-                        );
-                    }
-                    if let Some(c) = counters {
-                        self.counters.push((pc, t.guest_len, t.last, c));
-                    }
-                    return Ok(at);
+            let Some(at) = self.code.append(&t.code) else {
+                if attempt == 0 {
+                    self.flush(m);
+                    continue;
                 }
-                None if attempt == 0 => self.flush(m),
-                None => break,
+                break;
+            };
+            debug_assert_eq!(at, base);
+            self.stats.blocks_translated += 1;
+            self.stats.guest_insns_translated += t.guest_len as u64;
+            self.stats.code_bytes += t.code.len() as u64;
+            self.sites.extend_from_slice(&t.fault_sites);
+            let path: Vec<(u32, u32)> = t.segments.iter().map(|s| (s.pc, s.len)).collect();
+            if let Some(h) = hot {
+                self.hot_of.insert(pc, h);
             }
+            if let Some(l) = &mut self.links {
+                l.extend(t.chains.iter().map(|c| (at + c.site as usize, c.target)));
+            }
+            if chosen && self.opts.superblocks != Superblocks::Off {
+                self.stats.promotions += 1;
+                if path.len() > 1 {
+                    self.stats.superblocks += 1;
+                    self.stats.superblock_insns += t.guest_len as u64;
+                }
+                self.chosen.insert(pc, path.clone());
+            }
+            if path.len() > 1 {
+                self.live_paths.insert(pc, path.clone());
+            }
+            if let Some((old, _)) = self.blocks.insert(pc, (at, t.code.len())) {
+                // Everything that still reaches the old code goes on to
+                // the new: its entry, then each exit chained to it.
+                self.code.patch_jmp(old, at);
+                if let Some(sites) = self.incoming.get(&pc) {
+                    for &s in sites {
+                        self.code.patch_rel32(s, at);
+                    }
+                }
+            }
+            if !self.no_link {
+                let e = &mut self.table[lookup_index(pc)];
+                if e.guest_pc == pc {
+                    e.host = at as u64;
+                }
+            }
+            if let Some(meta) = &mut self.meta {
+                meta.insert(
+                    pc,
+                    BlockMeta {
+                        guest_len: t.guest_len,
+                        path,
+                        relocs: t.relocs,
+                        chains: t.chains,
+                        sites: t.fault_sites,
+                    },
+                );
+            }
+            if let Some(c) = counters {
+                self.counters.push((t.segments, c));
+            }
+            return at;
         }
         unreachable!("a single block is larger than the whole code area");
+    }
+
+    /// Hotness statistics of the block at `pc`: (entries, taken).
+    fn hot_stats(&self, pc: u32, threshold: u32) -> Option<(u64, u64)> {
+        let &h = self.hot_of.get(&pc)?;
+        // SAFETY: the arena's chunks live until the next flush, which
+        // also clears `hot_of`.
+        let c = unsafe { *(h as *const HotCounter) };
+        let entries = (threshold as i64 - c.left as i64).max(0) as u64;
+        Some((entries, c.taken as u64))
+    }
+
+    /// The superblock path for the hot block at `pc`: it follows direct
+    /// jumps and calls, and conditional branches whose block went one way
+    /// at least [`BIAS_PERCENT`] of at least [`MIN_SAMPLES`] times; it
+    /// stops at backward branches and jumps (not calls), indirect jumps,
+    /// exits to the runtime, a block already on the path and the length
+    /// caps.
+    fn choose_path(&self, m: &Machine, pc: u32) -> Vec<u32> {
+        let eager = self.opts.superblocks == Superblocks::Eager;
+        let threshold = self.hot_threshold;
+        let mem = &m.mem;
+        let fetch = |p: u32| mem.fetch(p).ok();
+        let tr = self.translator(m, None, None);
+        let mut starts = vec![pc];
+        let mut cur = tr.scan(pc, &fetch);
+        let mut total = cur.len() as u32;
+        while starts.len() < MAX_SEGMENTS {
+            let Some(&(lpc, Ok(i))) = cur.last() else {
+                break;
+            };
+            let fall = lpc.wrapping_add(4);
+            let next = if i.op.is_branch() {
+                let taken = fall.wrapping_add(i.imm as u32);
+                let here = *starts.last().expect("non-empty");
+                match self.hot_stats(here, threshold) {
+                    // Both directions, by the branch's address, so tests
+                    // exercise continuing along either side.
+                    _ if eager => {
+                        if lpc & 4 != 0 {
+                            taken
+                        } else {
+                            fall
+                        }
+                    }
+                    Some((n, t)) if n >= MIN_SAMPLES => {
+                        if t * 100 >= n * BIAS_PERCENT {
+                            taken
+                        } else if (n - t) * 100 >= n * BIAS_PERCENT {
+                            fall
+                        } else {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            } else if i.op == fast32_isa::Opcode::Jal {
+                lpc.wrapping_add(i.imm as u32)
+            } else {
+                fall
+            };
+            // Backward branches and jumps end the path (calls are
+            // followed either way): extending through them copied loop
+            // heads and an interpreter's dispatch code into every
+            // superblock that reached them, which made a Lua benchmark
+            // 10% slower than plain blocks; stopping there brought it to
+            // 0.94x of that (`farm-bench`, cpu time).
+            let call = i.op == fast32_isa::Opcode::Jal && i.rd != 0;
+            if next <= lpc && !call && !eager {
+                break;
+            }
+            if starts.contains(&next) || next >= self.code_limit || fetch(next).is_none() {
+                break;
+            }
+            if tr.link_to(&cur, next).is_none() {
+                break;
+            }
+            let insns = tr.scan(next, &fetch);
+            if insns.is_empty() || total + insns.len() as u32 > MAX_SUPERBLOCK_INSNS {
+                break;
+            }
+            total += insns.len() as u32;
+            starts.push(next);
+            cur = insns;
+        }
+        starts
+    }
+
+    /// Re-translates the hot block at `pc` as a superblock (or, when no
+    /// branch of it is biased enough, as a final plain block).
+    fn promote(&mut self, m: &mut Machine, pc: u32) {
+        let starts = self.choose_path(m, pc);
+        self.install(m, &starts, true, true);
     }
 
     /// Runs the machine to completion.
@@ -436,6 +701,12 @@ impl Jit {
         };
         if m.cpu.chain_site != 0 && !self.no_link {
             self.code.patch_rel32(m.cpu.chain_site as usize, host);
+            if self.opts.superblocks != Superblocks::Off {
+                self.incoming
+                    .entry(pc)
+                    .or_default()
+                    .push(m.cpu.chain_site as usize);
+            }
             self.stats.exits_linked += 1;
         }
         m.cpu.chain_site = 0;
@@ -459,6 +730,10 @@ impl Jit {
         let reason = fault::with_active(&ctx, || unsafe { enter(state, host) });
         match reason {
             r if r == ExitReason::Lookup as u32 => None,
+            r if r == ExitReason::Hot as u32 => {
+                self.promote(m, m.cpu.pc);
+                None
+            }
             r if r == ExitReason::Yield as u32 => m.service_yield(),
             r if r == ExitReason::Debug as u32 => {
                 m.host.debug_byte(m.cpu.aux as u8);
@@ -521,30 +796,73 @@ impl Jit {
     /// once, after a code flush, appear once per translation).
     pub fn profile_data(&self) -> Vec<BlockProfile> {
         let mut v = self.harvested.clone();
-        v.extend(self.counters.iter().map(|(pc, len, last, c)| BlockProfile {
-            pc: *pc,
-            len: *len,
-            last: *last,
-            counters: (**c).clone(),
-        }));
+        for (segs, c) in &self.counters {
+            v.extend(segs.iter().zip(c.iter()).map(|(s, c)| BlockProfile {
+                pc: s.pc,
+                len: s.len,
+                last: s.last,
+                counters: c.clone(),
+            }));
+        }
         v
     }
 
-    /// Translates the blocks at `pcs` ahead of time (pre-warming from a
-    /// profile), so the run does not pause to translate them. PCs that are
-    /// not executable are skipped.
-    pub fn prewarm(&mut self, m: &mut Machine, pcs: &[u32]) -> usize {
+    /// Translates superblocks ahead of time (pre-warming from a
+    /// profile): each path is a list of plain-block PCs as
+    /// [`Jit::superblock_paths`] reports them, translated as final code
+    /// without counting entries first, so the run starts at steady-state
+    /// speed. Paths whose entry is not executable are skipped, and a path
+    /// is cut where its blocks no longer follow each other in this
+    /// program. Returns the number of translations made.
+    ///
+    /// Then the plain blocks at `blocks` (those the profile saw run but
+    /// that never became hot) are translated as final too, without the
+    /// entry countdown, and every exit between pre-warmed code is linked
+    /// at once, so the run neither re-translates nor stops in the
+    /// dispatcher to link them.
+    pub fn prewarm(&mut self, m: &mut Machine, paths: &[Vec<u32>], blocks: &[u32]) -> usize {
         let mut n = 0;
-        for &pc in pcs {
-            if self.block_for(m, pc).is_ok() {
-                let host = self.blocks[&pc].0;
+        self.links = Some(Vec::new());
+        let plain = blocks.iter().map(std::slice::from_ref);
+        for (k, starts) in paths.iter().map(|p| &p[..]).chain(plain).enumerate() {
+            let Some(&pc) = starts.first() else { continue };
+            if pc >= self.code_limit || m.mem.fetch(pc).is_err() || self.blocks.contains_key(&pc) {
+                continue;
+            }
+            let host = self.install(m, starts, true, k < paths.len());
+            if !self.no_link {
                 let e = &mut self.table[lookup_index(pc)];
                 e.guest_pc = pc;
                 e.host = host as u64;
-                n += 1;
+            }
+            n += 1;
+        }
+        let links = self.links.take().unwrap_or_default();
+        if !self.no_link {
+            for (site, target) in links {
+                if let Some(&(h, _)) = self.blocks.get(&target) {
+                    self.code.patch_rel32(site, h);
+                    self.incoming.entry(target).or_default().push(site);
+                    self.stats.exits_prelinked += 1;
+                }
             }
         }
         n
+    }
+
+    /// The superblock paths this JIT chose (also those flushed since), by
+    /// entry PC: each a list of plain blocks as (pc, instructions). Blocks
+    /// that became hot without a biased branch appear with one block.
+    pub fn superblock_paths(&self) -> Vec<Vec<(u32, u32)>> {
+        let mut v: Vec<Vec<(u32, u32)>> = self.chosen.values().cloned().collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The plain blocks of the live superblock at `pc` as (pc, length);
+    /// None when `pc`'s translation is a plain block (or there is none).
+    pub fn path_of(&self, pc: u32) -> Option<&[(u32, u32)]> {
+        self.live_paths.get(&pc).map(|p| &p[..])
     }
 
     /// The register map in use (for diagnostics).

@@ -100,6 +100,8 @@ pub enum RelocKind {
     InterruptFlag = 4,
     /// abs64: the block's [`BlockCounters`] + addend.
     Counters = 5,
+    /// abs64: the block's [`HotCounter`] + addend (blocks not yet final).
+    HotCounter = 6,
 }
 
 impl RelocKind {
@@ -112,6 +114,7 @@ impl RelocKind {
             3 => ExecOne,
             4 => InterruptFlag,
             5 => Counters,
+            6 => HotCounter,
             _ => return None,
         })
     }
@@ -153,6 +156,7 @@ pub struct RelocEnv {
     pub exec_one: usize,
     pub interrupt_flag: Option<usize>,
     pub counters: Option<usize>,
+    pub hot_counter: Option<usize>,
 }
 
 /// Why a block's relocations could not be applied.
@@ -197,6 +201,7 @@ pub fn apply_relocs(code: &mut [u8], relocs: &[Reloc], env: &RelocEnv) -> Result
                     RelocKind::InterruptFlag => {
                         abs(env.interrupt_flag.ok_or(RelocError::Missing(k))?)
                     }
+                    RelocKind::HotCounter => abs(env.hot_counter.ok_or(RelocError::Missing(k))?),
                     _ => abs(env.counters.ok_or(RelocError::Missing(k))?),
                 };
                 field.copy_from_slice(&v.to_le_bytes());
@@ -228,6 +233,156 @@ pub struct Options {
     pub counters: Option<usize>,
     /// Translate calls and returns as native call/ret (return prediction).
     pub native_calls: bool,
+    /// Address of this block's [`HotCounter`] while it is not final: the
+    /// block counts its entries down and exits with [`ExitReason::Hot`]
+    /// at zero, and counts its closing branch's taken edge.
+    pub hot_counter: Option<usize>,
+}
+
+/// Hotness statistics of a block that is not final yet (see
+/// [`Options::hot_counter`]).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HotCounter {
+    /// Entries left before the block exits as hot.
+    pub left: i32,
+    /// Times its closing conditional branch was taken.
+    pub taken: u32,
+}
+
+/// A plain block's instructions with their PCs (an undecodable word as
+/// `Err(word)`), as [`Translator::scan`] finds them.
+pub type Scanned = Vec<(u32, Result<Inst, u32>)>;
+
+/// Longest superblock, in guest instructions.
+pub const MAX_SUPERBLOCK_INSNS: u32 = 512;
+
+/// Most plain blocks in one superblock.
+pub const MAX_SEGMENTS: usize = 16;
+
+/// How one block of a superblock's path continues into the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// Its closing conditional branch falls through (taken = side exit).
+    Fall,
+    /// Its closing conditional branch is taken (fall-through = side exit).
+    Taken,
+    /// Its closing JAL jumps (or calls, writing the link register).
+    Jump,
+    /// It was cut by the block length cap; the next PC follows.
+    Next,
+}
+
+/// The counters one block of a path updates.
+#[derive(Clone, Copy, Debug)]
+struct SegCounters {
+    /// Profiling: its [`BlockCounters`] address and relocation addend.
+    counters: Option<(usize, u32)>,
+    /// Its [`HotCounter`] (only in single blocks not yet final).
+    hot: Option<usize>,
+}
+
+/// An x86 condition code, as the peephole fusions need it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cc {
+    E,
+    Ne,
+    L,
+    Ge,
+    G,
+    Le,
+    B,
+    Ae,
+    A,
+    Be,
+}
+
+impl Cc {
+    fn negate(self) -> Cc {
+        use Cc::*;
+        match self {
+            E => Ne,
+            Ne => E,
+            L => Ge,
+            Ge => L,
+            G => Le,
+            Le => G,
+            B => Ae,
+            Ae => B,
+            A => Be,
+            Be => A,
+        }
+    }
+
+    fn jump(self, ops: &mut Asm, l: dynasmrt::DynamicLabel) {
+        match self {
+            Cc::E => x64!(ops; je =>l),
+            Cc::Ne => x64!(ops; jne =>l),
+            Cc::L => x64!(ops; jl =>l),
+            Cc::Ge => x64!(ops; jge =>l),
+            Cc::G => x64!(ops; jg =>l),
+            Cc::Le => x64!(ops; jle =>l),
+            Cc::B => x64!(ops; jb =>l),
+            Cc::Ae => x64!(ops; jae =>l),
+            Cc::A => x64!(ops; ja =>l),
+            Cc::Be => x64!(ops; jbe =>l),
+        }
+    }
+}
+
+/// Peephole: `LUI rd, hi` followed by `ADDI rd, rd, lo` or `ORI rd, rd,
+/// lo` (how `li`/`la` build 32-bit constants) is the one constant it
+/// leaves in rd.
+fn lui_pair(i: &Inst, next: Option<&Inst>) -> Option<u32> {
+    let n = next?;
+    if i.op != Opcode::Lui || i.rd == 0 || n.rd != i.rd || n.rs1 != i.rd {
+        return None;
+    }
+    let hi = i.imm as u32;
+    match n.op {
+        Opcode::Addi => Some(hi.wrapping_add(n.imm as u32)),
+        Opcode::Ori => Some(hi | n.imm as u32),
+        _ => None,
+    }
+}
+
+/// Peephole: an SLT-like `i` (writing rd != 0 from a compare) followed by
+/// `BEQ`/`BNE` of rd against r0: the x86 condition under which that
+/// branch is taken, read from the flags of `i`'s compare (the emitter
+/// writes rd with `setcc`/`movzx`/`mov`, which keep the flags).
+fn setcc_branch(i: &Inst, b: &Inst) -> Option<Cc> {
+    use Opcode::*;
+    let cc = match i.op {
+        Slt | Slti => Cc::L,
+        Sltu | Sltiu => Cc::B,
+        Sgt => Cc::G,
+        Sgtu => Cc::A,
+        Sle => Cc::Le,
+        Sleu => Cc::Be,
+        Sge => Cc::Ge,
+        Sgeu => Cc::Ae,
+        Seq => Cc::E,
+        Sne => Cc::Ne,
+        _ => return None,
+    };
+    let on_rd = (b.rs1 == i.rd && b.rs2 == 0) || (b.rs1 == 0 && b.rs2 == i.rd);
+    if i.rd == 0 || !on_rd {
+        return None;
+    }
+    match b.op {
+        Bne => Some(cc),
+        Beq => Some(cc.negate()),
+        _ => None,
+    }
+}
+
+/// One plain block of a translation (a superblock has several).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentInfo {
+    pub pc: u32,
+    pub len: u32,
+    /// Its closing instruction and that instruction's PC.
+    pub last: Option<(u32, Inst)>,
 }
 
 /// Profiling counters of one block, updated by its translated code.
@@ -280,6 +435,8 @@ pub struct Translated {
     pub guest_len: u32,
     /// The instruction that closed the block and its PC.
     pub last: Option<(u32, Inst)>,
+    /// The plain blocks translated, in path order (one for a plain block).
+    pub segments: Vec<SegmentInfo>,
     pub fault_sites: Vec<FaultSite>,
     /// Position-dependent fields (for saving the block).
     pub relocs: Vec<Reloc>,
@@ -292,7 +449,12 @@ struct Exit {
     kind: ExitKind,
 }
 
+#[derive(Clone)]
 enum ExitKind {
+    /// A taken conditional edge that bumps counters and then leaves by a
+    /// chainable exit to `target` (rewritten into `Chain` when the stubs
+    /// are emitted).
+    CountedChain { target: u32, seg: SegCounters },
     /// Chainable direct exit to a guest PC; the patch site is the rel32
     /// field ending at `site_end` (an offset in this block).
     Chain { target: u32, site_end: usize },
@@ -475,22 +637,15 @@ impl<'a> Translator<'a> {
         self.store_from(ops, i.rd, RAX);
     }
 
-    /// Translates the block at `pc`, assembling it for address `base`.
-    /// `fetch` reads an instruction word (None: outside the code region).
-    pub fn translate(
+    /// The instructions of the plain block at `pc`: up to the first
+    /// control-flow instruction, YIELD, DEBUG, an undecodable word or bad
+    /// register pair, the end of the code region, or [`MAX_BLOCK_INSNS`].
+    pub fn scan(
         &self,
         pc: u32,
-        base: usize,
         fetch: &dyn Fn(u32) -> Option<u32>,
-    ) -> Translated {
-        let mut ops = Asm::new(base);
-        let mut exits: Vec<Exit> = Vec::new();
-        let mut faults: Vec<FaultSite> = Vec::new();
-        let mut site_offsets: Vec<SiteOffset> = Vec::new();
-        let mut relocs: Vec<Reloc> = Vec::new();
-
-        // Pre-scan: how many instructions does the block hold?
-        let mut insns: Vec<(u32, Result<Inst, u32>)> = Vec::new();
+    ) -> Vec<(u32, Result<Inst, u32>)> {
+        let mut insns: Vec<(u32, Result<Inst, u32>)> = Vec::with_capacity(16);
         let mut p = pc;
         loop {
             if p >= self.code_limit {
@@ -512,13 +667,112 @@ impl<'a> Translator<'a> {
                 break;
             }
         }
-        let n = insns.len() as u32;
-        if n == 0 {
+        insns
+    }
+
+    /// How control can pass from the plain block `insns` straight into the
+    /// block at `next` inside one superblock, if it can.
+    pub fn link_to(&self, insns: &[(u32, Result<Inst, u32>)], next: u32) -> Option<Link> {
+        let &(lpc, ref dec) = insns.last()?;
+        let Ok(i) = dec else { return None };
+        if semantics::bad_pair(i).is_some() {
+            return None;
+        }
+        let fall = lpc.wrapping_add(4);
+        if i.op.is_branch() {
+            let taken = fall.wrapping_add(i.imm as u32);
+            return if next == fall {
+                Some(Link::Fall)
+            } else if next == taken {
+                Some(Link::Taken)
+            } else {
+                None
+            };
+        }
+        match i.op {
+            Opcode::Jal if !(i.rd != 0 && self.opts.native_calls) => {
+                (lpc.wrapping_add(i.imm as u32) == next).then_some(Link::Jump)
+            }
+            op if !op.ends_block() && !matches!(op, Opcode::Yield | Opcode::Debug) => {
+                // Ended by the length cap: the next block follows.
+                (next == fall).then_some(Link::Next)
+            }
+            _ => None,
+        }
+    }
+
+    /// Translates the plain block at `pc`, assembling it for address `base`.
+    /// `fetch` reads an instruction word (None: outside the code region).
+    pub fn translate(
+        &self,
+        pc: u32,
+        base: usize,
+        fetch: &dyn Fn(u32) -> Option<u32>,
+    ) -> Translated {
+        self.translate_path(&[pc], base, fetch)
+    }
+
+    /// Translates a superblock: the plain blocks starting at `starts`, in
+    /// that order, as one unit in which each block continues straight into
+    /// the next (the other direction of a conditional branch becomes a
+    /// chainable side exit; a JAL writes its link register and continues
+    /// at its target). The path stops early at the first block that cannot
+    /// reach the next one directly, or at [`MAX_SUPERBLOCK_INSNS`], so any
+    /// list of PCs (from a profile, say) gives correct code.
+    ///
+    /// Each block of the path keeps its own instruction-count step (the
+    /// budget is checked as the block begins, so an exit for the limit or a
+    /// fault takes back only instructions of that block) and, when
+    /// profiling, its own [`BlockCounters`] (the `k`-th at
+    /// `counters + k * size_of::<BlockCounters>()`).
+    pub fn translate_path(
+        &self,
+        starts: &[u32],
+        base: usize,
+        fetch: &dyn Fn(u32) -> Option<u32>,
+    ) -> Translated {
+        let mut exits: Vec<Exit> = Vec::with_capacity(16);
+        let mut site_offsets: Vec<SiteOffset> = Vec::with_capacity(16);
+        let mut relocs: Vec<Reloc> = Vec::with_capacity(32);
+
+        // The path's blocks and how each links to the next.
+        let mut segs: Vec<(Scanned, Option<Link>)> = Vec::new();
+        let mut total = 0u32;
+        for (k, &s) in starts.iter().enumerate() {
+            let insns = self.scan(s, fetch);
+            if insns.is_empty() {
+                break;
+            }
+            if k > 0 {
+                let prev = &segs.last().expect("k > 0").0;
+                let Some(link) = self.link_to(prev, s) else {
+                    break;
+                };
+                if total + insns.len() as u32 > MAX_SUPERBLOCK_INSNS {
+                    break;
+                }
+                segs.last_mut().expect("k > 0").1 = Some(link);
+            }
+            total += insns.len() as u32;
+            segs.push((insns, None));
+            if segs.len() >= MAX_SEGMENTS {
+                break;
+            }
+        }
+        if segs.is_empty() {
             // Not executable: the dispatcher reports the execute fault.
             unreachable!("translate called for a PC outside the code region");
         }
+        let pc = segs[0].0[0].0;
+        // Sized for the usual output up front: growing the code vector
+        // byte by byte was a seventh of a cold start's host instructions
+        // (callgrind, Lua), in realloc.
+        let labels = 8 + 3 * total as usize;
+        let mut ops =
+            Asm::new_with_capacity(base, 256 + 40 * total as usize, 0, 0, labels, 0, labels);
 
-        // Block entry: instruction budget and interrupt checks.
+        // Entry: interrupt check, then (blocks not yet final) the hotness
+        // countdown. Both exit before anything of the block ran.
         if let Some(flag) = self.opts.interrupt_flag {
             let l = ops.new_dynamic_label();
             x64!(ops
@@ -537,90 +791,209 @@ impl<'a> Translator<'a> {
                 },
             });
         }
-        if self.opts.counting {
+        if let Some(h) = self.opts.hot_counter {
             let l = ops.new_dynamic_label();
+            x64!(ops; mov rax, QWORD h as i64);
+            imm64(&ops, &mut relocs, RelocKind::HotCounter, 0);
             x64!(ops
-                ; mov rax, QWORD [rbx + offsets::INSTRET]
-                ; add rax, n as i32
-                ; cmp rax, QWORD [rbx + offsets::INSN_LIMIT]
-                ; ja =>l
-                ; mov QWORD [rbx + offsets::INSTRET], rax
+                ; sub DWORD [rax], 1
+                ; jz =>l
             );
             exits.push(Exit {
                 label: l,
                 kind: ExitKind::Reason {
-                    reason: ExitReason::InstructionLimit,
+                    reason: ExitReason::Hot,
                     pc,
                 },
             });
         }
 
-        if let Some(c) = self.opts.counters {
-            x64!(ops; mov rax, QWORD c as i64);
-            imm64(&ops, &mut relocs, RelocKind::Counters, 0);
-            x64!(ops; inc QWORD [rax]);
-        }
-
         let mut ended = false;
-        for (idx, (ipc, dec)) in insns.iter().enumerate() {
-            let ipc = *ipc;
-            let uncount = if self.opts.counting {
-                n - idx as u32
-            } else {
-                0
+        let mut segments = Vec::with_capacity(segs.len());
+        let nsegs = segs.len();
+        'segs: for (k, (insns, link)) in segs.iter().enumerate() {
+            let spc = insns[0].0;
+            let n = insns.len() as u32;
+            let sc = SegCounters {
+                counters: self.opts.counters.map(|c| {
+                    let add = (k * std::mem::size_of::<BlockCounters>()) as u32;
+                    (c + add as usize, add)
+                }),
+                hot: self.opts.hot_counter,
             };
-            let inst = match dec {
-                Ok(i) => *i,
-                Err(word) => {
+            segments.push(SegmentInfo {
+                pc: spc,
+                len: n,
+                last: insns.last().and_then(|(p, d)| d.ok().map(|i| (*p, i))),
+            });
+            if self.opts.counting {
+                let l = ops.new_dynamic_label();
+                x64!(ops
+                    ; mov rax, QWORD [rbx + offsets::INSTRET]
+                    ; add rax, n as i32
+                    ; cmp rax, QWORD [rbx + offsets::INSN_LIMIT]
+                    ; ja =>l
+                    ; mov QWORD [rbx + offsets::INSTRET], rax
+                );
+                exits.push(Exit {
+                    label: l,
+                    kind: ExitKind::Reason {
+                        reason: ExitReason::InstructionLimit,
+                        pc: spc,
+                    },
+                });
+            }
+            if let Some((c, add)) = sc.counters {
+                x64!(ops; mov rax, QWORD c as i64);
+                imm64(&ops, &mut relocs, RelocKind::Counters, add);
+                x64!(ops; inc QWORD [rax]);
+            }
+            // Peephole state: the flags left by an SLT-like instruction
+            // that the next one (a BEQ/BNE of its result against r0) can
+            // branch on, and a LUI folded into the instruction after it.
+            let mut fused: Option<Cc> = None;
+            let mut skip = false;
+            for (idx, (ipc, dec)) in insns.iter().enumerate() {
+                let ipc = *ipc;
+                if std::mem::take(&mut skip) {
+                    continue;
+                }
+                let flags = fused.take();
+                let uncount = if self.opts.counting {
+                    n - idx as u32
+                } else {
+                    0
+                };
+                let inst = match dec {
+                    Ok(i) => *i,
+                    Err(word) => {
+                        let l = ops.new_dynamic_label();
+                        x64!(ops; jmp =>l);
+                        exits.push(Exit {
+                            label: l,
+                            kind: ExitKind::Trap {
+                                kind: TrapKind::IllegalInstruction,
+                                pc: ipc,
+                                addr: *word,
+                                aux: 0,
+                                uncount,
+                            },
+                        });
+                        ended = true;
+                        break 'segs;
+                    }
+                };
+                if let Some(r) = semantics::bad_pair(&inst) {
                     let l = ops.new_dynamic_label();
                     x64!(ops; jmp =>l);
                     exits.push(Exit {
                         label: l,
                         kind: ExitKind::Trap {
-                            kind: TrapKind::IllegalInstruction,
+                            kind: TrapKind::BadRegisterPair,
                             pc: ipc,
-                            addr: *word,
+                            addr: r as u32,
                             aux: 0,
                             uncount,
                         },
                     });
                     ended = true;
-                    break;
+                    break 'segs;
                 }
-            };
-            if let Some(r) = semantics::bad_pair(&inst) {
-                let l = ops.new_dynamic_label();
-                x64!(ops; jmp =>l);
-                exits.push(Exit {
-                    label: l,
-                    kind: ExitKind::Trap {
-                        kind: TrapKind::BadRegisterPair,
-                        pc: ipc,
-                        addr: r as u32,
-                        aux: 0,
+                let next = insns.get(idx + 1).and_then(|(_, d)| d.ok());
+                if let Some(v) = lui_pair(&inst, next.as_ref()) {
+                    // LUI rd + ADDI/ORI rd, rd: one constant.
+                    self.store_imm(&mut ops, inst.rd, v);
+                    skip = true;
+                    continue;
+                }
+                let is_last = idx + 1 == insns.len();
+                if flags.is_some() && inst.op.is_branch() && !(is_last && k + 1 < nsegs) {
+                    self.emit_branch(
+                        &mut ops,
+                        &inst,
+                        ipc,
+                        None,
+                        flags,
+                        sc,
+                        &mut exits,
+                        &mut relocs,
+                    );
+                    ended = true;
+                    break 'segs;
+                }
+                fused = flags;
+                if let Some(cc) = next.and_then(|b| setcc_branch(&inst, &b)) {
+                    // Emitted as usual (rd is written), and the branch
+                    // after it reuses the compare's flags.
+                    ended = self.emit(
+                        &mut ops,
+                        base,
+                        &inst,
+                        ipc,
                         uncount,
-                    },
-                });
-                ended = true;
-                break;
-            }
-            ended = self.emit(
-                &mut ops,
-                base,
-                &inst,
-                ipc,
-                uncount,
-                &mut exits,
-                &mut site_offsets,
-                &mut relocs,
-            );
-            if ended {
-                break;
+                        sc,
+                        &mut exits,
+                        &mut site_offsets,
+                        &mut relocs,
+                    );
+                    debug_assert!(!ended);
+                    fused = Some(cc);
+                    continue;
+                }
+                if is_last && k + 1 < nsegs {
+                    // The link into the next block of the path.
+                    match link.expect("linked") {
+                        Link::Fall | Link::Taken => {
+                            let cont = *link == Some(Link::Taken);
+                            self.emit_branch(
+                                &mut ops,
+                                &inst,
+                                ipc,
+                                Some(cont),
+                                fused.take(),
+                                sc,
+                                &mut exits,
+                                &mut relocs,
+                            );
+                        }
+                        Link::Jump => self.store_imm(&mut ops, inst.rd, ipc.wrapping_add(4)),
+                        Link::Next => {
+                            ended = self.emit(
+                                &mut ops,
+                                base,
+                                &inst,
+                                ipc,
+                                uncount,
+                                sc,
+                                &mut exits,
+                                &mut site_offsets,
+                                &mut relocs,
+                            );
+                            debug_assert!(!ended);
+                        }
+                    }
+                    continue;
+                }
+                ended = self.emit(
+                    &mut ops,
+                    base,
+                    &inst,
+                    ipc,
+                    uncount,
+                    sc,
+                    &mut exits,
+                    &mut site_offsets,
+                    &mut relocs,
+                );
+                if ended {
+                    break 'segs;
+                }
             }
         }
         if !ended {
             // Length cap or end of code: continue at the next PC.
-            let next = pc.wrapping_add(4 * n);
+            let last = segments.last().expect("a segment");
+            let next = last.pc.wrapping_add(4 * last.len);
             let l = ops.new_dynamic_label();
             x64!(ops; jmp =>l);
             let site_end = ops.offset().0;
@@ -637,7 +1010,21 @@ impl<'a> Translator<'a> {
         let mut chains = Vec::new();
         for e in &exits {
             x64!(ops; =>e.label);
-            match e.kind {
+            let kind = match e.kind {
+                ExitKind::CountedChain { target, seg } => {
+                    // Bump the taken-edge counters, then a chainable jump
+                    // whose stub follows it.
+                    self.emit_taken_bumps(&mut ops, seg, &mut relocs);
+                    let stub = ops.new_dynamic_label();
+                    x64!(ops; jmp =>stub; =>stub);
+                    ExitKind::Chain {
+                        target,
+                        site_end: ops.offset().0,
+                    }
+                }
+                ref k => k.clone(),
+            };
+            match kind {
                 ExitKind::Chain { target, site_end } => {
                     chains.push(ChainSite {
                         site: (site_end - 4) as u32,
@@ -660,6 +1047,7 @@ impl<'a> Translator<'a> {
                         ; mov eax, ExitReason::Lookup as i32
                     );
                 }
+                ExitKind::CountedChain { .. } => unreachable!("rewritten above"),
                 ExitKind::Reason { reason, pc } => {
                     x64!(ops
                         ; mov DWORD [rbx + offsets::PC], pc as i32
@@ -688,6 +1076,7 @@ impl<'a> Translator<'a> {
             jmp_exit_common(&mut ops, base, self.stubs.exit_common, &mut relocs);
         }
 
+        let mut faults: Vec<FaultSite> = Vec::with_capacity(site_offsets.len());
         for (off, gpc, kind, size, uncount, addr_reg) in site_offsets {
             faults.push(FaultSite {
                 host: base + off,
@@ -699,14 +1088,138 @@ impl<'a> Translator<'a> {
             });
         }
         let code = ops.finalize().expect("dynasm relocation failed");
-        let last = insns.last().and_then(|(p, d)| d.ok().map(|i| (*p, i)));
+        let guest_len = segments.iter().map(|s| s.len).sum();
+        let last = segments.last().and_then(|s| s.last);
         Translated {
             code,
-            guest_len: n,
+            guest_len,
             last,
+            segments,
             fault_sites: faults,
             relocs,
             chains,
+        }
+    }
+
+    /// Increments the counters of a taken conditional edge (profiling
+    /// counters, and the hotness statistics of a block not yet final).
+    /// Clobbers rax.
+    fn emit_taken_bumps(&self, ops: &mut Asm, seg: SegCounters, relocs: &mut Vec<Reloc>) {
+        if let Some((c, add)) = seg.counters {
+            x64!(ops; mov rax, QWORD c as i64);
+            imm64(ops, relocs, RelocKind::Counters, add);
+            x64!(ops; inc QWORD [rax + 8]);
+        }
+        if let Some(h) = seg.hot {
+            x64!(ops; mov rax, QWORD h as i64);
+            imm64(ops, relocs, RelocKind::HotCounter, 0);
+            x64!(ops; inc DWORD [rax + 4]);
+        }
+    }
+
+    /// A conditional branch. With `cont` = None both ways leave the block
+    /// (chainable exits); with `Some(taken)` the code continues inline
+    /// along that direction and the other one is a chainable side exit.
+    #[allow(clippy::too_many_arguments)]
+    fn emit_branch(
+        &self,
+        ops: &mut Asm,
+        i: &Inst,
+        pc: u32,
+        cont: Option<bool>,
+        flags: Option<Cc>,
+        seg: SegCounters,
+        exits: &mut Vec<Exit>,
+        relocs: &mut Vec<Reloc>,
+    ) {
+        use Opcode::*;
+        let taken = pc.wrapping_add(4).wrapping_add(i.imm as u32);
+        let fall = pc.wrapping_add(4);
+        // The x86 condition under which the branch is taken: from a
+        // compare of its operands, or (peephole) straight from the flags
+        // the SLT-like instruction before it left.
+        let cc = match flags {
+            Some(cc) => cc,
+            None => {
+                let a = self.in_reg(ops, i.rs1, RAX);
+                match self.loc(i.rs2) {
+                    Loc::Reg(r) => x64!(ops; cmp Rd(a), Rd(r)),
+                    Loc::Mem(o) => x64!(ops; cmp Rd(a), DWORD [rbx + o]),
+                    Loc::Zero => x64!(ops; cmp Rd(a), 0),
+                }
+                match i.op {
+                    Beq => Cc::E,
+                    Bne => Cc::Ne,
+                    Blt => Cc::L,
+                    Bge => Cc::Ge,
+                    Bltu => Cc::B,
+                    _ => Cc::Ae,
+                }
+            }
+        };
+        let bumps = seg.counters.is_some() || seg.hot.is_some();
+        // Jumps on the guest condition (or, `negate`, on its opposite).
+        let jcc = |ops: &mut Asm, negate: bool, l: dynasmrt::DynamicLabel| {
+            let c = if negate { cc.negate() } else { cc };
+            c.jump(ops, l)
+        };
+        match cont {
+            None => {
+                let lt = ops.new_dynamic_label();
+                jcc(ops, false, lt);
+                let site_t = ops.offset().0;
+                let lf = ops.new_dynamic_label();
+                x64!(ops; jmp =>lf);
+                let site_f = ops.offset().0;
+                exits.push(Exit {
+                    label: lt,
+                    kind: if bumps {
+                        ExitKind::CountedChain { target: taken, seg }
+                    } else {
+                        ExitKind::Chain {
+                            target: taken,
+                            site_end: site_t,
+                        }
+                    },
+                });
+                exits.push(Exit {
+                    label: lf,
+                    kind: ExitKind::Chain {
+                        target: fall,
+                        site_end: site_f,
+                    },
+                });
+            }
+            Some(true) => {
+                // Hot: taken. Falling through leaves.
+                let lf = ops.new_dynamic_label();
+                jcc(ops, true, lf);
+                let site_f = ops.offset().0;
+                exits.push(Exit {
+                    label: lf,
+                    kind: ExitKind::Chain {
+                        target: fall,
+                        site_end: site_f,
+                    },
+                });
+                self.emit_taken_bumps(ops, seg, relocs);
+            }
+            Some(false) => {
+                let lt = ops.new_dynamic_label();
+                jcc(ops, false, lt);
+                let site_t = ops.offset().0;
+                exits.push(Exit {
+                    label: lt,
+                    kind: if bumps {
+                        ExitKind::CountedChain { target: taken, seg }
+                    } else {
+                        ExitKind::Chain {
+                            target: taken,
+                            site_end: site_t,
+                        }
+                    },
+                });
+            }
         }
     }
 
@@ -721,7 +1234,13 @@ impl<'a> Translator<'a> {
     /// slot on every jump: a Lua benchmark ran 1.60x the unprofiled time
     /// with a full scan of 8 slots, 1.34x with 2 probes (1.26x without
     /// any histogram). Clobbers rcx, rdx.
-    fn emit_target_histogram(&self, ops: &mut Asm, counters: usize, relocs: &mut Vec<Reloc>) {
+    fn emit_target_histogram(
+        &self,
+        ops: &mut Asm,
+        counters: usize,
+        addend: u32,
+        relocs: &mut Vec<Reloc>,
+    ) {
         let slots = (counters + 32) as i64;
         let (done, hit, claim) = (
             ops.new_dynamic_label(),
@@ -730,7 +1249,7 @@ impl<'a> Translator<'a> {
         );
         let wrap = (16 * INDIRECT_SLOTS - 1) as i32;
         x64!(ops; mov rdx, QWORD slots);
-        imm64(ops, relocs, RelocKind::Counters, 32);
+        imm64(ops, relocs, RelocKind::Counters, addend + 32);
         x64!(ops
             ; mov ecx, eax
             ; shr ecx, 2
@@ -768,6 +1287,7 @@ impl<'a> Translator<'a> {
         i: &Inst,
         pc: u32,
         uncount: u32,
+        seg: SegCounters,
         exits: &mut Vec<Exit>,
         sites: &mut Vec<SiteOffset>,
         relocs: &mut Vec<Reloc>,
@@ -1066,58 +1586,7 @@ impl<'a> Translator<'a> {
                 });
             }
             Beq | Bne | Blt | Bge | Bltu | Bgeu => {
-                let taken = pc.wrapping_add(4).wrapping_add(imm as u32);
-                let fall = pc.wrapping_add(4);
-                let a = self.in_reg(ops, i.rs1, RAX);
-                match self.loc(i.rs2) {
-                    Loc::Reg(r) => x64!(ops; cmp Rd(a), Rd(r)),
-                    Loc::Mem(o) => x64!(ops; cmp Rd(a), DWORD [rbx + o]),
-                    Loc::Zero => x64!(ops; cmp Rd(a), 0),
-                }
-                let lt = ops.new_dynamic_label();
-                // When profiling, the taken edge first bumps a counter.
-                let lj = match self.opts.counters {
-                    Some(_) => ops.new_dynamic_label(),
-                    None => lt,
-                };
-                match i.op {
-                    Beq => x64!(ops; je =>lj),
-                    Bne => x64!(ops; jne =>lj),
-                    Blt => x64!(ops; jl =>lj),
-                    Bge => x64!(ops; jge =>lj),
-                    Bltu => x64!(ops; jb =>lj),
-                    _ => x64!(ops; jae =>lj),
-                }
-                let mut site_t = ops.offset().0;
-                let lf = ops.new_dynamic_label();
-                x64!(ops; jmp =>lf);
-                let site_f = ops.offset().0;
-                if let Some(c) = self.opts.counters {
-                    x64!(ops
-                        ; =>lj
-                        ; mov rax, QWORD c as i64
-                    );
-                    imm64(ops, relocs, RelocKind::Counters, 0);
-                    x64!(ops
-                        ; inc QWORD [rax + 8]
-                        ; jmp =>lt
-                    );
-                    site_t = ops.offset().0;
-                }
-                exits.push(Exit {
-                    label: lt,
-                    kind: ExitKind::Chain {
-                        target: taken,
-                        site_end: site_t,
-                    },
-                });
-                exits.push(Exit {
-                    label: lf,
-                    kind: ExitKind::Chain {
-                        target: fall,
-                        site_end: site_f,
-                    },
-                });
+                self.emit_branch(ops, i, pc, None, None, seg, exits, relocs);
                 return true;
             }
             Jal if i.rd != 0 && self.opts.native_calls => {
@@ -1182,8 +1651,8 @@ impl<'a> Translator<'a> {
                 }
                 x64!(ops; and eax, -2);
                 self.store_imm(ops, i.rd, pc.wrapping_add(4));
-                if let Some(c) = self.opts.counters {
-                    self.emit_target_histogram(ops, c, relocs);
+                if let Some((c, add)) = seg.counters {
+                    self.emit_target_histogram(ops, c, add, relocs);
                 }
                 if i.rd == 0 && self.opts.native_calls {
                     // Return prediction: if the newest native frame was

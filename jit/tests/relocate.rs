@@ -39,6 +39,7 @@ struct Place {
     table: usize,
     flag: usize,
     counters: usize,
+    hot: usize,
 }
 
 fn place(k: usize) -> Place {
@@ -51,11 +52,16 @@ fn place(k: usize) -> Place {
         table: 0x7e00_0000_0000 + k * 0x1000_0000,
         flag: 0x6000_0000_1000 + k * 0x2000,
         counters: 0x6100_0000_2000 + k * 0x4000,
+        hot: 0x6200_0000_3000 + k * 0x8000,
     }
 }
 
-fn translator<'a>(map: &'a RegMap, p: &Place, opts: (bool, bool, bool, bool)) -> Translator<'a> {
-    let (counting, interrupt, profiling, native_calls) = opts;
+fn translator<'a>(
+    map: &'a RegMap,
+    p: &Place,
+    opts: (bool, bool, bool, bool, bool),
+) -> Translator<'a> {
+    let (counting, interrupt, profiling, native_calls, hot) = opts;
     Translator {
         map,
         stubs: p.stubs,
@@ -64,6 +70,7 @@ fn translator<'a>(map: &'a RegMap, p: &Place, opts: (bool, bool, bool, bool)) ->
             interrupt_flag: interrupt.then_some(p.flag),
             counters: profiling.then_some(p.counters),
             native_calls,
+            hot_counter: hot.then_some(p.hot),
         },
         lookup_table: p.table,
         code_limit: 0x10_0000,
@@ -73,7 +80,8 @@ fn translator<'a>(map: &'a RegMap, p: &Place, opts: (bool, bool, bool, bool)) ->
 #[test]
 fn relocated_blocks_equal_direct_translations() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut kinds_seen = [false; 6];
+    let mut kinds_seen = [false; 7];
+    let mut multi = 0;
     for round in 0..40 {
         let words = random_code(&mut rng, 600);
         let map = if round % 3 == 0 {
@@ -87,12 +95,42 @@ fn relocated_blocks_equal_direct_translations() {
             round & 2 != 0,
             round & 4 != 0,
             round & 8 != 0,
+            round % 5 != 0,
         );
         let (a, b) = (place(1), place(2 + round));
         for start in (0..words.len() as u32 - 1).step_by(7) {
             let pc = start * 4;
-            let ta = translator(&map, &a, opts).translate(pc, a.base, &fetch);
-            let tb = translator(&map, &b, opts).translate(pc, b.base, &fetch);
+            // Plain blocks, and superblocks along fixed paths: the next
+            // blocks are the fall-through ones, or taken targets.
+            let ta0 = translator(&map, &a, opts).translate(pc, a.base, &fetch);
+            let mut starts = vec![pc];
+            let mut cur = ta0.last;
+            while let Some((lpc, i)) = cur.filter(|_| starts.len() < 6) {
+                let next = if i.op.is_branch() && starts.len() % 2 == 0 {
+                    lpc.wrapping_add(4).wrapping_add(i.imm as u32)
+                } else if i.op == fast32_isa::Opcode::Jal {
+                    lpc.wrapping_add(i.imm as u32)
+                } else {
+                    lpc.wrapping_add(4)
+                };
+                if fetch(next).is_none() || starts.contains(&next) {
+                    break;
+                }
+                starts.push(next);
+                cur = translator(&map, &a, opts)
+                    .translate(next, a.base, &fetch)
+                    .last;
+            }
+            let path: &[u32] = if start % 2 == 0 {
+                &starts
+            } else {
+                &starts[..1]
+            };
+            let ta = translator(&map, &a, opts).translate_path(path, a.base, &fetch);
+            let tb = translator(&map, &b, opts).translate_path(path, b.base, &fetch);
+            if path.len() > 1 && ta.segments.len() > 1 {
+                multi += 1;
+            }
             let mut moved = ta.code.clone();
             let env = RelocEnv {
                 block: b.base,
@@ -101,6 +139,7 @@ fn relocated_blocks_equal_direct_translations() {
                 exec_one: b.stubs.exec_one,
                 interrupt_flag: Some(b.flag),
                 counters: Some(b.counters),
+                hot_counter: Some(b.hot),
             };
             apply_relocs(&mut moved, &ta.relocs, &env).unwrap();
             assert_eq!(moved, tb.code, "block at 0x{pc:x}, options {opts:?}");
@@ -128,9 +167,11 @@ fn relocated_blocks_equal_direct_translations() {
         RelocKind::ExecOne,
         RelocKind::InterruptFlag,
         RelocKind::Counters,
+        RelocKind::HotCounter,
     ] {
         assert!(kinds_seen[k as usize], "no {k:?} relocation was exercised");
     }
+    assert!(multi > 100, "only {multi} superblocks of several blocks");
 }
 
 #[test]
@@ -146,7 +187,7 @@ fn relocation_errors_are_reported() {
     let map = RegMap::none();
     let p = place(1);
     let fetch = |pc: u32| words.get(pc as usize / 4).copied();
-    let t = translator(&map, &p, (false, true, false, false)).translate(0, p.base, &fetch);
+    let t = translator(&map, &p, (false, true, false, false, false)).translate(0, p.base, &fetch);
     let env = RelocEnv {
         block: p.base,
         exit_common: p.stubs.exit_common,
@@ -154,6 +195,7 @@ fn relocation_errors_are_reported() {
         exec_one: p.stubs.exec_one,
         interrupt_flag: None,
         counters: None,
+        hot_counter: None,
     };
     let mut code = t.code.clone();
     assert!(matches!(

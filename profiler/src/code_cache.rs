@@ -10,7 +10,7 @@
 //! never executed; the run translates as usual and saves a fresh entry.
 
 use fast32_cache_format::code_cache::{
-    CachedBlock, CachedChain, CachedFault, CachedReloc, CodeCache, CodeCacheKey,
+    CachedBlock, CachedChain, CachedFault, CachedReloc, CachedSegment, CodeCache, CodeCacheKey,
 };
 use fast32_cache_format::FormatError;
 use fast32_jit::translate::{ChainSite, FaultSite, Reloc, RelocKind};
@@ -66,6 +66,7 @@ pub fn to_cache(key: CacheKey, b: BlockImages) -> CodeCache {
                 relocs: e.relocs,
                 faults: e.faults,
                 chains: e.chains,
+                segments: e.segments,
             })
             .collect(),
         code: b.code,
@@ -99,6 +100,11 @@ pub fn to_cache(key: CacheKey, b: BlockImages) -> CodeCache {
                 target: c.target,
             })
             .collect(),
+        segments: b
+            .segments
+            .iter()
+            .map(|&(pc, len)| CachedSegment { pc, len })
+            .collect(),
     }
 }
 
@@ -117,6 +123,7 @@ pub fn from_cache(c: CodeCache) -> Result<BlockImages, CacheError> {
                 relocs: e.relocs,
                 faults: e.faults,
                 chains: e.chains,
+                segments: e.segments,
             })
             .collect(),
         code: c.code,
@@ -160,6 +167,7 @@ pub fn from_cache(c: CodeCache) -> Result<BlockImages, CacheError> {
                 target: c.target,
             })
             .collect(),
+        segments: c.segments.iter().map(|s| (s.pc, s.len)).collect(),
     })
 }
 

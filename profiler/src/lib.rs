@@ -26,18 +26,24 @@ pub fn profile_run(m: &mut Machine) -> Result<(RunOutcome, Profile), JitError> {
     };
     let mut jit = Jit::new(m, opts)?;
     let outcome = jit.run(m);
-    let p = to_profile(&jit.profile_data(), |pc| m.mem.fetch(pc).ok());
+    let p = to_profile(&jit.profile_data(), &jit.superblock_paths(), |pc| {
+        m.mem.fetch(pc).ok()
+    });
     Ok((outcome, p))
 }
 
-/// Converts raw JIT counters into a profile. `fetch` reads guest code
+/// Converts raw JIT counters and the superblock paths the JIT chose
+/// ([`Jit::superblock_paths`]) into a profile. `fetch` reads guest code
 /// (to recognise call sites of return targets).
-pub fn to_profile(data: &[BlockProfile], fetch: impl Fn(u32) -> Option<u32>) -> Profile {
+pub fn to_profile(
+    data: &[BlockProfile],
+    paths: &[Vec<(u32, u32)>],
+    fetch: impl Fn(u32) -> Option<u32>,
+) -> Profile {
     let mut blocks: BTreeMap<u32, BlockCount> = BTreeMap::new();
     let mut branches: BTreeMap<u32, BranchCount> = BTreeMap::new();
     let mut indirect: BTreeMap<u32, (bool, BTreeMap<u32, u64>, u64)> = BTreeMap::new();
     let mut returns: BTreeMap<u32, u64> = BTreeMap::new();
-    let mut shapes: BTreeMap<u32, Shape> = BTreeMap::new();
     let mut instructions = 0u64;
     for b in data {
         let c = &b.counters;
@@ -48,11 +54,6 @@ pub fn to_profile(data: &[BlockProfile], fetch: impl Fn(u32) -> Option<u32>) -> 
             count: 0,
         });
         e.count += c.entries;
-        shapes.entry(b.pc).or_insert(Shape {
-            entry: b.pc,
-            path: Vec::new(),
-            len: b.len,
-        });
         let Some((lpc, last)) = b.last else { continue };
         if last.op.is_branch() {
             let e = branches.entry(lpc).or_insert(BranchCount {
@@ -100,19 +101,37 @@ pub fn to_profile(data: &[BlockProfile], fetch: impl Fn(u32) -> Option<u32>) -> 
             .into_iter()
             .map(|(call_pc, returns)| CallReturn { call_pc, returns })
             .collect(),
-        shapes: shapes.into_values().collect(),
+        shapes: paths
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| Shape {
+                entry: p[0].0,
+                blocks: p.clone(),
+            })
+            .collect(),
     };
     p.normalize();
     p
 }
 
-/// Guest PCs worth translating up front: blocks that ran at least
-/// `min_count` times, hottest first.
-pub fn hot_pcs(p: &Profile, min_count: u64) -> Vec<u32> {
-    p.hottest_blocks()
-        .into_iter()
-        .filter(|b| b.count >= min_count)
+/// The plain blocks a profile saw run (entry PCs), for [`Jit::prewarm`].
+pub fn prewarm_blocks(p: &Profile) -> Vec<u32> {
+    p.blocks
+        .iter()
+        .filter(|b| b.count > 0)
         .map(|b| b.pc)
+        .collect()
+}
+
+/// What to translate up front (pre-warming): the superblock paths the
+/// profiling JIT chose, as lists of plain-block PCs for
+/// [`Jit::prewarm`], most executed entry first.
+pub fn prewarm_paths(p: &Profile) -> Vec<Vec<u32>> {
+    let mut shapes: Vec<&Shape> = p.shapes.iter().filter(|s| !s.is_empty()).collect();
+    shapes.sort_by_key(|s| (std::cmp::Reverse(p.block_count(s.entry)), s.entry));
+    shapes
+        .into_iter()
+        .map(|s| s.blocks.iter().map(|b| b.0).collect())
         .collect()
 }
 

@@ -69,10 +69,11 @@ fn check_round_trip(img: &Image, stdin: &[u8], limit: u64, opts: JitOptions) -> 
         ));
     }
     let bytes = code_cache::encode(&jit, &hash).map_err(|e| e.to_string())?;
-    let saved = jit.stats.blocks_translated;
-    let cold_profile = opts
-        .profiling
-        .then(|| fast32_profiler::to_profile(&jit.profile_data(), |_| None));
+    // Blocks replaced by superblocks are saved in their final form only.
+    let saved = jit.export_blocks().blocks.len() as u64;
+    let cold_profile = opts.profiling.then(|| {
+        fast32_profiler::to_profile(&jit.profile_data(), &jit.superblock_paths(), |_| None)
+    });
     let mut loaded = 0;
     let (warm, wjit) = run_jit(img, stdin, limit, opts, |j, m| {
         loaded = code_cache::load_bytes(j, m, &bytes, &hash).expect("entry loads");
@@ -90,7 +91,8 @@ fn check_round_trip(img: &Image, stdin: &[u8], limit: u64, opts: JitOptions) -> 
     }
     // Loaded blocks count like translated ones.
     if let Some(p) = cold_profile {
-        let q = fast32_profiler::to_profile(&wjit.profile_data(), |_| None);
+        let q =
+            fast32_profiler::to_profile(&wjit.profile_data(), &wjit.superblock_paths(), |_| None);
         if p != q {
             return Err("profiles of the cold and the warm run differ".into());
         }
@@ -128,6 +130,23 @@ fn option_sets() -> Vec<(JitOptions, u64)> {
             JitOptions {
                 no_register_cache: true,
                 native_calls: true,
+                ..base
+            },
+            u64::MAX,
+        ),
+        // Superblocks saved and loaded (every block becomes one).
+        (
+            JitOptions {
+                counting: true,
+                profiling: true,
+                superblocks: fast32_jit::Superblocks::Eager,
+                ..base
+            },
+            LIMIT,
+        ),
+        (
+            JitOptions {
+                superblocks: fast32_jit::Superblocks::Off,
                 ..base
             },
             u64::MAX,

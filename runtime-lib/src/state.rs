@@ -25,6 +25,9 @@ pub enum ExitReason {
     InstructionLimit = 5,
     /// `pc` has no translation yet; translate and continue.
     Lookup = 6,
+    /// The JIT block at `pc` became hot: re-translate it (as a superblock)
+    /// and continue at `pc`. Nothing of the block has executed.
+    Hot = 7,
 }
 
 /// Architectural state plus the words translated code needs at hand.
