@@ -38,6 +38,10 @@ pub struct CompiledCode {
     /// Where interruptible code reads the address of the interrupt flag
     /// (null when the code was not compiled interruptible).
     pub interrupt_slot: *mut usize,
+    /// The adapter compiled code is entered through (platform calling
+    /// convention, calling the guest function's `tail` convention; see
+    /// `fast32_aot::lower::define_adapter`).
+    pub adapter: usize,
 }
 
 /// What the dispatcher did.
@@ -197,7 +201,7 @@ impl Dispatcher {
             ctx.state = &mut m.cpu;
             // SAFETY: `f` was compiled for this program; the machine's
             // state and memory outlive the call.
-            let r = unsafe { fault::enter(&mut ctx, f, pc, sp_limit) };
+            let r = unsafe { fault::enter(&mut ctx, self.code.adapter, f, pc, sp_limit) };
             let next = r as u32;
             m.cpu.pc = next;
             match (r >> 32) as u32 {

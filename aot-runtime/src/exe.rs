@@ -41,8 +41,8 @@ use fast32_runtime::host::{AccessPolicy, ExecFn, ExecRequest, HostConfig};
 use fast32_runtime::{Machine, RunOutcome, TrapKind};
 use std::time::{Duration, Instant};
 
-/// "F32AOTD1": the descriptor layout this runtime understands.
-pub const DESCRIPTOR_MAGIC: u64 = u64::from_le_bytes(*b"F32AOTD1");
+/// "F32AOTD2": the descriptor layout this runtime understands.
+pub const DESCRIPTOR_MAGIC: u64 = u64::from_le_bytes(*b"F32AOTD2");
 
 /// What the compiled object tells the runtime (all fields 8 bytes wide, in
 /// this order: the object writer in `fast32_aot::object_driver` lays it
@@ -63,6 +63,8 @@ pub struct ExeDescriptor {
     pub nsites: u64,
     /// Slot read by interruptible code (null if not interruptible).
     pub interrupt_slot: *mut usize,
+    /// The function the dispatcher enters compiled code through.
+    pub adapter: usize,
 }
 
 /// Byte offsets of [`ExeDescriptor`]'s fields, for the object writer.
@@ -78,7 +80,8 @@ pub mod descriptor_offsets {
     pub const SITES: usize = 64;
     pub const NSITES: usize = 72;
     pub const INTERRUPT_SLOT: usize = 80;
-    pub const SIZE: usize = 88;
+    pub const ADAPTER: usize = 88;
+    pub const SIZE: usize = 96;
 }
 
 const _: () = {
@@ -88,6 +91,7 @@ const _: () = {
     assert!(offset_of!(ExeDescriptor, funcs) == descriptor_offsets::FUNCS);
     assert!(offset_of!(ExeDescriptor, sites) == descriptor_offsets::SITES);
     assert!(offset_of!(ExeDescriptor, interrupt_slot) == descriptor_offsets::INTERRUPT_SLOT);
+    assert!(offset_of!(ExeDescriptor, adapter) == descriptor_offsets::ADAPTER);
     assert!(std::mem::size_of::<ExeDescriptor>() == descriptor_offsets::SIZE);
     assert!(std::mem::size_of::<RawSite>() == RawSite::SIZE);
 };
@@ -173,6 +177,7 @@ unsafe fn compiled_code(d: &ExeDescriptor) -> Result<CompiledCode, String> {
         code_start,
         code_end,
         interrupt_slot: d.interrupt_slot,
+        adapter: d.adapter,
     })
 }
 

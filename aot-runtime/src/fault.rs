@@ -33,7 +33,8 @@ std::arch::global_asm!(
     ".globl fast32_aot_enter",
     "fast32_aot_enter:",
     // rdi = state, rsi = mem_base, edx = entry_pc, rcx = sp_limit,
-    // r8 = function, r9 = &saved_rsp
+    // r8 = function, r9 = &saved_rsp, [rsp + 8] = adapter: the adapter
+    // is called with the first five unchanged.
     "push rbx",
     "push rbp",
     "push r12",
@@ -41,8 +42,9 @@ std::arch::global_asm!(
     "push r14",
     "push r15",
     "sub rsp, 8",
+    "mov rax, [rsp + 64]",
     "mov [r9], rsp",
-    "call r8",
+    "call rax",
     ".globl fast32_aot_resume",
     "fast32_aot_resume:",
     "add rsp, 8",
@@ -63,6 +65,7 @@ extern "sysv64" {
         sp_limit: u64,
         func: usize,
         saved_rsp: *mut u64,
+        adapter: usize,
     ) -> u64;
     fn fast32_aot_resume();
 }
@@ -106,12 +109,20 @@ pub fn install() {
     fast32_runtime::signals::install(claim);
 }
 
-/// Runs compiled function `func` at guest `entry_pc` with `ctx` active.
+/// Runs compiled function `func` at guest `entry_pc` with `ctx` active,
+/// through `adapter` (which passes registers between `CpuState` and the
+/// guest functions' own convention).
 ///
 /// # Safety
 /// `func` must be a function lowered for the machine whose state and
-/// memory `ctx` names, with the signature of [`crate::lower`].
-pub unsafe fn enter(ctx: &mut FaultContext, func: usize, entry_pc: u32, sp_limit: u64) -> u64 {
+/// memory `ctx` names, and `adapter` the adapter compiled with it.
+pub unsafe fn enter(
+    ctx: &mut FaultContext,
+    adapter: usize,
+    func: usize,
+    entry_pc: u32,
+    sp_limit: u64,
+) -> u64 {
     let prev = ACTIVE.with(|a| a.replace(ctx as *mut _));
     let r = fast32_aot_enter(
         ctx.state,
@@ -120,6 +131,7 @@ pub unsafe fn enter(ctx: &mut FaultContext, func: usize, entry_pc: u32, sp_limit
         sp_limit,
         func,
         &mut ctx.saved_rsp,
+        adapter,
     );
     ACTIVE.with(|a| a.set(prev));
     r

@@ -28,6 +28,9 @@ pub fn host_isa(opt_level: &str, verify: bool, pic: bool) -> Result<OwnedTargetI
     )?;
     set(&mut flags, "is_pic", if pic { "true" } else { "false" })?;
     set(&mut flags, "use_colocated_libcalls", "false")?;
+    // Cranelift's x86-64 tail calls (jumps between guest functions are
+    // `return_call`s) need frame pointers.
+    set(&mut flags, "preserve_frame_pointers", "true")?;
     cranelift_native::builder()
         .map_err(|e| AotError::Host(e.to_string()))?
         .finish(settings::Flags::new(flags))

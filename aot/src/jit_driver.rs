@@ -7,7 +7,7 @@ use crate::discover::{discover, CodeImage, DiscoverOptions, Program};
 use crate::driver;
 use crate::lower;
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::default_libcall_names;
+use cranelift_module::{default_libcall_names, Module};
 use fast32_aot_runtime::{CompiledCode, Dispatcher, HostSite};
 use fast32_isa::s32x::Image;
 use fast32_runtime::{Machine, RunOutcome};
@@ -141,6 +141,8 @@ impl Aot {
         let mut decls = lower::declare(&mut module, prog, opts.interruptible).map_err(merr)?;
         decls.hints = opts.hints.clone();
         lower::define_entry_table(&mut module, &decls, prog, code).map_err(merr)?;
+        let mut actx = module.make_context();
+        lower::define_adapter(&mut module, &decls, &mut actx).map_err(merr)?;
         let compiled =
             driver::compile_functions(&mut module, &decls, prog, code, opts.clif_dir.as_deref())?;
         module
@@ -197,6 +199,7 @@ impl Aot {
             code_start: lo,
             code_end: hi,
             interrupt_slot,
+            adapter: module.get_finalized_function(decls.adapter) as usize,
         });
         Ok(Aot {
             module: Some(module),

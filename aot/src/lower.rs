@@ -4,34 +4,42 @@
 //!
 //! # The native ABI
 //!
-//! Every guest function becomes one native function with the platform's
-//! C calling convention:
+//! Every guest function becomes one native function with Cranelift's
+//! `tail` calling convention:
 //!
 //! ```text
-//! fn(state: *mut CpuState, mem_base: *mut u8, entry_pc: u32, sp_limit: u64) -> u64
+//! fn(state: *mut CpuState, entry_pc: u32, args: [u32; A]) -> (u64, [u32; R])
 //! ```
 //!
 //! - `entry_pc` says where to start: one of the function's entries
-//!   ([`crate::discover::Function::entries`]); a switch at the top of the
-//!   function jumps to its block.
-//! - The result is `reason << 32 | pc`: `reason` an [`ExitReason`] (0 =
-//!   `None`: "continue at `pc`"), `pc` the next guest PC. A plain guest
-//!   return (JALR to a place this function does not know) is `None` with
-//!   the target; the caller compares it with its own return address.
-//! - Guest registers live in Cranelift variables inside a function. They
-//!   are loaded from `CpuState` at entry and after every call, and stored
-//!   back before every call and every return: at every function boundary
-//!   `CpuState` holds the guest registers.
-//! - `sp_limit`: before every native call the function compares the host
-//!   stack pointer with it; below the limit it returns to the dispatcher
+//!   ([`crate::discover::Function::entries`]); the function start is
+//!   tested first, then a switch jumps to the entry's block.
+//! - `args` are the guest registers of [`Abi::args`] (stack pointer, link
+//!   register, first arguments), passed in host registers; the returned
+//!   `[u32; R]` are those of [`Abi::rets`] (the same plus the return
+//!   value). Every other guest register is in `CpuState` at a call and at
+//!   a return; inside a function registers live in Cranelift variables
+//!   (see [`crate::regflow`] for which are stored and loaded where).
+//! - The result word is `reason << 32 | pc`: `reason` an [`ExitReason`]
+//!   (0 = `None`: "continue at `pc`"), `pc` the next guest PC. A plain
+//!   guest return (JALR to a place this function does not know) is `None`
+//!   with the target; the caller compares it with its own return address.
+//! - The guest memory base and the host stack limit are read from
+//!   `CpuState`. Before every native call the function compares the host
+//!   stack pointer with the limit; below it, it returns to the dispatcher
 //!   (with the call's target as pc) instead of growing the host stack, so
 //!   deep guest recursion costs dispatcher round trips, never a crash.
+//! - The dispatcher enters through an adapter ([`define_adapter`], the
+//!   platform's C convention) that moves the passed registers between
+//!   `CpuState` and the call, so outside compiled code `CpuState` is
+//!   complete.
 //!
 //! Calls (JAL with a link) to a known function are native calls followed
 //! by a return-address check: if the callee's result is `None` with
 //! `pc + 4`, execution continues at the return site; anything else is
-//! passed up to the dispatcher unchanged. Jumps between functions (tail
-//! calls) are native calls whose result is returned as is. Indirect jumps
+//! passed up to the dispatcher unchanged. Jumps between functions are
+//! native tail calls (`return_call`): the callee's result is the
+//! caller's. Indirect jumps
 //! try a switch over the function's known indirect targets, then return
 //! the target; indirect calls look the target up in the entry table
 //! (`fast32_aot_entries`: one host pointer per code word, 0 where no entry)
@@ -49,6 +57,7 @@ use cranelift_codegen::ir::{
     types, AbiParam, Block, BlockArg, FuncRef, GlobalValue, InstBuilder, MemFlagsData, SigRef,
     Signature, SourceLoc, UserFuncName, Value,
 };
+use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleError};
@@ -61,19 +70,76 @@ use fast32_runtime::TrapKind;
 use std::collections::HashMap;
 
 pub use fast32_aot_runtime::{fast32_aot_fp, FaultSite, FP_HELPER};
+/// Name of the adapter function ([`define_adapter`]).
+pub const ADAPTER: &str = "fast32_aot_adapter";
 /// Name of the entry table data object.
 pub const ENTRY_TABLE: &str = "fast32_aot_entries";
 /// Name of the interrupt slot (interruptible code only): a word the
 /// dispatcher sets to the address of the machine's interrupt flag.
 pub const INTERRUPT_SLOT: &str = "fast32_aot_interrupt_slot";
 
-/// The signature every lowered guest function has.
-pub fn guest_signature<M: Module>(m: &M) -> Signature {
+/// Guest registers that cross native calls in host registers instead of
+/// `CpuState` (see the module documentation).
+///
+/// `args` travel as call arguments and `rets` as return values; `args` is
+/// a prefix of `rets`, so a register passed in is also passed back. The
+/// choice is fixed, from the SLOW-32 calling convention: the stack
+/// pointer and link register (used by every non-leaf function), the
+/// first arguments, the return value and the first callee-saved
+/// registers (which callees restore just before returning). Cranelift's
+/// `tail` convention has 6 argument and 8 return registers on x86-64;
+/// `state` and `entry_pc` take two of the arguments, the result word one
+/// of the returns.
+#[derive(Clone, Debug)]
+pub struct Abi {
+    pub args: Vec<u8>,
+    pub rets: Vec<u8>,
+}
+
+impl Abi {
+    /// The register choice for SLOW-32 code.
+    pub fn slow32() -> Abi {
+        let args = vec![fast32_isa::REG_SP, fast32_isa::REG_LR, 3, 4];
+        let mut rets = args.clone();
+        rets.push(1);
+        Abi { args, rets }
+    }
+
+    pub fn arg_mask(&self) -> u32 {
+        self.args.iter().fold(0, |m, &r| m | 1 << r)
+    }
+
+    pub fn ret_mask(&self) -> u32 {
+        self.rets.iter().fold(0, |m, &r| m | 1 << r)
+    }
+}
+
+/// The signature every lowered guest function has (Cranelift's `tail`
+/// convention): `(state, entry_pc, args...) -> (result, rets...)`.
+pub fn guest_signature(abi: &Abi) -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.push(AbiParam::new(types::I64)); // state
+    sig.params.push(AbiParam::new(types::I32)); // entry_pc
+    for _ in &abi.args {
+        sig.params.push(AbiParam::new(types::I32));
+    }
+    sig.returns.push(AbiParam::new(types::I64));
+    for _ in &abi.rets {
+        sig.returns.push(AbiParam::new(types::I32));
+    }
+    sig
+}
+
+/// The signature of the adapter the dispatcher enters compiled code
+/// through (platform convention): `(state, mem_base, entry_pc, sp_limit,
+/// function) -> result`.
+fn adapter_signature<M: Module>(m: &M) -> Signature {
     let mut sig = m.make_signature();
     sig.params.push(AbiParam::new(types::I64)); // state
     sig.params.push(AbiParam::new(types::I64)); // mem_base
     sig.params.push(AbiParam::new(types::I32)); // entry_pc
     sig.params.push(AbiParam::new(types::I64)); // sp_limit
+    sig.params.push(AbiParam::new(types::I64)); // function
     sig.returns.push(AbiParam::new(types::I64));
     sig
 }
@@ -92,10 +158,14 @@ pub struct Decls {
     /// One per [`Program::functions`], same order.
     pub funcs: Vec<FuncId>,
     pub fp: FuncId,
+    /// The dispatcher's way in ([`ADAPTER`]).
+    pub adapter: FuncId,
     pub table: DataId,
     /// The interrupt slot, when compiling interruptible code.
     pub interrupt: Option<DataId>,
     pub sig: Signature,
+    /// Registers passed in host registers across calls.
+    pub abi: Abi,
     /// Profile hints (profile-guided compilation), if any.
     pub hints: Option<std::sync::Arc<Hints>>,
 }
@@ -117,12 +187,14 @@ pub fn function_name(start: u32) -> String {
 /// Declares every guest function, the FP helper, the entry table and
 /// (for `interruptible` code) the interrupt slot.
 pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> ModuleResult<Decls> {
-    let sig = guest_signature(m);
+    let abi = Abi::slow32();
+    let sig = guest_signature(&abi);
     let mut funcs = Vec::with_capacity(prog.functions.len());
     for f in &prog.functions {
         funcs.push(m.declare_function(&function_name(f.start), Linkage::Local, &sig)?);
     }
     let fp = m.declare_function(FP_HELPER, Linkage::Import, &fp_signature(m))?;
+    let adapter = m.declare_function(ADAPTER, Linkage::Local, &adapter_signature(m))?;
     let table = m.declare_data(ENTRY_TABLE, Linkage::Local, false, false)?;
     let interrupt = if interruptible {
         let id = m.declare_data(INTERRUPT_SLOT, Linkage::Local, true, false)?;
@@ -137,9 +209,11 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
     Ok(Decls {
         funcs,
         fp,
+        adapter,
         table,
         interrupt,
         sig,
+        abi,
         hints: None,
     })
 }
@@ -166,6 +240,44 @@ pub fn define_entry_table<M: Module>(
         desc.write_function_addr((pc / 4) * 8, refs[fi]);
     }
     Ok(m.define_data(d.table, &desc)?)
+}
+
+/// Defines the adapter through which the dispatcher (platform calling
+/// convention) enters a guest function (`tail` convention): it records
+/// the memory base and stack limit in `CpuState`, passes the argument
+/// registers from `CpuState`, and stores the returned registers back, so
+/// that outside compiled code `CpuState` holds every guest register.
+pub fn define_adapter<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> ModuleResult<()> {
+    ctx.func.signature = adapter_signature(m);
+    ctx.func.name = UserFuncName::user(0, d.adapter.as_u32());
+    let mut fbc = FunctionBuilderContext::new();
+    let sig_ref = ctx.func.import_signature(d.sig.clone());
+    let config = m.target_config();
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
+        let blk = b.create_block();
+        b.append_block_params_for_function_params(blk);
+        b.switch_to_block(blk);
+        let p = b.block_params(blk).to_vec();
+        let (state, mem, entry, limit, func) = (p[0], p[1], p[2], p[3], p[4]);
+        b.ins().store(TRUSTED, mem, state, offsets::MEM_BASE);
+        b.ins().store(TRUSTED, limit, state, offsets::RSP_LIMIT);
+        let mut args = vec![state, entry];
+        for &r in &d.abi.args {
+            args.push(b.ins().load(types::I32, TRUSTED, state, offsets::reg(r)));
+        }
+        let call = b.ins().call_indirect(sig_ref, func, &args);
+        let res = b.inst_results(call).to_vec();
+        for (k, &r) in d.abi.rets.iter().enumerate() {
+            b.ins().store(TRUSTED, res[k + 1], state, offsets::reg(r));
+        }
+        b.ins().return_(&[res[0]]);
+        b.seal_all_blocks();
+        b.finalize(config);
+    }
+    m.define_function(d.adapter, ctx)?;
+    m.clear_context(ctx);
+    Ok(())
 }
 
 /// Builds the IR of function `fidx` into `ctx.func` (not yet compiled).
@@ -223,9 +335,10 @@ pub fn lower_function<M: Module>(
         }
     }
 
-    let flow = crate::regflow::analyze(prog, code, fidx);
-    let in_mem = memory_registers(prog, code, fidx, hints);
-    if hints.is_some() && in_mem != memory_registers(prog, code, fidx, None) {
+    let (args, rets) = (d.abi.arg_mask(), d.abi.ret_mask());
+    let flow = crate::regflow::analyze(prog, code, fidx, args, rets);
+    let in_mem = memory_registers(prog, code, fidx, hints, rets);
+    if hints.is_some() && in_mem != memory_registers(prog, code, fidx, None, rets) {
         explain.regalloc_changed += 1;
     }
     let config = m.target_config();
@@ -241,10 +354,13 @@ pub fn lower_function<M: Module>(
         dirty: 0,
         dispatch: None,
         per_site_dispatch: false,
+        f64_cache: Vec::new(),
         blocks: HashMap::new(),
         state: Value::from_u32(0),
         mem: Value::from_u32(0),
-        sp_limit: Value::from_u32(0),
+        abi: &d.abi,
+        args,
+        rets,
         fp_ref,
         table_gv,
         interrupt_gv,
@@ -270,12 +386,19 @@ const PER_SITE_EDGE_BUDGET: usize = 16384;
 /// functions spill heavily: x86-64 has 15 allocatable registers.
 pub const MAX_VAR_REGISTERS: u32 = 10;
 
-/// The registers function `fidx` accesses in memory: all but its
-/// [`MAX_VAR_REGISTERS`] most used ones.
+/// The registers function `fidx` accesses in memory: all but the
+/// registers in `forced` (the [`Abi`] registers, always variables) and
+/// its most used others, up to [`MAX_VAR_REGISTERS`] in all.
 ///
 /// With a profile, uses are weighted by how often each block ran, so the
 /// registers of the hot loop win over those of cold setup code.
-fn memory_registers(prog: &Program, code: &CodeImage, fidx: usize, hints: Option<&Hints>) -> u32 {
+fn memory_registers(
+    prog: &Program,
+    code: &CodeImage,
+    fidx: usize,
+    hints: Option<&Hints>,
+    forced: u32,
+) -> u32 {
     let mut uses = [0u64; 32];
     for s in &prog.functions[fidx].blocks {
         let b = prog.blocks[s];
@@ -293,11 +416,13 @@ fn memory_registers(prog: &Program, code: &CodeImage, fidx: usize, hints: Option
             pc += 4;
         }
     }
-    let mut regs: Vec<usize> = (1..32).filter(|&r| uses[r] > 0).collect();
+    let forced_used = (1..32).filter(|&r| uses[r] > 0 && forced & (1 << r) != 0);
+    let budget = (MAX_VAR_REGISTERS as usize).saturating_sub(forced_used.count());
+    let mut regs: Vec<usize> = (1..32)
+        .filter(|&r| uses[r] > 0 && forced & (1 << r) == 0)
+        .collect();
     regs.sort_by_key(|&r| std::cmp::Reverse(uses[r]));
-    regs.iter()
-        .skip(MAX_VAR_REGISTERS as usize)
-        .fold(0u32, |m, &r| m | 1 << r)
+    regs.iter().skip(budget).fold(0u32, |m, &r| m | 1 << r)
 }
 
 /// (read mask, write mask) of one instruction, pair partners included.
@@ -345,12 +470,20 @@ struct FnLower<'a, 'f> {
     dispatch: Option<Block>,
     /// Does every indirect jump get its own target table?
     per_site_dispatch: bool,
+    /// (pair, f64 value) of register pairs whose current value is known
+    /// as an f64 SSA value in the code being lowered (see
+    /// [`Self::pair_f64`]): chains of FP instructions then skip
+    /// splitting and recombining words.
+    f64_cache: Vec<(u8, Value)>,
     hints: Option<&'a Hints>,
     explain: &'a mut Explain,
     blocks: HashMap<u32, Block>,
     state: Value,
     mem: Value,
-    sp_limit: Value,
+    abi: &'a Abi,
+    /// [`Abi::arg_mask`] and [`Abi::ret_mask`].
+    args: u32,
+    rets: u32,
     fp_ref: FuncRef,
     table_gv: GlobalValue,
     /// The interrupt slot, polled on loop back-edges (interruptible code).
@@ -376,31 +509,54 @@ impl FnLower<'_, '_> {
         self.b.switch_to_block(entry);
         let params = self.b.block_params(entry).to_vec();
         self.state = params[0];
-        self.mem = params[1];
-        let entry_pc = params[2];
-        self.sp_limit = params[3];
+        let entry_pc = params[1];
         self.b.set_srcloc(SourceLoc::new(f.start));
+        for (k, &r) in self.abi.args.iter().enumerate() {
+            self.b.def_var(self.vars[r as usize], params[k + 2]);
+        }
+        self.mem = self.b.ins().load(
+            types::I64,
+            TRUSTED.with_readonly(),
+            self.state,
+            offsets::MEM_BASE,
+        );
         let bad_entry = self.b.create_block();
         self.b.set_cold_block(bad_entry);
-        // Each entry loads the registers live there, then joins its block.
+        // Each entry loads the registers live there (but the arguments),
+        // then joins its block. Direct calls enter at the start: test
+        // that first.
         let mut sw = Switch::new();
         let mut stubs = Vec::new();
+        let mut start_stub = None;
         for &e in &f.entries {
             let stub = self.b.create_block();
-            sw.set_entry(e as u128, stub);
+            if e == f.start && f.entries.len() > 1 {
+                start_stub = Some(stub);
+            } else {
+                sw.set_entry(e as u128, stub);
+            }
             stubs.push((stub, e));
+        }
+        if let Some(stub) = start_stub {
+            let others = self.b.create_block();
+            let is_start = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::Equal, entry_pc, f.start as i64);
+            self.b.ins().brif(is_start, stub, &[], others, &[]);
+            self.b.switch_to_block(others);
         }
         sw.emit(&mut self.b, entry_pc, bad_entry);
         for (stub, e) in stubs {
             self.b.switch_to_block(stub);
             self.b.set_srcloc(SourceLoc::new(e));
-            self.reload(self.flow.live_in[&e]);
+            self.reload(self.flow.live_in[&e] & !self.args);
             self.b.ins().jump(self.blocks[&e], &[]);
         }
         self.b.switch_to_block(bad_entry);
         let v = self.b.ins().uextend(types::I64, entry_pc);
         let v = self.b.ins().bor_imm_s(v, reason(ExitReason::Lookup));
-        self.b.ins().return_(&[v]);
+        self.return_synced(v);
 
         // Per-site target tables cost sites × targets CFG edges.
         let sites = f
@@ -464,6 +620,7 @@ impl FnLower<'_, '_> {
 
     fn set(&mut self, r: u8, v: Value) {
         if r != 0 && r < 32 {
+            self.invalidate_f64(r);
             if self.in_mem & (1 << r) != 0 {
                 self.b.ins().store(TRUSTED, v, self.state, offsets::reg(r));
                 return;
@@ -473,10 +630,22 @@ impl FnLower<'_, '_> {
         }
     }
 
-    /// Stores the dirty registers to `CpuState`.
+    /// Stores the dirty registers but the returned ones to `CpuState`
+    /// (before a return: the [`Abi::rets`] travel as return values).
     fn writeback(&mut self) {
+        self.store_dirty(!self.rets);
+    }
+
+    /// Stores the dirty registers but the arguments to `CpuState` (before
+    /// a call: the [`Abi::args`] travel as arguments). Afterwards
+    /// `CpuState` holds every register but the arguments.
+    fn writeback_call(&mut self) {
+        self.store_dirty(!self.args);
+    }
+
+    fn store_dirty(&mut self, mask: u32) {
         for r in 1..32u8 {
-            if self.dirty & !self.in_mem & (1 << r) != 0 {
+            if self.dirty & !self.in_mem & mask & (1 << r) != 0 {
                 let v = self.b.use_var(self.vars[r as usize]);
                 self.b.ins().store(TRUSTED, v, self.state, offsets::reg(r));
             }
@@ -500,18 +669,49 @@ impl FnLower<'_, '_> {
 
     // ---- exits -------------------------------------------------------------
 
+    /// Returns `result` with the returned registers from their variables
+    /// (after [`Self::writeback`]).
+    fn return_vars(&mut self, result: Value) {
+        let mut vals = vec![result];
+        for k in 0..self.abi.rets.len() {
+            let r = self.abi.rets[k];
+            vals.push(self.b.use_var(self.vars[r as usize]));
+        }
+        self.b.ins().return_(&vals);
+    }
+
+    /// Returns `result` when `CpuState` holds every register but the
+    /// arguments (after [`Self::writeback_call`], or at entry): the other
+    /// returned registers are read from there.
+    fn return_synced(&mut self, result: Value) {
+        let mut vals = vec![result];
+        for k in 0..self.abi.rets.len() {
+            let r = self.abi.rets[k];
+            vals.push(if self.args & (1 << r) != 0 {
+                self.b.use_var(self.vars[r as usize])
+            } else {
+                self.b
+                    .ins()
+                    .load(types::I32, TRUSTED, self.state, offsets::reg(r))
+            });
+        }
+        self.b.ins().return_(&vals);
+    }
+
+    /// Leaves for the dispatcher (a cold path: everything goes through
+    /// `CpuState`).
     fn ret_const(&mut self, why: ExitReason, pc: u32) {
+        self.writeback_call();
         let v = self.b.ins().iconst(types::I64, reason(why) | pc as i64);
-        self.b.ins().return_(&[v]);
+        self.return_synced(v);
     }
 
     fn ret_dyn(&mut self, pc: Value) {
         let v = self.b.ins().uextend(types::I64, pc);
-        self.b.ins().return_(&[v]);
+        self.return_vars(v);
     }
 
     fn exit_const(&mut self, why: ExitReason, pc: u32) {
-        self.writeback();
         self.ret_const(why, pc);
     }
 
@@ -521,7 +721,6 @@ impl FnLower<'_, '_> {
     }
 
     fn exit_trap(&mut self, kind: TrapKind, pc: u32, addr: u32, aux: u32) {
-        self.writeback();
         self.store_state_u32(offsets::TRAP_KIND, kind as u32);
         self.store_state_u32(offsets::TRAP_ADDR, addr);
         self.store_state_u32(offsets::AUX, aux);
@@ -539,6 +738,16 @@ impl FnLower<'_, '_> {
         }
     }
 
+    /// The call arguments for entering guest address `t`.
+    fn call_args(&mut self, t: Value) -> Vec<Value> {
+        let mut args = vec![self.state, t];
+        for k in 0..self.abi.args.len() {
+            let r = self.abi.args[k];
+            args.push(self.b.use_var(self.vars[r as usize]));
+        }
+        args
+    }
+
     /// Emits a transfer to guest address `t` (the current block ends).
     fn edge(&mut self, t: u32) {
         if let Some(blk) = self.local_block(t) {
@@ -548,22 +757,18 @@ impl FnLower<'_, '_> {
             self.b.ins().jump(blk, &[]);
             return;
         }
-        self.writeback();
         if !self.prog.blocks.contains_key(&t) {
             // Not discovered (or not executable): the dispatcher decides.
-            self.ret_const(ExitReason::None, t);
+            self.exit_const(ExitReason::None, t);
             return;
         }
-        // A jump into another function: call it and pass its result on.
+        // A jump into another function: a tail call (its result is ours;
+        // the host stack does not grow).
+        self.writeback_call();
         let fref = self.func_refs[&self.prog.owner(t)];
         let tv = self.b.ins().iconst(types::I32, t as i64);
-        self.stack_check(|l| l.ret_const(ExitReason::None, t));
-        let call = self
-            .b
-            .ins()
-            .call(fref, &[self.state, self.mem, tv, self.sp_limit]);
-        let v = self.b.inst_results(call)[0];
-        self.b.ins().return_(&[v]);
+        let args = self.call_args(tv);
+        self.b.ins().return_call(fref, &args);
     }
 
     /// On a loop back-edge of interruptible code: leave (with the
@@ -579,7 +784,9 @@ impl FnLower<'_, '_> {
         self.b.set_cold_block(stop);
         self.b.ins().brif(set, stop, &[], cont, &[]);
         self.b.switch_to_block(stop);
+        let dirty = self.dirty;
         self.exit_const(ExitReason::InstructionLimit, t);
+        self.dirty = dirty;
         self.b.switch_to_block(cont);
     }
 
@@ -597,62 +804,76 @@ impl FnLower<'_, '_> {
     }
 
     fn fill_pending(&mut self, pending: Vec<(Block, u32)>) {
+        let dirty = self.dirty;
         for (blk, t) in pending {
             self.b.switch_to_block(blk);
+            self.dirty = dirty;
             self.edge(t);
         }
     }
 
-    /// Continues only if the host stack has room for another call;
-    /// otherwise runs `on_low` (which must end the block).
-    fn stack_check(&mut self, on_low: impl FnOnce(&mut Self)) {
+    /// Is the host stack below the limit the dispatcher set (no room for
+    /// another native call)?
+    fn stack_low(&mut self) -> Value {
         let sp = self.b.ins().get_stack_pointer(types::I64);
-        let low = self
+        let limit = self
             .b
             .ins()
-            .icmp(IntCC::UnsignedLessThan, sp, self.sp_limit);
-        let low_blk = self.b.create_block();
-        let ok_blk = self.b.create_block();
-        self.b.set_cold_block(low_blk);
-        self.b.ins().brif(low, low_blk, &[], ok_blk, &[]);
-        self.b.switch_to_block(low_blk);
-        on_low(self);
-        self.b.switch_to_block(ok_blk);
+            .load(types::I64, TRUSTED, self.state, offsets::RSP_LIMIT);
+        self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit)
     }
 
-    /// After a call returned `v`: reload registers, continue at `ret_pc`
-    /// if that is where the callee returned to, else pass `v` up.
-    fn after_call(&mut self, v: Value, ret_pc: u32) {
+    /// After a call returned `res` (result word, returned registers):
+    /// take the returned registers, reload the others live at `ret_pc`,
+    /// continue at `ret_pc` if that is where the callee returned to, else
+    /// pass `res` up.
+    fn after_call(&mut self, res: Vec<Value>, ret_pc: u32) {
         let live = match self.local_block(ret_pc) {
             Some(_) => self.flow.live_in[&ret_pc],
             None => 0,
         };
-        self.reload(live);
+        self.reload(live & !self.rets);
+        for (k, &r) in self.abi.rets.iter().enumerate() {
+            self.b.def_var(self.vars[r as usize], res[k + 1]);
+        }
+        // `CpuState` is stale for returned registers that are not
+        // arguments of the next call.
+        self.dirty = self.rets & !self.args;
+        let v = res[0];
         let ok = self.b.ins().icmp_imm_s(IntCC::Equal, v, ret_pc as i64);
         let mut pending = Vec::new();
         let cont = self.edge_block(ret_pc, &mut pending);
         let other = self.b.create_block();
         self.b.ins().brif(ok, cont, &[], other, &[]);
         self.b.switch_to_block(other);
-        self.b.ins().return_(&[v]);
+        self.b.ins().return_(&res);
         self.fill_pending(pending);
     }
 
     fn call_direct(&mut self, target: u32, ret_pc: u32) {
-        self.writeback();
         if !self.prog.blocks.contains_key(&target) {
-            self.ret_const(ExitReason::None, target);
+            self.exit_const(ExitReason::None, target);
             return;
         }
+        self.writeback_call();
         let fref = self.func_refs[&self.prog.owner(target)];
-        self.stack_check(|l| l.ret_const(ExitReason::None, target));
-        let tv = self.b.ins().iconst(types::I32, target as i64);
-        let call = self
+        let low = self.stack_low();
+        let low_blk = self.b.create_block();
+        let ok_blk = self.b.create_block();
+        self.b.set_cold_block(low_blk);
+        self.b.ins().brif(low, low_blk, &[], ok_blk, &[]);
+        self.b.switch_to_block(low_blk);
+        let v = self
             .b
             .ins()
-            .call(fref, &[self.state, self.mem, tv, self.sp_limit]);
-        let v = self.b.inst_results(call)[0];
-        self.after_call(v, ret_pc);
+            .iconst(types::I64, reason(ExitReason::None) | target as i64);
+        self.return_synced(v);
+        self.b.switch_to_block(ok_blk);
+        let tv = self.b.ins().iconst(types::I32, target as i64);
+        let args = self.call_args(tv);
+        let call = self.b.ins().call(fref, &args);
+        let res = self.b.inst_results(call).to_vec();
+        self.after_call(res, ret_pc);
     }
 
     /// Targets the profile saw at the JALR at `pc` that compiled code can
@@ -695,7 +916,7 @@ impl FnLower<'_, '_> {
     fn call_indirect(&mut self, t: Value, ret_pc: u32, pc: u32) {
         let spec = self.speculation_targets(pc, true);
         self.speculate(t, &spec, |l, target| l.call_direct(target, ret_pc));
-        self.writeback();
+        self.writeback_call();
         let miss = self.b.create_block();
         self.b.set_cold_block(miss);
         let look = self.b.create_block();
@@ -720,24 +941,20 @@ impl FnLower<'_, '_> {
         self.b.ins().brif(has, callb, &[], miss, &[]);
 
         self.b.switch_to_block(callb);
-        let sp = self.b.ins().get_stack_pointer(types::I64);
-        let low = self
-            .b
-            .ins()
-            .icmp(IntCC::UnsignedLessThan, sp, self.sp_limit);
+        let low = self.stack_low();
         let go = self.b.create_block();
         self.b.ins().brif(low, miss, &[], go, &[]);
         self.b.switch_to_block(go);
-        let call = self.b.ins().call_indirect(
-            self.sig_ref,
-            ptr,
-            &[self.state, self.mem, t, self.sp_limit],
-        );
-        let v = self.b.inst_results(call)[0];
-        self.after_call(v, ret_pc);
+        let args = self.call_args(t);
+        let call = self.b.ins().call_indirect(self.sig_ref, ptr, &args);
+        let res = self.b.inst_results(call).to_vec();
+        let dirty = self.dirty;
+        self.after_call(res, ret_pc);
+        self.dirty = dirty;
 
         self.b.switch_to_block(miss);
-        self.ret_dyn(t);
+        let v = self.b.ins().uextend(types::I64, t);
+        self.return_synced(v);
     }
 
     fn jump_indirect(&mut self, t: Value, is_return: bool, pc: u32) {
@@ -822,6 +1039,8 @@ impl FnLower<'_, '_> {
 
     fn lower_block(&mut self, start: u32) {
         self.cur_block = start;
+        // Cached values are SSA values of this guest block's code only.
+        self.f64_cache.clear();
         let blk = self.prog.blocks[&start];
         self.dirty = self.flow.dirty_in[&start];
         let control = !matches!(blk.term, Term::Fallthrough | Term::Trap);
@@ -1089,8 +1308,15 @@ impl FnLower<'_, '_> {
         }
     }
 
-    /// The f64 in register pair `r`, `r + 1`.
+    /// The f64 in register pair `r`, `r + 1`: the value an FP instruction
+    /// of this guest block last wrote there if still valid, else the two
+    /// words combined. (Pairs in `CpuState` are not read as one 8-byte
+    /// load: after two 4-byte stores that defeats store forwarding, and
+    /// the float benchmark ran 25% slower.)
     fn pair_f64(&mut self, r: u8) -> Value {
+        if let Some(&(_, v)) = self.f64_cache.iter().find(|e| e.0 == r) {
+            return v;
+        }
         let lo = self.reg(r);
         let hi = self.reg(r + 1);
         let lo = self.b.ins().uextend(types::I64, lo);
@@ -1100,7 +1326,23 @@ impl FnLower<'_, '_> {
         self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits)
     }
 
+    /// Writes f64 `v` to register pair `r`, `r + 1`, and remembers it for
+    /// the FP instructions that follow in this guest block.
     fn set_pair_f64(&mut self, r: u8, v: Value) {
+        self.set_pair_bits(r, v);
+        // Register 0 reads as zero whatever was written: never cached.
+        if r != 0 {
+            self.f64_cache.push((r, v));
+        }
+    }
+
+    /// Drops the cached f64 of every pair holding register `r`.
+    fn invalidate_f64(&mut self, r: u8) {
+        self.f64_cache
+            .retain(|&(p, _)| p != r && p.wrapping_add(1) != r);
+    }
+
+    fn set_pair_bits(&mut self, r: u8, v: Value) {
         let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), v);
         let lo = self.b.ins().ireduce(types::I32, bits);
         let hi = self.b.ins().ushr_imm_s(bits, 32);
@@ -1176,7 +1418,12 @@ impl FnLower<'_, '_> {
                 let nan = self.b.ins().fcmp(FloatCC::Unordered, a, b);
                 let slow = self.b.create_block();
                 let fast = self.b.create_block();
+                // The result arrives as a block parameter (its bits, so
+                // no NaN is touched on the way), written to the
+                // destination once, after the join.
                 let join = self.b.create_block();
+                let ty = if double { types::F64 } else { types::I32 };
+                let res = self.b.append_block_param(join, ty);
                 self.b.set_cold_block(slow);
                 self.b.ins().brif(nan, slow, &[], fast, &[]);
                 self.b.switch_to_block(fast);
@@ -1187,17 +1434,26 @@ impl FnLower<'_, '_> {
                     FdivS | FdivD => self.b.ins().fdiv(a, b),
                     _ => self.b.ins().sqrt(a),
                 };
-                if double {
-                    self.set_pair_f64(i.rd, r);
+                let r = if double {
+                    r
                 } else {
-                    let bits = self.b.ins().bitcast(types::I32, MemFlagsData::new(), r);
-                    self.set(i.rd, bits);
-                }
-                self.b.ins().jump(join, &[]);
+                    self.b.ins().bitcast(types::I32, MemFlagsData::new(), r)
+                };
+                self.b.ins().jump(join, &[BlockArg::Value(r)]);
                 self.b.switch_to_block(slow);
-                self.lower_fp_helper(i);
-                self.b.ins().jump(join, &[]);
+                let bits = self.fp_helper_call(i);
+                let r = if double {
+                    self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits)
+                } else {
+                    self.b.ins().ireduce(types::I32, bits)
+                };
+                self.b.ins().jump(join, &[BlockArg::Value(r)]);
                 self.b.switch_to_block(join);
+                if double {
+                    self.set_pair_f64(i.rd, res);
+                } else {
+                    self.set(i.rd, res);
+                }
             }
             _ => return false,
         }
@@ -1212,7 +1468,23 @@ impl FnLower<'_, '_> {
 
     /// Any FP instruction through the interpreter's code.
     fn lower_fp_helper(&mut self, i: &Inst) {
-        let (pd, p1, p2) = sem::pair_operands(i.op);
+        let (pd, _, _) = sem::pair_operands(i.op);
+        let r = self.fp_helper_call(i);
+        let lo = self.b.ins().ireduce(types::I32, r);
+        if pd {
+            let hi = self.b.ins().ushr_imm_s(r, 32);
+            let hi = self.b.ins().ireduce(types::I32, hi);
+            self.set(i.rd, lo);
+            self.set(i.rd + 1, hi);
+        } else {
+            self.set(i.rd, lo);
+        }
+    }
+
+    /// Calls the interpreter's code for FP instruction `i`: the result's
+    /// bits (a pair's high word in the upper half).
+    fn fp_helper_call(&mut self, i: &Inst) -> Value {
+        let (_, p1, p2) = sem::pair_operands(i.op);
         let a = self.reg(i.rs1);
         let ah = if p1 {
             self.reg(i.rs1 + 1)
@@ -1232,16 +1504,7 @@ impl FnLower<'_, '_> {
         };
         let op = self.b.ins().iconst(types::I32, i.op as u8 as i64);
         let call = self.b.ins().call(self.fp_ref, &[op, a, ah, b, bh]);
-        let r = self.b.inst_results(call)[0];
-        let lo = self.b.ins().ireduce(types::I32, r);
-        if pd {
-            let hi = self.b.ins().ushr_imm_s(r, 32);
-            let hi = self.b.ins().ireduce(types::I32, hi);
-            self.set(i.rd, lo);
-            self.set(i.rd + 1, hi);
-        } else {
-            self.set(i.rd, lo);
-        }
+        self.b.inst_results(call)[0]
     }
 }
 

@@ -87,6 +87,8 @@ pub fn compile_object(
     let mut decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
     decls.hints = opts.hints.clone();
     lower::define_entry_table(&mut m, &decls, &prog, &code).map_err(merr)?;
+    let mut actx = m.make_context();
+    lower::define_adapter(&mut m, &decls, &mut actx).map_err(merr)?;
     let compiled =
         driver::compile_functions(&mut m, &decls, &prog, &code, opts.clif_dir.as_deref())?;
     phases.lowering = compiled.lower_time;
@@ -155,6 +157,8 @@ pub fn compile_object(
     addr(&mut d, off::FUNCS, funcs_id);
     addr(&mut d, off::FUNC_SIZES, sizes_id);
     addr(&mut d, off::SITES, sites_id);
+    let adapter = m.declare_func_in_data(decls.adapter, &mut d);
+    d.write_function_addr(off::ADAPTER as u32, adapter);
     if let Some(slot) = decls.interrupt {
         addr(&mut d, off::INTERRUPT_SLOT, slot);
     }

@@ -9,6 +9,14 @@
 //!   read, by guest code or by such a store. An entry loads, and a return
 //!   site reloads after its call, only what is live there.
 //!
+//! With the native ABI's register passing ([`crate::lower::Abi`]): a
+//! return (any exit) passes the returned registers in values, so they are
+//! live there; a call passes the argument registers, so they are live
+//! before it; after a call the returned registers that are not arguments
+//! are dirty (`CpuState` has not seen the callee's values). Argument
+//! registers are never stored at calls nor returned registers at exits,
+//! whatever their dirty bit says.
+//!
 //! Both work on the function's local CFG: the edges that lowering turns
 //! into Cranelift jumps. Faulting loads and stores are not exits in this
 //! sense: after a trap, registers in `CpuState` may be stale.
@@ -33,8 +41,9 @@ enum Succ {
     /// A local block: values flow in variables.
     Local(u32),
     /// Anything else (exit, cross-function jump, indirect miss): the dirty
-    /// registers are stored.
-    Exit,
+    /// registers are stored, and these are read as well (passed as
+    /// arguments of a tail call or returned).
+    Exit(u32),
 }
 
 struct Info {
@@ -48,13 +57,22 @@ struct Info {
     insts: Vec<(u32, u32, bool)>,
 }
 
-fn block_info(prog: &Program, code: &CodeImage, fidx: usize, b: &Block) -> Info {
+fn block_info(
+    prog: &Program,
+    code: &CodeImage,
+    fidx: usize,
+    b: &Block,
+    args: u32,
+    rets: u32,
+) -> Info {
     let local = |t: u32| prog.blocks.contains_key(&t) && prog.owner(t) == fidx;
     let succ = |t: u32| {
         if local(t) {
             Succ::Local(t)
+        } else if prog.blocks.contains_key(&t) {
+            Succ::Exit(args) // a tail call
         } else {
-            Succ::Exit
+            Succ::Exit(0) // to the dispatcher, through `CpuState`
         }
     };
     let mut insts = Vec::new();
@@ -66,7 +84,14 @@ fn block_info(prog: &Program, code: &CodeImage, fidx: usize, b: &Block) -> Info 
         pc += 4;
     }
     let mut call_ret = None;
+    // A return (`jalr r0, lr, 0`) leaves the function: lowering never
+    // looks it up among the function's indirect targets.
+    let is_return = matches!(b.term, Term::Indirect { link: false })
+        && code
+            .inst(b.end - 4)
+            .is_some_and(|i| i.rs1 == fast32_isa::REG_LR && i.imm == 0);
     let indirect = matches!(b.term, Term::Indirect { link: false })
+        && !is_return
         && !prog.functions[fidx].indirect_targets.is_empty();
     let succs = match b.term {
         Term::Fallthrough => vec![succ(b.end)],
@@ -76,7 +101,7 @@ fn block_info(prog: &Program, code: &CodeImage, fidx: usize, b: &Block) -> Info 
                 call_ret = Some(b.end);
                 // The call itself stores the dirty registers; a callee that
                 // is not compiled is an exit.
-                vec![Succ::Exit]
+                vec![Succ::Exit(0)]
             } else {
                 vec![succ(target)]
             }
@@ -84,18 +109,21 @@ fn block_info(prog: &Program, code: &CodeImage, fidx: usize, b: &Block) -> Info 
         Term::Indirect { link } => {
             if link {
                 call_ret = Some(b.end);
-                vec![Succ::Exit]
+                vec![Succ::Exit(0)]
+            } else if is_return {
+                vec![Succ::Exit(rets)]
             } else {
                 let mut v: Vec<Succ> = prog.functions[fidx]
                     .indirect_targets
                     .iter()
                     .map(|&t| Succ::Local(t))
                     .collect();
-                v.push(Succ::Exit);
+                // A miss (or a return) passes the returned registers.
+                v.push(Succ::Exit(rets));
                 v
             }
         }
-        Term::Halt | Term::Service | Term::Trap => vec![Succ::Exit],
+        Term::Halt | Term::Service | Term::Trap => vec![Succ::Exit(0)],
     };
     Info {
         succs,
@@ -106,12 +134,20 @@ fn block_info(prog: &Program, code: &CodeImage, fidx: usize, b: &Block) -> Info 
 }
 
 /// Computes dirty and live sets for every block of function `fidx`.
-pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize) -> RegFlow {
+///
+/// `args` and `rets`: the registers passed as call arguments and return
+/// values ([`crate::lower::Abi::arg_mask`], [`crate::lower::Abi::ret_mask`]).
+pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize, args: u32, rets: u32) -> RegFlow {
     let f = &prog.functions[fidx];
     let infos: Vec<(u32, Info)> = f
         .blocks
         .iter()
-        .map(|s| (*s, block_info(prog, code, fidx, &prog.blocks[s])))
+        .map(|s| {
+            (
+                *s,
+                block_info(prog, code, fidx, &prog.blocks[s], args, rets),
+            )
+        })
         .collect();
     let mut flow = RegFlow::default();
     for &(s, _) in &infos {
@@ -127,8 +163,17 @@ pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize) -> RegFlow {
             for &(_, w, _) in &info.insts {
                 d |= w;
             }
-            if info.call_ret.is_some() {
-                continue; // nothing is dirty after the call
+            if let Some(ret) = info.call_ret {
+                // After the call only the returned registers that are not
+                // arguments are dirty.
+                if let Some(e) = flow.dirty_in.get_mut(&ret) {
+                    let d = rets & !args;
+                    if *e | d != *e {
+                        *e |= d;
+                        changed = true;
+                    }
+                }
+                continue;
             }
             if info.indirect {
                 flow.indirect_dirty |= d;
@@ -169,7 +214,7 @@ pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize) -> RegFlow {
                 for succ in &info.succs {
                     live |= match succ {
                         Succ::Local(t) => flow.live_in[t],
-                        Succ::Exit => d,
+                        Succ::Exit(extra) => d | extra,
                     };
                 }
                 if info.indirect {
@@ -180,9 +225,10 @@ pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize) -> RegFlow {
                 let (r, w, exits) = info.insts[k];
                 let is_term = k + 1 == n && control_term(prog.blocks[s].term);
                 if is_term && info.call_ret.is_some() {
-                    // The call stores the registers dirty before it (the
-                    // link register gets a constant) and reloads after.
-                    live = r | dirty_before[k];
+                    // The call stores the registers dirty before it and
+                    // passes the arguments (the link register gets a
+                    // constant), and reloads after.
+                    live = r | dirty_before[k] | (args & !w);
                     continue;
                 }
                 live = (live & !w) | r;
