@@ -472,6 +472,8 @@ impl Jit {
     fn flush(&mut self, m: &mut Machine) {
         let live = std::mem::take(&mut self.counters);
         for (segs, c) in live {
+            let mut c = c.to_vec();
+            translate::derive_entries(&segs, &mut c);
             self.harvested
                 .extend(segs.iter().zip(c.iter()).map(|(s, c)| BlockProfile {
                     pc: s.pc,
@@ -835,6 +837,8 @@ impl Jit {
     pub fn profile_data(&self) -> Vec<BlockProfile> {
         let mut v = self.harvested.clone();
         for (segs, c) in &self.counters {
+            let mut c = c.to_vec();
+            translate::derive_entries(segs, &mut c);
             v.extend(segs.iter().zip(c.iter()).map(|(s, c)| BlockProfile {
                 pc: s.pc,
                 len: s.len,

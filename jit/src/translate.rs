@@ -399,6 +399,28 @@ pub struct SegmentInfo {
     pub last: Option<(u32, Inst)>,
 }
 
+/// Fills in the entry counts of a path's later blocks, which translated
+/// code does not count (see [`Translator::translate_path`]): block `k + 1`
+/// ran as often as block `k` continued into it, that is as often as `k`'s
+/// closing branch went the path's way (its taken count, or its entries
+/// minus that) or, when `k` ends otherwise, as often as `k` ran.
+pub fn derive_entries(segs: &[SegmentInfo], counters: &mut [BlockCounters]) {
+    for k in 1..segs.len().min(counters.len()) {
+        let prev = &counters[k - 1];
+        let entries = match segs[k - 1].last {
+            Some((lpc, i)) if i.op.is_branch() => {
+                if segs[k].pc == lpc.wrapping_add(4) {
+                    prev.entries.saturating_sub(prev.taken)
+                } else {
+                    prev.taken
+                }
+            }
+            _ => prev.entries,
+        };
+        counters[k].entries = entries;
+    }
+}
+
 /// Profiling counters of one block, updated by its translated code.
 #[repr(C)]
 #[derive(Clone, Debug)]
@@ -871,7 +893,12 @@ impl<'a> Translator<'a> {
                     },
                 });
             }
-            if let Some((c, add)) = sc.counters {
+            // Only the first block of a path counts its entries: a later
+            // one is entered exactly when the block before it continues
+            // into it, which that block's counters already tell (see
+            // [`derive_entries`]); one memory increment fewer per block
+            // boundary inside superblocks when profiling.
+            if let (Some((c, add)), 0) = (sc.counters, k) {
                 x64!(ops; mov rax, QWORD c as i64);
                 imm64(&ops, &mut relocs, RelocKind::Counters, add);
                 x64!(ops; inc QWORD [rax]);
