@@ -305,6 +305,7 @@ pub fn run(a: RunArgs) -> Result<i32> {
                     let paths = fast32_profiler::prewarm_paths(&p);
                     let blocks = fast32_profiler::prewarm_blocks(&p);
                     let n = jit.prewarm(&mut m, &paths, &blocks);
+                    jit.interpret_first(&fast32_profiler::interpret_first_blocks(&p));
                     if a.stats {
                         eprintln!(
                             "fast32: pre-warmed {n} superblocks and blocks from {} in {:.3} s",
@@ -327,9 +328,10 @@ pub fn run(a: RunArgs) -> Result<i32> {
                     start_run.elapsed().as_secs_f64()
                 );
                 eprintln!(
-                    "fast32: jit: translation {:.3} s, {} blocks loaded from the code cache",
+                    "fast32: jit: translation {:.3} s, {} blocks loaded from the code cache, {} block runs interpreted",
                     jit.stats.translate_ns as f64 / 1e9,
-                    jit.stats.blocks_loaded
+                    jit.stats.blocks_loaded,
+                    jit.stats.blocks_interpreted
                 );
                 eprintln!(
                     "fast32: jit: {} hot blocks re-translated, {} as superblocks ({} guest instructions)",

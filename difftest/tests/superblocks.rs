@@ -128,13 +128,21 @@ fn profile_records_superblock_shapes_and_prewarm_translates_them_up_front() {
     let paths = fast32_profiler::prewarm_paths(&profile);
     let blocks = fast32_profiler::prewarm_blocks(&profile);
     let n = jit.prewarm(&mut m, &paths, &blocks);
+    let rare = fast32_profiler::interpret_first_blocks(&profile);
+    jit.interpret_first(&rare);
     assert_eq!(n as u64, jit.stats.blocks_translated);
     let before = jit.stats;
     let o = jit.run(&mut m);
     assert_eq!(o, RunOutcome::Exit(0));
-    // Same input: nothing left to translate, no block became hot, and
-    // every exit between pre-warmed code was linked up front.
+    // Same input: nothing left to translate (the rarely run blocks ran on
+    // the interpreter, as often as the profile saw), no block became hot,
+    // and every exit between pre-warmed code was linked up front.
     assert_eq!(jit.stats.blocks_translated, before.blocks_translated);
+    // (A rare block also run inside a superblock is counted there too.)
+    let rare_runs: u64 = rare.iter().map(|&(pc, _)| profile.block_count(pc)).sum();
+    assert!(!rare.is_empty());
+    assert!(jit.stats.blocks_interpreted > 0);
+    assert!(jit.stats.blocks_interpreted <= rare_runs);
     assert_eq!(jit.stats.exits_linked, 0);
     assert!(before.exits_prelinked > 0);
     let chosen: Vec<Vec<(u32, u32)>> = profile.shapes.iter().map(|s| s.blocks.clone()).collect();
@@ -168,4 +176,46 @@ fn prewarm_with_paths_that_do_not_fit_the_program_stays_correct() {
     let oracle = fast32_difftest::run(&img, Engine::Interp, b"", u64::MAX);
     assert_eq!(o, oracle.outcome);
     assert_eq!(m.cpu.regs, oracle.regs);
+}
+
+#[test]
+fn blocks_left_to_the_interpreter_first_are_translated_when_used_up() {
+    // Every block of the program gets two interpreted runs first (as if a
+    // profile had seen each run twice), under limits that fall inside
+    // interpreted and translated blocks alike: same registers, PC, count
+    // and trap as the interpreter.
+    let img = program("superblock_side_exit.s");
+    let (cfg, _) = test_host(b"");
+    let mut pm = Machine::new(&img, cfg).unwrap();
+    let (_, profile) = fast32_profiler::profile_run(&mut pm).unwrap();
+    let all: Vec<(u32, u32)> = profile.blocks.iter().map(|b| (b.pc, 2)).collect();
+    for limit in (1..200u64).chain([5_001, 19_001, u64::MAX]) {
+        let (cfg, _) = test_host(b"");
+        let mut m = Machine::new(&img, cfg).unwrap();
+        m.cpu.insn_limit = limit;
+        let opts = JitOptions {
+            counting: true,
+            ..JitOptions::default()
+        };
+        let mut jit = Jit::new(&m, opts).unwrap();
+        jit.interpret_first(&all);
+        let o = jit.run(&mut m);
+        let oracle = fast32_difftest::run(&img, Engine::Interp, b"", limit);
+        assert_eq!(m.cpu.regs, oracle.regs, "limit {limit}");
+        assert_eq!(m.cpu.instret, oracle.instret, "limit {limit}");
+        assert_eq!(m.cpu.pc, oracle.pc, "limit {limit}");
+        assert_eq!(
+            format!("{o:?}"),
+            format!("{:?}", oracle.outcome),
+            "limit {limit}"
+        );
+        assert!(jit.stats.blocks_interpreted > 0);
+        if limit == u64::MAX {
+            assert_eq!(o, RunOutcome::Exit(0));
+            // Two runs each, then translated: the loop's blocks ran far
+            // more often than that.
+            assert!(jit.stats.blocks_interpreted <= 2 * all.len() as u64);
+            assert!(jit.stats.blocks_translated > 0);
+        }
+    }
 }

@@ -399,7 +399,11 @@ impl Jit {
             })
             .collect();
         let mut linked: Vec<(u32, usize)> = Vec::new();
-        let (exit_common, exec_one) = (self.stubs.exit_common, self.stubs.exec_one);
+        let (exit_common, chain_exit, exec_one) = (
+            self.stubs.exit_common,
+            self.stubs.chain_exit,
+            self.stubs.exec_one,
+        );
         let lookup_table = self.table.as_ptr() as usize;
         let no_link = self.no_link;
         let mut prelinked = 0u64;
@@ -415,6 +419,7 @@ impl Jit {
                 let env = RelocEnv {
                     block: base + off,
                     exit_common,
+                    chain_exit,
                     lookup_table,
                     exec_one,
                     interrupt_flag: interrupt,

@@ -172,6 +172,8 @@ pub struct JitStats {
     pub superblocks: u64,
     /// Guest instructions in those superblocks.
     pub superblock_insns: u64,
+    /// Block executions left to the interpreter (see [`Jit::interpret_first`]).
+    pub blocks_interpreted: u64,
 }
 
 /// A live translation's profiling record: its plain blocks and their
@@ -251,6 +253,9 @@ pub struct Jit {
     /// Superblock paths chosen (PC → plain blocks as (pc, len)), kept
     /// across code flushes: what a profile records.
     chosen: PcMap<Vec<(u32, u32)>>,
+    /// Blocks to run on the interpreter before translating them, with the
+    /// executions left (see [`Jit::interpret_first`]).
+    interpret_first: PcMap<u32>,
     pub stats: JitStats,
 }
 
@@ -379,11 +384,29 @@ impl Jit {
         let here = base + ops.offset().0 + 5;
         ops.push(0xE9);
         ops.extend(((exit_abs as i64 - here as i64) as i32).to_le_bytes());
+        // Chain exit, called from a chainable exit's stub: the return
+        // address points at the stub's data (target PC, then the patch
+        // site relative to that address); the call's return slot is
+        // popped, so the host stack is as the block left it.
+        let chain_off = ops.offset().0;
+        x64!(ops
+            ; pop rax
+            ; mov ecx, DWORD [rax]
+            ; mov DWORD [rbx + offsets::PC], ecx
+            ; movsxd rcx, DWORD [rax + 4]
+            ; add rax, rcx
+            ; mov QWORD [rbx + offsets::CHAIN_SITE], rax
+            ; mov eax, ExitReason::Lookup as i32
+        );
+        let here = base + ops.offset().0 + 5;
+        ops.push(0xE9);
+        ops.extend(((exit_abs as i64 - here as i64) as i32).to_le_bytes());
         let bytes = ops.finalize().expect("stub assembly");
         let at = code.append(&bytes).expect("code memory holds the stubs");
         debug_assert_eq!(at, base);
         let stubs = Stubs {
             exit_common: base + exit_off,
+            chain_exit: base + chain_off,
             exec_one: exec_one as *const () as usize,
         };
         // SAFETY: the enter routine follows the sysv64 ABI as declared.
@@ -414,6 +437,7 @@ impl Jit {
             live_paths: PcMap::default(),
             links: None,
             chosen: PcMap::default(),
+            interpret_first: PcMap::default(),
             no_link: false,
             stats: JitStats::default(),
         })
@@ -448,6 +472,8 @@ impl Jit {
     fn flush(&mut self, m: &mut Machine) {
         let live = std::mem::take(&mut self.counters);
         for (segs, c) in live {
+            let mut c = c.to_vec();
+            translate::derive_entries(&segs, &mut c);
             self.harvested
                 .extend(segs.iter().zip(c.iter()).map(|(s, c)| BlockProfile {
                     pc: s.pc,
@@ -695,6 +721,20 @@ impl Jit {
     /// machine stopped.
     pub fn run_slice(&mut self, m: &mut Machine) -> Option<RunOutcome> {
         let pc = m.cpu.pc;
+        if !self.interpret_first.is_empty() && !self.blocks.contains_key(&pc) {
+            if let Some(left) = self.interpret_first.get_mut(&pc) {
+                *left -= 1;
+                if *left == 0 {
+                    self.interpret_first.remove(&pc);
+                }
+                // The exit that led here stays unlinked: the block has
+                // no translation yet.
+                m.cpu.chain_site = 0;
+                self.stats.blocks_interpreted += 1;
+                let interp = self.interp.get_or_insert_with(|| Interpreter::new_lazy(m));
+                return interp.run_block(m);
+            }
+        }
         let host = match self.block_for(m, pc) {
             Ok(h) => h,
             Err(t) => return Some(RunOutcome::Trap(t)),
@@ -759,7 +799,7 @@ impl Jit {
                     )));
                 }
                 // The next block would pass the limit: step the rest exactly.
-                let interp = self.interp.get_or_insert_with(|| Interpreter::new(m));
+                let interp = self.interp.get_or_insert_with(|| Interpreter::new_lazy(m));
                 let left = m.cpu.insn_limit.saturating_sub(m.cpu.instret);
                 match interp.run_steps(m, left) {
                     Some(o) => Some(o),
@@ -797,6 +837,8 @@ impl Jit {
     pub fn profile_data(&self) -> Vec<BlockProfile> {
         let mut v = self.harvested.clone();
         for (segs, c) in &self.counters {
+            let mut c = c.to_vec();
+            translate::derive_entries(segs, &mut c);
             v.extend(segs.iter().zip(c.iter()).map(|(s, c)| BlockProfile {
                 pc: s.pc,
                 len: s.len,
@@ -848,6 +890,21 @@ impl Jit {
             }
         }
         n
+    }
+
+    /// Leaves the first `runs` executions of each block at `pc` in
+    /// `blocks` (as (pc, runs)) to the interpreter, then translates it as
+    /// usual. Pre-warming uses it for the blocks a profile saw run only a
+    /// few times: translating a block costs far more host time than
+    /// interpreting it a few times (45% of a short Lua run's blocks ran at
+    /// most 4 times), and a block that runs more often under another
+    /// input is still translated once its interpreted runs are used up.
+    pub fn interpret_first(&mut self, blocks: &[(u32, u32)]) {
+        for &(pc, runs) in blocks {
+            if runs > 0 && !self.blocks.contains_key(&pc) {
+                self.interpret_first.insert(pc, runs);
+            }
+        }
     }
 
     /// The superblock paths this JIT chose (also those flushed since), by

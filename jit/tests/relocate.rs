@@ -47,6 +47,7 @@ fn place(k: usize) -> Place {
         base: 0x7f00_0000_0000 + k * 0x12_3450,
         stubs: Stubs {
             exit_common: 0x7f00_0000_0000 + k * 0x11_1110 + 0x40,
+            chain_exit: 0x7f00_0000_0000 + k * 0x11_1110 + 0x90,
             exec_one: 0x5555_0000_0000 + k * 0x10_0000,
         },
         table: 0x7e00_0000_0000 + k * 0x1000_0000,
@@ -80,7 +81,7 @@ fn translator<'a>(
 #[test]
 fn relocated_blocks_equal_direct_translations() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut kinds_seen = [false; 7];
+    let mut kinds_seen = [false; 8];
     let mut multi = 0;
     for round in 0..40 {
         let words = random_code(&mut rng, 600);
@@ -135,6 +136,7 @@ fn relocated_blocks_equal_direct_translations() {
             let env = RelocEnv {
                 block: b.base,
                 exit_common: b.stubs.exit_common,
+                chain_exit: b.stubs.chain_exit,
                 lookup_table: b.table,
                 exec_one: b.stubs.exec_one,
                 interrupt_flag: Some(b.flag),
@@ -162,7 +164,7 @@ fn relocated_blocks_equal_direct_translations() {
     }
     for k in [
         RelocKind::ExitCommon,
-        RelocKind::BlockAbs,
+        RelocKind::ChainExit,
         RelocKind::LookupTable,
         RelocKind::ExecOne,
         RelocKind::InterruptFlag,
@@ -191,6 +193,7 @@ fn relocation_errors_are_reported() {
     let env = RelocEnv {
         block: p.base,
         exit_common: p.stubs.exit_common,
+        chain_exit: p.stubs.chain_exit,
         lookup_table: p.table,
         exec_one: p.stubs.exec_one,
         interrupt_flag: None,

@@ -92,3 +92,42 @@ fn profiling_run_honours_the_instruction_limit() {
     assert_eq!(m.cpu.instret, 1001);
     assert!(p.instructions <= 1001);
 }
+
+/// Later blocks of a superblock do not count their own entries (they are
+/// derived from the block before them): the counts must equal those of a
+/// run without superblocks, and the instruction total the interpreter's.
+#[test]
+fn superblock_paths_count_like_plain_blocks() {
+    use fast32_jit::{Jit, JitOptions, Superblocks};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/programs/superblock_side_exit.s");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let img = fast32_asm::assemble(&source, "superblock_side_exit.s").unwrap();
+    let profile = |superblocks| {
+        let (cfg, _) = test_host(b"");
+        let mut m = Machine::new(&img, cfg).unwrap();
+        let opts = JitOptions {
+            profiling: true,
+            superblocks,
+            ..JitOptions::default()
+        };
+        let mut jit = Jit::new(&m, opts).unwrap();
+        assert_eq!(jit.run(&mut m), RunOutcome::Exit(0));
+        let p = fast32_profiler::to_profile(&jit.profile_data(), &jit.superblock_paths(), |pc| {
+            m.mem.fetch(pc).ok()
+        });
+        (p, jit.stats.superblocks)
+    };
+    let (plain, _) = profile(Superblocks::Off);
+    for policy in [Superblocks::On, Superblocks::Eager] {
+        let (p, superblocks) = profile(policy);
+        assert!(superblocks > 0, "{policy:?}");
+        assert_eq!(p.blocks, plain.blocks, "{policy:?}");
+        assert_eq!(p.branches, plain.branches, "{policy:?}");
+        assert_eq!(p.instructions, plain.instructions, "{policy:?}");
+    }
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(&img, cfg).unwrap();
+    fast32_runtime::Interpreter::new(&m).run(&mut m);
+    assert_eq!(plain.instructions, m.cpu.instret);
+}

@@ -26,6 +26,9 @@ const OP_ILLEGAL: u8 = 0x80;
 const OP_BADPAIR: u8 = 0x81;
 /// A slot outside the code region, or at a misaligned PC: decode on the fly.
 const OP_SLOW: u8 = 0x82;
+/// A code word not decoded yet ([`Interpreter::new_lazy`]): decoded into
+/// its slot the first time it runs.
+const OP_LAZY: u8 = 0x83;
 
 /// One pre-decoded instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +113,30 @@ impl Interpreter {
             rs2: 0,
             imm: 0,
         });
+        Interpreter {
+            slots,
+            code_limit,
+            wxorx: m.mem.layout().wxorx,
+        }
+    }
+
+    /// An interpreter that decodes each code word the first time it runs
+    /// instead of the whole code region up front: for a JIT that leaves
+    /// only a few rarely run blocks to it, decoding a large program's
+    /// every word (9% of a short pre-warmed Lua run's host instructions)
+    /// would cost more than the interpretation saves.
+    pub fn new_lazy(m: &Machine) -> Interpreter {
+        let code_limit = m.mem.layout().code_limit;
+        let n = (code_limit / 4) as usize;
+        let lazy = Slot {
+            op: OP_LAZY,
+            rd: 0,
+            rs1: 0,
+            rs2: 0,
+            imm: 0,
+        };
+        let mut slots = vec![lazy; n + 1];
+        slots[n].op = OP_SLOW;
         Interpreter {
             slots,
             code_limit,
@@ -382,6 +409,14 @@ impl Interpreter {
                 }
                 OP_BADPAIR => trap!(Trap::new(TrapKind::BadRegisterPair, pc, s.rd as u32, 0)),
                 OP_ILLEGAL => trap!(Trap::new(TrapKind::IllegalInstruction, pc, imm, 0)),
+                OP_LAZY => {
+                    // First run of this word (only an aligned pc inside
+                    // the code region reads a lazy slot): decode it, then
+                    // run it from its slot. Nothing retired yet.
+                    let word = m.mem.read(pc, 4).unwrap_or(0);
+                    self.slots[(pc >> 2) as usize] = make_slot(word);
+                    continue;
+                }
                 _ => {
                     // OP_SLOW cannot appear for an in-range aligned pc;
                     // anything else is an execute fault.
