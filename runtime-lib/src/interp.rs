@@ -153,19 +153,14 @@ impl Interpreter {
         Ok(make_slot(word))
     }
 
-    /// Decodes the code word at `pc` into its lazy slot. Out of line and
-    /// cold: writing the slot table from inside the dispatch loop made
-    /// the whole interpreter 1.24x slower (`core`, paired runs).
+    /// (Re-)decodes the code words overlapped by `addr..addr+size` into
+    /// their slots: after a store over code (only without W^X), and at a
+    /// lazy slot's first run. Out of line and cold: writing the slot table
+    /// from inside the dispatch loop made the whole interpreter 1.24x
+    /// slower (`core`, paired runs).
     #[cold]
     #[inline(never)]
-    fn decode_lazy(&mut self, m: &Machine, pc: u32) {
-        let word = m.mem.read(pc, 4).unwrap_or(0);
-        self.slots[(pc >> 2) as usize] = make_slot(word);
-    }
-
-    /// Re-decodes code words overlapped by a store (only without W^X).
-    #[cold]
-    fn code_written(&mut self, m: &Machine, addr: u32, size: u32) {
+    fn decode_words(&mut self, m: &Machine, addr: u32, size: u32) {
         let first = addr >> 2;
         let last = addr.wrapping_add(size - 1) >> 2;
         for w in first..=last {
@@ -344,7 +339,7 @@ impl Interpreter {
                         mem_trap!(f);
                     }
                     if !self.wxorx && addr < self.code_limit {
-                        self.code_written(m, addr, size);
+                        self.decode_words(m, addr, size);
                     }
                 }
                 0x3F => {
@@ -423,7 +418,7 @@ impl Interpreter {
                     // First run of this word (only an aligned pc inside
                     // the code region reads a lazy slot): decode it, then
                     // run it from its slot. Nothing retired yet.
-                    self.decode_lazy(m, pc);
+                    self.decode_words(m, pc, 4);
                     continue;
                 }
                 _ => {
