@@ -207,6 +207,26 @@ impl HotArena {
     }
 }
 
+/// The per-block profiles of one live translation: later blocks of a
+/// superblock do not count their entries, so those are derived from the
+/// block before them first.
+fn block_profiles(
+    segs: &[SegmentInfo],
+    counters: &[translate::BlockCounters],
+) -> Vec<BlockProfile> {
+    let mut c = counters.to_vec();
+    translate::derive_entries(segs, &mut c);
+    segs.iter()
+        .zip(c)
+        .map(|(s, counters)| BlockProfile {
+            pc: s.pc,
+            len: s.len,
+            last: s.last,
+            counters,
+        })
+        .collect()
+}
+
 type EnterFn = unsafe extern "sysv64" fn(*mut CpuState, usize) -> u32;
 
 /// A JIT bound to one machine's program.
@@ -471,16 +491,8 @@ impl Jit {
     /// Drops every translation (the code area is full).
     fn flush(&mut self, m: &mut Machine) {
         let live = std::mem::take(&mut self.counters);
-        for (segs, c) in live {
-            let mut c = c.to_vec();
-            translate::derive_entries(&segs, &mut c);
-            self.harvested
-                .extend(segs.iter().zip(c.iter()).map(|(s, c)| BlockProfile {
-                    pc: s.pc,
-                    len: s.len,
-                    last: s.last,
-                    counters: c.clone(),
-                }));
+        for (segs, c) in &live {
+            self.harvested.extend(block_profiles(segs, c));
         }
         self.hot.reset();
         self.hot_of.clear();
@@ -837,14 +849,7 @@ impl Jit {
     pub fn profile_data(&self) -> Vec<BlockProfile> {
         let mut v = self.harvested.clone();
         for (segs, c) in &self.counters {
-            let mut c = c.to_vec();
-            translate::derive_entries(segs, &mut c);
-            v.extend(segs.iter().zip(c.iter()).map(|(s, c)| BlockProfile {
-                pc: s.pc,
-                len: s.len,
-                last: s.last,
-                counters: c.clone(),
-            }));
+            v.extend(block_profiles(segs, c));
         }
         v
     }
