@@ -514,31 +514,37 @@ pub struct Translator<'a> {
     pub code_limit: u32,
 }
 
-/// Emits `jmp rel32` to the shared exit routine, recording its relocation.
-fn jmp_exit_common(ops: &mut Asm, base: usize, target: usize, relocs: &mut Vec<Reloc>) {
+/// Emits a one-byte opcode with a rel32 operand to a shared stub routine
+/// at `target` (block code is placed at `base`), recording the relocation
+/// of `kind` that moves it with the block.
+fn rel32_to_stub(
+    ops: &mut Asm,
+    base: usize,
+    opcode: u8,
+    target: usize,
+    kind: RelocKind,
+    relocs: &mut Vec<Reloc>,
+) {
     let here = base + ops.offset().0 + 5;
     let rel = (target as i64 - here as i64) as i32;
-    ops.push(0xE9);
+    ops.push(opcode);
     relocs.push(Reloc {
         offset: ops.offset().0 as u32,
-        kind: RelocKind::ExitCommon,
+        kind,
         addend: 0,
     });
     ops.extend(rel.to_le_bytes());
 }
 
+/// Emits `jmp rel32` to the shared exit routine, recording its relocation.
+fn jmp_exit_common(ops: &mut Asm, base: usize, target: usize, relocs: &mut Vec<Reloc>) {
+    rel32_to_stub(ops, base, 0xE9, target, RelocKind::ExitCommon, relocs);
+}
+
 /// Emits `call rel32` to the shared chain-exit routine, recording its
 /// relocation.
 fn call_chain_exit(ops: &mut Asm, base: usize, target: usize, relocs: &mut Vec<Reloc>) {
-    let here = base + ops.offset().0 + 5;
-    let rel = (target as i64 - here as i64) as i32;
-    ops.push(0xE8);
-    relocs.push(Reloc {
-        offset: ops.offset().0 as u32,
-        kind: RelocKind::ChainExit,
-        addend: 0,
-    });
-    ops.extend(rel.to_le_bytes());
+    rel32_to_stub(ops, base, 0xE8, target, RelocKind::ChainExit, relocs);
 }
 
 /// Records that the instruction just emitted ends with a 64-bit absolute
