@@ -67,7 +67,7 @@ pub type ModuleResult<T> = Result<T, Box<ModuleError>>;
 use fast32_isa::{semantics as sem, Format, Inst, Opcode};
 use fast32_runtime::state::{offsets, ExitReason};
 use fast32_runtime::TrapKind;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub use fast32_aot_runtime::{fast32_aot_fp, FaultSite, FP_HELPER};
 /// Name of the adapter function ([`define_adapter`]).
@@ -400,9 +400,20 @@ fn memory_registers(
     forced: u32,
 ) -> u32 {
     let mut uses = [0u64; 32];
+    let depths = if hints.is_none() {
+        loop_depths(prog, fidx)
+    } else {
+        HashMap::new()
+    };
     for s in &prog.functions[fidx].blocks {
         let b = prog.blocks[s];
-        let w = hints.map_or(1, |h| h.count(b.start).saturating_add(1));
+        // Without a profile, a block nested in loops is assumed to run
+        // 8 times per level (capped), the usual static estimate: the
+        // registers of the innermost loops win over those of set-up code.
+        let w = hints.map_or_else(
+            || 8u64.pow(depths.get(s).copied().unwrap_or(0).min(4)),
+            |h| h.count(b.start).saturating_add(1),
+        );
         let mut pc = b.start;
         while pc < b.end {
             if let Some(i) = code.inst(pc) {
@@ -423,6 +434,74 @@ fn memory_registers(
         .collect();
     regs.sort_by_key(|&r| std::cmp::Reverse(uses[r]));
     regs.iter().skip(budget).fold(0u32, |m, &r| m | 1 << r)
+}
+
+/// Loop nesting depth of each block of function `fidx` (blocks in no loop
+/// are absent): every back edge `u -> h` found by a depth-first walk from
+/// the function's entries makes a natural loop, `h` plus every block that
+/// reaches `u` without passing through `h`.
+fn loop_depths(prog: &Program, fidx: usize) -> HashMap<u32, u32> {
+    let f = &prog.functions[fidx];
+    let owned: HashSet<u32> = f.blocks.iter().copied().collect();
+    let succs = |b: u32| -> Vec<u32> {
+        prog.blocks[&b]
+            .successors()
+            .into_iter()
+            .filter(|s| owned.contains(s))
+            .collect()
+    };
+    let mut preds: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &b in &f.blocks {
+        for s in succs(b) {
+            preds.entry(s).or_default().push(b);
+        }
+    }
+    // Iterative DFS; `on_stack` marks the current path.
+    let mut back_edges = Vec::new();
+    let mut visited: HashSet<u32> = HashSet::new();
+    let mut on_stack: HashSet<u32> = HashSet::new();
+    for &root in f.entries.iter().chain(f.blocks.iter()) {
+        if !owned.contains(&root) || !visited.insert(root) {
+            continue;
+        }
+        on_stack.insert(root);
+        let mut stack = vec![(root, succs(root), 0usize)];
+        while let Some((b, ss, i)) = stack.last_mut() {
+            if let Some(&s) = ss.get(*i) {
+                *i += 1;
+                let from = *b;
+                if on_stack.contains(&s) {
+                    back_edges.push((from, s));
+                } else if visited.insert(s) {
+                    on_stack.insert(s);
+                    let next = succs(s);
+                    stack.push((s, next, 0));
+                }
+            } else {
+                on_stack.remove(b);
+                stack.pop();
+            }
+        }
+    }
+    // Back edges to one header form one loop.
+    let mut latches: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (u, h) in back_edges {
+        latches.entry(h).or_default().push(u);
+    }
+    let mut depth: HashMap<u32, u32> = HashMap::new();
+    for (h, us) in latches {
+        let mut body: HashSet<u32> = HashSet::from([h]);
+        let mut work = us;
+        while let Some(x) = work.pop() {
+            if body.insert(x) {
+                work.extend(preds.get(&x).into_iter().flatten().copied());
+            }
+        }
+        for x in body {
+            *depth.entry(x).or_default() += 1;
+        }
+    }
+    depth
 }
 
 /// (read mask, write mask) of one instruction, pair partners included.
@@ -1539,4 +1618,45 @@ pub fn fault_sites(ctx: &Context, code: &CodeImage) -> Vec<FaultSite> {
     }
     out.sort_by_key(|s| s.offset);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{discover, CodeImage, DiscoverOptions};
+
+    /// Nested loops get depths 1 and 2; code before, between and after
+    /// them none; a loop with two latches (a `continue`) counts once.
+    #[test]
+    fn loop_depths_of_nested_loops() {
+        let src = "
+        .text
+        _start:
+            li r5, 3
+        outer:
+            li r6, 4
+        inner:
+            addi r6, r6, -1
+            beq r6, r7, skip
+            addi r8, r8, 1
+            bne r6, r0, inner
+        skip:
+            bne r6, r0, inner
+            addi r5, r5, -1
+            bne r5, r0, outer
+            halt
+        ";
+        let image = fast32_asm::assemble(src, "t.s").expect("assembles");
+        let code = CodeImage::from_image(&image);
+        let p = discover(&code, &DiscoverOptions::default());
+        let d = loop_depths(&p, p.owner(0));
+        let at = |pc: u32| d.get(&pc).copied().unwrap_or(0);
+        assert_eq!(at(0), 0, "{d:?}");
+        assert_eq!(at(4), 1, "outer head: {d:?}");
+        assert_eq!(at(8), 2, "inner head: {d:?}");
+        assert_eq!(at(0x10), 2, "inner body: {d:?}");
+        assert_eq!(at(0x18), 2, "second latch: {d:?}");
+        assert_eq!(at(0x1c), 1, "outer tail: {d:?}");
+        assert_eq!(at(0x24), 0, "after: {d:?}");
+    }
 }
