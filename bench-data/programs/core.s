@@ -65,7 +65,7 @@ main:
 
         li      s4, 0                   # sum
         li      s2, 1                   # r
-round:
+core_round:
         blt     s3, s2, done
 
         # --- 1: mix ---
@@ -154,7 +154,7 @@ bubble:
         bne     s5, a5, bubble
 
         addi    s2, s2, 1
-        j       round
+        j       core_round
 
 done:
         # fold the array into the sum

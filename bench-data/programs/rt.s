@@ -1,7 +1,7 @@
 # ---------------------------------------------------------------------------
 # rt.s — the shared runtime of the fast32 benchmark programs.
 #
-# Appended to every benchmark's source by fast32_bench_data (the programs
+# Put before every benchmark's source by fast32_bench_data (the programs
 # assemble in memory, without .include). Provides:
 #
 #   _start                 fetch argv (ARGS_INFO / ARGS_DATA), call

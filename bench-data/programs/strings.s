@@ -91,7 +91,7 @@ gen_k:
         la      s16, str_copy
         li      s8, 0
         li      s9, 0
-round:
+str_round:
         bge     s8, s7, done
         mv      s10, s15
         li      s11, 0
@@ -180,7 +180,7 @@ str_loop:
         sub     s9, t0, s9
         add     s9, s9, rv              # sum = sum * 31 + strlen(copy)
         addi    s8, s8, 1
-        j       round
+        j       str_round
 
 done:
         la      a0, strings_msg
