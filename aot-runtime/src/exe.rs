@@ -37,7 +37,7 @@
 
 use crate::dispatch::{CompiledCode, Dispatcher};
 use crate::fault::{FaultSite, HostSite};
-use fast32_runtime::host::{AccessPolicy, ExecFn, ExecRequest, HostConfig};
+use fast32_runtime::host::{exec_seconds_left, AccessPolicy, ExecFn, ExecRequest, HostConfig};
 use fast32_runtime::{Machine, RunOutcome, TrapKind};
 use std::time::{Duration, Instant};
 
@@ -206,18 +206,11 @@ fn exec_callback(deadline: Option<Instant>) -> ExecFn {
             .env(EXEC_POLICY_VAR, req.policy.encode())
             // The parent's report, not the child's.
             .env_remove("FAST32_STATE_OUT")
-            .env_remove("FAST32_TIMEOUT")
-            .current_dir(&req.cwd);
+            .env_remove("FAST32_TIMEOUT");
         if let Some(d) = deadline {
-            let left = d.saturating_duration_since(Instant::now());
-            cmd.env(
-                "FAST32_TIMEOUT",
-                format!("{}", left.as_secs_f64().max(1e-6)),
-            );
+            cmd.env("FAST32_TIMEOUT", exec_seconds_left(d));
         }
-        req.configure_stdio(&mut cmd)?;
-        let status = cmd.status().map_err(|e| e.to_string())?;
-        Ok(status.code().unwrap_or(128 + 9))
+        req.run(cmd)
     })
 }
 

@@ -199,10 +199,8 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
             cmd.arg("--max-instructions").arg(n.to_string());
         }
         if let Some(d) = deadline {
-            let left = d.saturating_duration_since(Instant::now());
-            // At least a microsecond: --timeout must be positive.
-            let secs = left.as_secs_f64().max(1e-6);
-            cmd.arg("--timeout").arg(format!("{secs}"));
+            cmd.arg("--timeout")
+                .arg(fast32_runtime::host::exec_seconds_left(d));
         }
         if inherit_env {
             cmd.arg("--inherit-env");
@@ -218,10 +216,7 @@ fn exec_callback(a: &RunArgs) -> fast32_runtime::host::ExecFn {
         for arg in req.args.iter().skip(1) {
             cmd.arg(std::ffi::OsStr::from_bytes(arg));
         }
-        cmd.current_dir(&req.cwd);
-        req.configure_stdio(&mut cmd)?;
-        let status = cmd.status().map_err(|e| e.to_string())?;
-        Ok(status.code().unwrap_or(128 + 9))
+        req.run(cmd)
     })
 }
 

@@ -108,6 +108,30 @@ impl ExecRequest {
         }
         Ok(())
     }
+
+    /// Runs `cmd` (the embedder's way of running the child under
+    /// [`ExecRequest::policy`]) in the guest's working directory with the
+    /// child's standard streams, and waits for it. A child killed by a
+    /// signal reads as 128 + the signal, as a shell reports it.
+    pub fn run(&self, mut cmd: std::process::Command) -> Result<i32, String> {
+        use std::os::unix::process::ExitStatusExt;
+        cmd.current_dir(&self.cwd);
+        self.configure_stdio(&mut cmd)?;
+        let status = cmd.status().map_err(|e| e.to_string())?;
+        Ok(status
+            .code()
+            .or_else(|| status.signal().map(|s| 128 + s))
+            .unwrap_or(255))
+    }
+}
+
+/// The time an EXEC child may run before its parent's `deadline`, in
+/// seconds as a timeout option or variable wants it: never zero, since a
+/// timeout must be positive (a child started at the deadline gets a
+/// microsecond).
+pub fn exec_seconds_left(deadline: std::time::Instant) -> String {
+    let left = deadline.saturating_duration_since(std::time::Instant::now());
+    format!("{}", left.as_secs_f64().max(1e-6))
 }
 
 /// Standard streams for an EXEC child.
@@ -1095,4 +1119,38 @@ fn local_zone(when: i64) -> (i32, bool, [u8; 8]) {
         abbrev[..3].copy_from_slice(b"UTC");
     }
     (off, dst, abbrev)
+}
+
+#[cfg(test)]
+mod exec_tests {
+    use super::*;
+
+    fn request() -> ExecRequest {
+        ExecRequest {
+            path: PathBuf::from("/bin/sh"),
+            args: Vec::new(),
+            cwd: std::env::temp_dir(),
+            stdio: ExecStdio::Inherit,
+            policy: AccessPolicy::default(),
+        }
+    }
+
+    /// The child's exit code comes back as is; death by a signal reads as
+    /// 128 + the signal, as a shell would report it.
+    #[test]
+    fn exec_status_is_the_exit_code_or_128_plus_the_signal() {
+        let mut ok = std::process::Command::new("/bin/sh");
+        ok.args(["-c", "exit 7"]);
+        assert_eq!(request().run(ok), Ok(7));
+        let mut killed = std::process::Command::new("/bin/sh");
+        killed.args(["-c", "kill -TERM $$"]);
+        assert_eq!(request().run(killed), Ok(128 + 15));
+    }
+
+    #[test]
+    fn exec_time_left_is_never_zero() {
+        let past = std::time::Instant::now();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        assert_eq!(exec_seconds_left(past), "0.000001");
+    }
 }
