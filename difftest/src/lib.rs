@@ -8,6 +8,7 @@
 
 pub mod filetest;
 pub mod gen;
+pub mod peephole;
 
 use fast32_isa::s32x::Image;
 use fast32_jit::{Jit, JitOptions, Superblocks};
