@@ -77,6 +77,20 @@ pub struct FaultSite {
 /// instructions to take back, register holding the guest address).
 type SiteOffset = (usize, u32, AccessKind, u8, u32, u8);
 
+/// What translating one block or superblock collects besides its code:
+/// one value threaded through the instruction emitters instead of the
+/// same four arguments to each.
+struct Collected {
+    /// Host address the code is assembled for.
+    base: usize,
+    /// Exits, assembled as stubs after the code.
+    exits: Vec<Exit>,
+    /// Guest memory accesses that may fault.
+    sites: Vec<SiteOffset>,
+    /// Position-dependent fields.
+    relocs: Vec<Reloc>,
+}
+
 /// What a position-dependent field of translated code refers to.
 ///
 /// Translated code is position-dependent in a few known places only: jumps
@@ -787,9 +801,12 @@ impl<'a> Translator<'a> {
         base: usize,
         fetch: &dyn Fn(u32) -> Option<u32>,
     ) -> Translated {
-        let mut exits: Vec<Exit> = Vec::with_capacity(16);
-        let mut site_offsets: Vec<SiteOffset> = Vec::with_capacity(16);
-        let mut relocs: Vec<Reloc> = Vec::with_capacity(32);
+        let mut out = Collected {
+            base,
+            exits: Vec::with_capacity(16),
+            sites: Vec::with_capacity(16),
+            relocs: Vec::with_capacity(32),
+        };
 
         // The path's blocks and how each links to the next.
         let mut segs: Vec<(Scanned, Option<Link>)> = Vec::new();
@@ -834,12 +851,12 @@ impl<'a> Translator<'a> {
             x64!(ops
                 ; mov rax, QWORD flag as i64
             );
-            imm64(&ops, &mut relocs, RelocKind::InterruptFlag, 0);
+            imm64(&ops, &mut out.relocs, RelocKind::InterruptFlag, 0);
             x64!(ops
                 ; cmp BYTE [rax], 0
                 ; jne =>l
             );
-            exits.push(Exit {
+            out.exits.push(Exit {
                 label: l,
                 kind: ExitKind::Reason {
                     reason: ExitReason::InstructionLimit,
@@ -850,12 +867,12 @@ impl<'a> Translator<'a> {
         if let Some(h) = self.opts.hot_counter {
             let l = ops.new_dynamic_label();
             x64!(ops; mov rax, QWORD h as i64);
-            imm64(&ops, &mut relocs, RelocKind::HotCounter, 0);
+            imm64(&ops, &mut out.relocs, RelocKind::HotCounter, 0);
             x64!(ops
                 ; sub DWORD [rax], 1
                 ; jz =>l
             );
-            exits.push(Exit {
+            out.exits.push(Exit {
                 label: l,
                 kind: ExitKind::Reason {
                     reason: ExitReason::Hot,
@@ -891,7 +908,7 @@ impl<'a> Translator<'a> {
                     ; ja =>l
                     ; mov QWORD [rbx + offsets::INSTRET], rax
                 );
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: l,
                     kind: ExitKind::Reason {
                         reason: ExitReason::InstructionLimit,
@@ -906,7 +923,7 @@ impl<'a> Translator<'a> {
             // boundary inside superblocks when profiling.
             if let (Some((c, add)), 0) = (sc.counters, k) {
                 x64!(ops; mov rax, QWORD c as i64);
-                imm64(&ops, &mut relocs, RelocKind::Counters, add);
+                imm64(&ops, &mut out.relocs, RelocKind::Counters, add);
                 x64!(ops; inc QWORD [rax]);
             }
             // Peephole state: the flags left by an SLT-like instruction
@@ -930,7 +947,7 @@ impl<'a> Translator<'a> {
                     Err(word) => {
                         let l = ops.new_dynamic_label();
                         x64!(ops; jmp =>l);
-                        exits.push(Exit {
+                        out.exits.push(Exit {
                             label: l,
                             kind: ExitKind::Trap {
                                 kind: TrapKind::IllegalInstruction,
@@ -947,7 +964,7 @@ impl<'a> Translator<'a> {
                 if let Some(r) = semantics::bad_pair(&inst) {
                     let l = ops.new_dynamic_label();
                     x64!(ops; jmp =>l);
-                    exits.push(Exit {
+                    out.exits.push(Exit {
                         label: l,
                         kind: ExitKind::Trap {
                             kind: TrapKind::BadRegisterPair,
@@ -969,16 +986,7 @@ impl<'a> Translator<'a> {
                 }
                 let is_last = idx + 1 == insns.len();
                 if flags.is_some() && inst.op.is_branch() && !(is_last && k + 1 < nsegs) {
-                    self.emit_branch(
-                        &mut ops,
-                        &inst,
-                        ipc,
-                        None,
-                        flags,
-                        sc,
-                        &mut exits,
-                        &mut relocs,
-                    );
+                    self.emit_branch(&mut ops, &mut out, &inst, ipc, None, flags, sc);
                     ended = true;
                     break 'segs;
                 }
@@ -986,17 +994,7 @@ impl<'a> Translator<'a> {
                 if let Some(cc) = next.and_then(|b| setcc_branch(&inst, &b)) {
                     // Emitted as usual (rd is written), and the branch
                     // after it reuses the compare's flags.
-                    ended = self.emit(
-                        &mut ops,
-                        base,
-                        &inst,
-                        ipc,
-                        uncount,
-                        sc,
-                        &mut exits,
-                        &mut site_offsets,
-                        &mut relocs,
-                    );
+                    ended = self.emit(&mut ops, &mut out, &inst, ipc, uncount, sc);
                     debug_assert!(!ended);
                     fused = Some(cc);
                     continue;
@@ -1008,44 +1006,23 @@ impl<'a> Translator<'a> {
                             let cont = *link == Some(Link::Taken);
                             self.emit_branch(
                                 &mut ops,
+                                &mut out,
                                 &inst,
                                 ipc,
                                 Some(cont),
                                 fused.take(),
                                 sc,
-                                &mut exits,
-                                &mut relocs,
                             );
                         }
                         Link::Jump => self.store_imm(&mut ops, inst.rd, ipc.wrapping_add(4)),
                         Link::Next => {
-                            ended = self.emit(
-                                &mut ops,
-                                base,
-                                &inst,
-                                ipc,
-                                uncount,
-                                sc,
-                                &mut exits,
-                                &mut site_offsets,
-                                &mut relocs,
-                            );
+                            ended = self.emit(&mut ops, &mut out, &inst, ipc, uncount, sc);
                             debug_assert!(!ended);
                         }
                     }
                     continue;
                 }
-                ended = self.emit(
-                    &mut ops,
-                    base,
-                    &inst,
-                    ipc,
-                    uncount,
-                    sc,
-                    &mut exits,
-                    &mut site_offsets,
-                    &mut relocs,
-                );
+                ended = self.emit(&mut ops, &mut out, &inst, ipc, uncount, sc);
                 if ended {
                     break 'segs;
                 }
@@ -1058,7 +1035,7 @@ impl<'a> Translator<'a> {
             let l = ops.new_dynamic_label();
             x64!(ops; jmp =>l);
             let site_end = ops.offset().0;
-            exits.push(Exit {
+            out.exits.push(Exit {
                 label: l,
                 kind: ExitKind::Chain {
                     target: next,
@@ -1069,13 +1046,13 @@ impl<'a> Translator<'a> {
 
         // Exit stubs.
         let mut chains = Vec::new();
-        for e in &exits {
+        for e in &out.exits {
             x64!(ops; =>e.label);
             let kind = match e.kind {
                 ExitKind::CountedChain { target, seg } => {
                     // Bump the taken-edge counters, then a chainable jump
                     // whose stub follows it.
-                    self.emit_taken_bumps(&mut ops, seg, &mut relocs);
+                    self.emit_taken_bumps(&mut ops, seg, &mut out.relocs);
                     let stub = ops.new_dynamic_label();
                     x64!(ops; jmp =>stub; =>stub);
                     ExitKind::Chain {
@@ -1093,7 +1070,7 @@ impl<'a> Translator<'a> {
                         stub: stub as u32,
                         target,
                     });
-                    call_chain_exit(&mut ops, base, self.stubs.chain_exit, &mut relocs);
+                    call_chain_exit(&mut ops, base, self.stubs.chain_exit, &mut out.relocs);
                     let from_data = (site_end - 4) as i64 - (stub + 5) as i64;
                     ops.extend(target.to_le_bytes());
                     ops.extend((from_data as i32).to_le_bytes());
@@ -1125,11 +1102,11 @@ impl<'a> Translator<'a> {
                     );
                 }
             }
-            jmp_exit_common(&mut ops, base, self.stubs.exit_common, &mut relocs);
+            jmp_exit_common(&mut ops, base, self.stubs.exit_common, &mut out.relocs);
         }
 
-        let mut faults: Vec<FaultSite> = Vec::with_capacity(site_offsets.len());
-        for (off, gpc, kind, size, uncount, addr_reg) in site_offsets {
+        let mut faults: Vec<FaultSite> = Vec::with_capacity(out.sites.len());
+        for (off, gpc, kind, size, uncount, addr_reg) in out.sites {
             faults.push(FaultSite {
                 host: base + off,
                 guest_pc: gpc,
@@ -1148,7 +1125,7 @@ impl<'a> Translator<'a> {
             last,
             segments,
             fault_sites: faults,
-            relocs,
+            relocs: out.relocs,
             chains,
         }
     }
@@ -1176,13 +1153,12 @@ impl<'a> Translator<'a> {
     fn emit_branch(
         &self,
         ops: &mut Asm,
+        out: &mut Collected,
         i: &Inst,
         pc: u32,
         cont: Option<bool>,
         flags: Option<Cc>,
         seg: SegCounters,
-        exits: &mut Vec<Exit>,
-        relocs: &mut Vec<Reloc>,
     ) {
         use Opcode::*;
         let taken = pc.wrapping_add(4).wrapping_add(i.imm as u32);
@@ -1223,7 +1199,7 @@ impl<'a> Translator<'a> {
                 let lf = ops.new_dynamic_label();
                 x64!(ops; jmp =>lf);
                 let site_f = ops.offset().0;
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: lt,
                     kind: if bumps {
                         ExitKind::CountedChain { target: taken, seg }
@@ -1234,7 +1210,7 @@ impl<'a> Translator<'a> {
                         }
                     },
                 });
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: lf,
                     kind: ExitKind::Chain {
                         target: fall,
@@ -1247,20 +1223,20 @@ impl<'a> Translator<'a> {
                 let lf = ops.new_dynamic_label();
                 jcc(ops, true, lf);
                 let site_f = ops.offset().0;
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: lf,
                     kind: ExitKind::Chain {
                         target: fall,
                         site_end: site_f,
                     },
                 });
-                self.emit_taken_bumps(ops, seg, relocs);
+                self.emit_taken_bumps(ops, seg, &mut out.relocs);
             }
             Some(false) => {
                 let lt = ops.new_dynamic_label();
                 jcc(ops, false, lt);
                 let site_t = ops.offset().0;
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: lt,
                     kind: if bumps {
                         ExitKind::CountedChain { target: taken, seg }
@@ -1331,18 +1307,14 @@ impl<'a> Translator<'a> {
     }
 
     /// Emits one instruction; returns true if it ends the block.
-    #[allow(clippy::too_many_arguments)]
     fn emit(
         &self,
         ops: &mut Asm,
-        base: usize,
+        out: &mut Collected,
         i: &Inst,
         pc: u32,
         uncount: u32,
         seg: SegCounters,
-        exits: &mut Vec<Exit>,
-        sites: &mut Vec<SiteOffset>,
-        relocs: &mut Vec<Reloc>,
     ) -> bool {
         use Opcode::*;
         let imm = i.imm;
@@ -1584,7 +1556,8 @@ impl<'a> Translator<'a> {
                     _ => RAX,
                 };
                 let size = i.op.mem_size() as u8;
-                sites.push((ops.offset().0, pc, AccessKind::Read, size, uncount, ix));
+                out.sites
+                    .push((ops.offset().0, pc, AccessKind::Read, size, uncount, ix));
                 match i.op {
                     Ldb => x64!(ops; movsx Rd(dst), BYTE [r12 + Rq(ix)]),
                     Ldbu => x64!(ops; movzx Rd(dst), BYTE [r12 + Rq(ix)]),
@@ -1607,7 +1580,8 @@ impl<'a> Translator<'a> {
                         Some(RAX)
                     }
                 };
-                sites.push((ops.offset().0, pc, AccessKind::Write, size, uncount, ix));
+                out.sites
+                    .push((ops.offset().0, pc, AccessKind::Write, size, uncount, ix));
                 match (size, val) {
                     (1, Some(v)) => x64!(ops; mov BYTE [r12 + Rq(ix)], Rb(v)),
                     (2, Some(v)) => x64!(ops; mov WORD [r12 + Rq(ix)], Rw(v)),
@@ -1626,7 +1600,7 @@ impl<'a> Translator<'a> {
                 }
                 let l = ops.new_dynamic_label();
                 x64!(ops; jne =>l);
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: l,
                     kind: ExitKind::Trap {
                         kind: TrapKind::AssertionFailed,
@@ -1638,7 +1612,7 @@ impl<'a> Translator<'a> {
                 });
             }
             Beq | Bne | Blt | Bge | Bltu | Bgeu => {
-                self.emit_branch(ops, i, pc, None, None, seg, exits, relocs);
+                self.emit_branch(ops, out, i, pc, None, None, seg);
                 return true;
             }
             Jal if i.rd != 0 && self.opts.native_calls => {
@@ -1667,14 +1641,14 @@ impl<'a> Translator<'a> {
                 x64!(ops; =>lp; jmp =>lc);
                 // The depth-exhausted path reuses the call's stub target.
                 let _ = lp;
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: lc,
                     kind: ExitKind::Chain {
                         target,
                         site_end: site_call,
                     },
                 });
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: lk,
                     kind: ExitKind::Chain {
                         target: ret_pc,
@@ -1689,7 +1663,7 @@ impl<'a> Translator<'a> {
                 let l = ops.new_dynamic_label();
                 x64!(ops; jmp =>l);
                 let site_end = ops.offset().0;
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: l,
                     kind: ExitKind::Chain { target, site_end },
                 });
@@ -1704,7 +1678,7 @@ impl<'a> Translator<'a> {
                 x64!(ops; and eax, -2);
                 self.store_imm(ops, i.rd, pc.wrapping_add(4));
                 if let Some((c, add)) = seg.counters {
-                    self.emit_target_histogram(ops, c, add, relocs);
+                    self.emit_target_histogram(ops, c, add, &mut out.relocs);
                 }
                 if i.rd == 0 && self.opts.native_calls {
                     // Return prediction: if the newest native frame was
@@ -1727,7 +1701,7 @@ impl<'a> Translator<'a> {
                     ; shl ecx, 4
                     ; mov rdx, QWORD table
                 );
-                imm64(ops, relocs, RelocKind::LookupTable, 0);
+                imm64(ops, &mut out.relocs, RelocKind::LookupTable, 0);
                 x64!(ops
                     ; cmp DWORD [rdx + rcx], eax
                     ; jne >miss
@@ -1736,7 +1710,7 @@ impl<'a> Translator<'a> {
                     ; mov DWORD [rbx + offsets::PC], eax
                     ; mov eax, ExitReason::Lookup as i32
                 );
-                jmp_exit_common(ops, base, self.stubs.exit_common, relocs);
+                jmp_exit_common(ops, out.base, self.stubs.exit_common, &mut out.relocs);
                 return true;
             }
             Nop => {}
@@ -1748,7 +1722,7 @@ impl<'a> Translator<'a> {
                 };
                 let l = ops.new_dynamic_label();
                 x64!(ops; jmp =>l);
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: l,
                     kind: ExitKind::Reason { reason, pc: at },
                 });
@@ -1759,7 +1733,7 @@ impl<'a> Translator<'a> {
                 x64!(ops; mov DWORD [rbx + offsets::AUX], eax);
                 let l = ops.new_dynamic_label();
                 x64!(ops; jmp =>l);
-                exits.push(Exit {
+                out.exits.push(Exit {
                     label: l,
                     kind: ExitKind::Reason {
                         reason: ExitReason::Debug,
@@ -1906,7 +1880,7 @@ impl<'a> Translator<'a> {
                     ; mov edx, pc as i32
                     ; mov rax, QWORD helper
                 );
-                imm64(ops, relocs, RelocKind::ExecOne, 0);
+                imm64(ops, &mut out.relocs, RelocKind::ExecOne, 0);
                 x64!(ops
                     ; call rax
                     ; pop rsp
