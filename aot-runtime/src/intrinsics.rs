@@ -1,0 +1,223 @@
+//! Native replacements for guest libc routines (`memcpy`, `strlen`, ...)
+//! that compiled code calls instead of the guest routine where the
+//! compiler proved the replacement exact (see `fast32_aot::intrinsics`).
+//!
+//! The helper never faults and never guesses: it first checks that every
+//! byte it will touch lies in guest memory with the needed permission,
+//! using the region table the compiler embedded (the layout is fixed by
+//! the `.s32x` header), and otherwise answers "not handled", upon which
+//! compiled code calls the guest routine, which then faults exactly as
+//! the interpreter does.
+
+/// Which native semantics a call site uses. The values are what compiled
+/// code passes to [`fast32_aot_intrinsic`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum IntrinsicOp {
+    /// `memcpy(dst, src, n)`; overlapping ranges are not handled.
+    Memcpy = 1,
+    /// `memmove(dst, src, n)`.
+    Memmove = 2,
+    /// `memset(dst, c, n)`.
+    Memset = 3,
+    /// `strlen(s)`.
+    Strlen = 4,
+    /// `strcmp(a, b)`: difference of the first differing unsigned bytes.
+    StrcmpDiffU = 5,
+    /// ... of the first differing bytes as signed chars.
+    StrcmpDiffS = 6,
+    /// -1/0/1 comparing unsigned bytes.
+    StrcmpSignU = 7,
+    /// -1/0/1 comparing signed chars.
+    StrcmpSignS = 8,
+}
+
+impl IntrinsicOp {
+    pub const ALL: [IntrinsicOp; 8] = [
+        IntrinsicOp::Memcpy,
+        IntrinsicOp::Memmove,
+        IntrinsicOp::Memset,
+        IntrinsicOp::Strlen,
+        IntrinsicOp::StrcmpDiffU,
+        IntrinsicOp::StrcmpDiffS,
+        IntrinsicOp::StrcmpSignU,
+        IntrinsicOp::StrcmpSignS,
+    ];
+
+    pub fn from_u32(v: u32) -> Option<IntrinsicOp> {
+        IntrinsicOp::ALL.iter().copied().find(|o| *o as u32 == v)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            IntrinsicOp::Memcpy => "memcpy",
+            IntrinsicOp::Memmove => "memmove",
+            IntrinsicOp::Memset => "memset",
+            IntrinsicOp::Strlen => "strlen",
+            IntrinsicOp::StrcmpDiffU => "strcmp (unsigned byte difference)",
+            IntrinsicOp::StrcmpDiffS => "strcmp (signed char difference)",
+            IntrinsicOp::StrcmpSignU => "strcmp (-1/0/1, unsigned bytes)",
+            IntrinsicOp::StrcmpSignS => "strcmp (-1/0/1, signed chars)",
+        }
+    }
+}
+
+/// Name of the helper compiled code imports.
+pub const INTRINSIC_HELPER: &str = "fast32_aot_intrinsic";
+
+/// Bit set in the helper's result when it did the work; the low 32 bits
+/// are then the routine's return value.
+pub const HANDLED: u64 = 1 << 32;
+
+/// The region table the compiler embeds: `[nr, nw, (start, end) * nr,
+/// (start, end) * nw]` as u64 words, the merged readable and writable
+/// guest address intervals.
+pub fn region_table(readable: &[(u64, u64)], writable: &[(u64, u64)]) -> Vec<u64> {
+    let mut t = vec![readable.len() as u64, writable.len() as u64];
+    for &(s, e) in readable.iter().chain(writable) {
+        t.push(s);
+        t.push(e);
+    }
+    t
+}
+
+/// The end of the interval of `list` containing `addr`, if any.
+fn extent(list: &[u64], addr: u64) -> Option<u64> {
+    list.chunks_exact(2)
+        .find(|p| p[0] <= addr && addr < p[1])
+        .map(|p| p[1])
+}
+
+/// Is `[addr, addr + len)` inside one interval of `list`?
+fn within(list: &[u64], addr: u32, len: u32) -> bool {
+    len == 0 || extent(list, addr as u64).is_some_and(|e| addr as u64 + len as u64 <= e)
+}
+
+/// Does the work of `op` on guest memory at `mem` if every byte it
+/// touches is accessible; returns [`HANDLED`] | return value, or 0.
+///
+/// # Safety
+/// `mem` must be the base of a guest sandbox and `regions` a table from
+/// [`region_table`] describing pages that are mapped accordingly in it.
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_intrinsic(
+    op: u32,
+    mem: *mut u8,
+    regions: *const u64,
+    a0: u32,
+    a1: u32,
+    a2: u32,
+) -> u64 {
+    let (nr, nw) = (*regions as usize, *regions.add(1) as usize);
+    let r = std::slice::from_raw_parts(regions.add(2), 2 * nr);
+    let w = std::slice::from_raw_parts(regions.add(2 + 2 * nr), 2 * nw);
+    let Some(op) = IntrinsicOp::from_u32(op) else {
+        return 0;
+    };
+    let at = |a: u32| mem.add(a as usize);
+    match op {
+        IntrinsicOp::Memcpy | IntrinsicOp::Memmove => {
+            let (dst, src, n) = (a0, a1, a2);
+            if !within(r, src, n) || !within(w, dst, n) {
+                return 0;
+            }
+            if op == IntrinsicOp::Memcpy {
+                let disjoint =
+                    src as u64 + n as u64 <= dst as u64 || dst as u64 + n as u64 <= src as u64;
+                if n != 0 && !disjoint {
+                    return 0;
+                }
+                std::ptr::copy_nonoverlapping(at(src), at(dst), n as usize);
+            } else {
+                std::ptr::copy(at(src), at(dst), n as usize);
+            }
+            HANDLED | dst as u64
+        }
+        IntrinsicOp::Memset => {
+            let (dst, c, n) = (a0, a1, a2);
+            if !within(w, dst, n) {
+                return 0;
+            }
+            std::ptr::write_bytes(at(dst), c as u8, n as usize);
+            HANDLED | dst as u64
+        }
+        IntrinsicOp::Strlen => {
+            let Some(end) = extent(r, a0 as u64) else {
+                return 0;
+            };
+            let s = std::slice::from_raw_parts(at(a0), (end - a0 as u64) as usize);
+            match s.iter().position(|&b| b == 0) {
+                Some(n) => HANDLED | n as u64,
+                None => 0,
+            }
+        }
+        _ => {
+            let (Some(ea), Some(eb)) = (extent(r, a0 as u64), extent(r, a1 as u64)) else {
+                return 0;
+            };
+            let lim = (ea - a0 as u64).min(eb - a1 as u64) as usize;
+            let sa = std::slice::from_raw_parts(at(a0), lim);
+            let sb = std::slice::from_raw_parts(at(a1), lim);
+            for k in 0..lim {
+                let (x, y) = (sa[k], sb[k]);
+                if x != y || x == 0 {
+                    return HANDLED | strcmp_result(op, x, y) as u32 as u64;
+                }
+            }
+            0
+        }
+    }
+}
+
+/// The value a strcmp variant returns for the first pair of bytes that
+/// differ (or the two terminating zeros).
+pub fn strcmp_result(op: IntrinsicOp, x: u8, y: u8) -> i32 {
+    match op {
+        IntrinsicOp::StrcmpDiffU => x as i32 - y as i32,
+        IntrinsicOp::StrcmpDiffS => x as i8 as i32 - y as i8 as i32,
+        IntrinsicOp::StrcmpSignU => (x as i32 - y as i32).signum(),
+        _ => (x as i8 as i32 - y as i8 as i32).signum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checks refuse ranges that leave an interval, and the ops work
+    /// inside them (a plain buffer stands in for guest memory).
+    #[test]
+    fn bounds_and_ops() {
+        let mut buf = vec![0u8; 64];
+        buf[..6].copy_from_slice(b"hello\0");
+        buf[16..20].copy_from_slice(b"hex\0");
+        let t = region_table(&[(0, 32)], &[(8, 32)]);
+        let m = buf.as_mut_ptr();
+        unsafe {
+            assert_eq!(fast32_aot_intrinsic(4, m, t.as_ptr(), 0, 0, 0), HANDLED | 5);
+            // Copy 6 bytes to 8: fine; to 4 (not writable): refused.
+            assert_eq!(fast32_aot_intrinsic(1, m, t.as_ptr(), 8, 0, 6), HANDLED | 8);
+            assert_eq!(&buf[8..14], b"hello\0");
+            assert_eq!(fast32_aot_intrinsic(1, m, t.as_ptr(), 4, 0, 6), 0);
+            // Reading past the readable end: refused.
+            assert_eq!(fast32_aot_intrinsic(1, m, t.as_ptr(), 8, 30, 4), 0);
+            // Overlap: memcpy refuses, memmove does it.
+            assert_eq!(fast32_aot_intrinsic(1, m, t.as_ptr(), 10, 8, 6), 0);
+            assert_eq!(
+                fast32_aot_intrinsic(2, m, t.as_ptr(), 10, 8, 6),
+                HANDLED | 10
+            );
+            assert_eq!(&buf[8..16], b"hehello\0");
+            // strcmp "hello" vs "hex": 'l' - 'x'.
+            let r = fast32_aot_intrinsic(5, m, t.as_ptr(), 0, 16, 0);
+            assert_eq!(r, HANDLED | (b'l' as i32 - b'x' as i32) as u32 as u64);
+            let r = fast32_aot_intrinsic(7, m, t.as_ptr(), 0, 16, 0);
+            assert_eq!(r, HANDLED | (-1i32) as u32 as u64);
+            // memset into the read-only part: refused.
+            assert_eq!(fast32_aot_intrinsic(3, m, t.as_ptr(), 0, 1, 4), 0);
+            // A string without a NUL before the end of its interval.
+            buf[20..32].fill(b'x');
+            assert_eq!(fast32_aot_intrinsic(4, m, t.as_ptr(), 20, 0, 0), 0);
+        }
+    }
+}
