@@ -559,7 +559,7 @@ impl Prober {
             });
             if alive.is_empty() {
                 return Err(format!(
-                    "differs from {} on probe {pi} (args {:#x?})",
+                    "differs from {} on probe {pi} (args {:x?})",
                     family.name(),
                     p.args
                 ));
