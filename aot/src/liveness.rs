@@ -29,7 +29,7 @@
 
 use crate::discover::{CodeImage, Program, Term};
 use crate::lower::inst_regs;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// Every register but r0.
 pub const ALL: u32 = !1;
@@ -123,115 +123,129 @@ fn facts(prog: &Program, code: &CodeImage) -> Vec<BlockFacts> {
 
 /// Return contexts: for each function, the return sites its returns may
 /// reach, or `None` for "anywhere" (all live).
-fn return_contexts(prog: &Program, code: &CodeImage) -> Vec<Option<BTreeSet<u32>>> {
+/// Sets of return sites as bitsets over an index of all return sites.
+struct SiteSets {
+    sites: Vec<u32>,
+    /// Per function (and one virtual node): the sites, or `None` for
+    /// "anywhere".
+    sets: Vec<Option<Vec<u64>>>,
+}
+
+fn return_contexts(prog: &Program, code: &CodeImage) -> SiteSets {
     let n = prog.functions.len();
-    let mut ctx: Vec<Option<BTreeSet<u32>>> = vec![Some(BTreeSet::new()); n];
+    let sites: Vec<u32> = prog
+        .blocks
+        .values()
+        .filter(|b| {
+            matches!(
+                b.term,
+                Term::Jump { link: true, .. } | Term::Indirect { link: true }
+            )
+        })
+        .map(|b| b.end)
+        .collect();
+    let index: HashMap<u32, usize> = sites.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    let words = sites.len().div_ceil(64);
+    // Node n is virtual: "entered indirectly", which returns to every
+    // indirect call's return site and to wherever a function holding an
+    // indirect jump returns; every function with address-taken code gets
+    // its contexts.
+    let mut ctx: Vec<Option<Vec<u64>>> = vec![Some(vec![0u64; words]); n + 1];
     if n == 0 {
-        return ctx;
+        return SiteSets { sites, sets: ctx };
     }
-    let mut tail_edges: Vec<(usize, usize)> = Vec::new();
-    // Code entered indirectly returns to where an indirect call returns
-    // or, entered by an indirect jump, to where the jumping function
-    // returns.
-    let mut icall_sites: Option<BTreeSet<u32>> = Some(BTreeSet::new());
-    let mut ijump_funcs: Vec<usize> = Vec::new();
+    let virt = n;
+    let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+    let add_site = |ctx: &mut Vec<Option<Vec<u64>>>, f: usize, site: u32| {
+        if prog.blocks.contains_key(&site) {
+            if let Some(s) = ctx[f].as_mut() {
+                let i = index[&site];
+                s[i / 64] |= 1 << (i % 64);
+            }
+        } else {
+            ctx[f] = None;
+        }
+    };
     for b in prog.blocks.values() {
+        let o = prog.owner(b.start);
         match b.term {
-            Term::Indirect { link: true } => {
-                if prog.blocks.contains_key(&b.end) {
-                    if let Some(s) = icall_sites.as_mut() {
-                        s.insert(b.end);
-                    }
-                } else {
-                    icall_sites = None;
+            Term::Jump { target, link: true } => {
+                if prog.blocks.contains_key(&target) {
+                    add_site(&mut ctx, prog.owner(target), b.end);
                 }
+                // lr holds this return site until the function restores it.
+                add_site(&mut ctx, o, b.end);
+            }
+            Term::Indirect { link: true } => {
+                add_site(&mut ctx, virt, b.end);
+                add_site(&mut ctx, o, b.end);
             }
             Term::Indirect { link: false } => {
                 let ret = code
                     .inst(b.end - 4)
                     .is_some_and(|i| i.rs1 == fast32_isa::REG_LR && i.imm == 0);
                 if !ret {
-                    ijump_funcs.push(prog.owner(b.start));
+                    succs[o].push(virt);
                 }
             }
-            _ => {}
+            _ => {
+                for s in b.successors() {
+                    if prog.blocks.contains_key(&s) {
+                        let so = prog.owner(s);
+                        if so != o {
+                            succs[o].push(so);
+                        }
+                    }
+                }
+            }
         }
     }
     for &a in &prog.address_taken {
         if prog.blocks.contains_key(&a) {
-            let f = prog.owner(a);
-            match (&icall_sites, ctx[f].as_mut()) {
-                (Some(s), Some(c)) => c.extend(s.iter().copied()),
-                (None, _) => ctx[f] = None,
-                _ => {}
-            }
-            tail_edges.extend(ijump_funcs.iter().map(|&h| (h, f)));
+            succs[virt].push(prog.owner(a));
         }
     }
     // The entry function returns to wherever lr = 0 leads.
     if prog.blocks.contains_key(&code.entry) {
         ctx[prog.owner(code.entry)] = None;
     }
-    for b in prog.blocks.values() {
-        let o = prog.owner(b.start);
-        let linked = match b.term {
-            Term::Jump { target, link: true } => {
-                if prog.blocks.contains_key(&target) {
-                    let callee = prog.owner(target);
-                    if prog.blocks.contains_key(&b.end) {
-                        if let Some(s) = ctx[callee].as_mut() {
-                            s.insert(b.end);
-                        }
-                    } else {
-                        ctx[callee] = None;
-                    }
-                }
-                true
-            }
-            Term::Indirect { link: true } => true,
-            _ => false,
-        };
-        if linked {
-            // lr holds this return site until the function restores it.
-            if prog.blocks.contains_key(&b.end) {
-                if let Some(s) = ctx[o].as_mut() {
-                    s.insert(b.end);
-                }
-            } else {
-                ctx[o] = None;
-            }
-            continue;
-        }
-        for s in b.successors() {
-            if prog.blocks.contains_key(&s) {
-                let so = prog.owner(s);
-                if so != o {
-                    tail_edges.push((o, so));
-                }
-            }
-        }
+    for v in succs.iter_mut() {
+        v.sort_unstable();
+        v.dedup();
     }
-    loop {
-        let mut changed = false;
-        for &(from, to) in &tail_edges {
-            let add = ctx[from].clone();
-            match (add, &mut ctx[to]) {
-                (_, None) => {}
+    // Propagate along the edges (a worklist of changed functions).
+    let mut work: Vec<usize> = (0..=n).collect();
+    let mut queued = vec![true; n + 1];
+    while let Some(f) = work.pop() {
+        queued[f] = false;
+        let from = ctx[f].clone();
+        for &t in &succs[f] {
+            if t == f {
+                continue;
+            }
+            let changed = match (&from, &mut ctx[t]) {
+                (_, None) => false,
                 (None, t) => {
                     *t = None;
-                    changed = true;
+                    true
                 }
-                (Some(a), Some(t)) => {
-                    let before = t.len();
-                    t.extend(a);
-                    changed |= t.len() != before;
+                (Some(a), Some(set)) => {
+                    let mut c = false;
+                    for (x, &y) in set.iter_mut().zip(a) {
+                        c |= *x | y != *x;
+                        *x |= y;
+                    }
+                    c
                 }
+            };
+            if changed && !queued[t] {
+                queued[t] = true;
+                work.push(t);
             }
         }
-        if !changed {
-            return ctx;
-        }
     }
+    ctx.truncate(n);
+    SiteSets { sites, sets: ctx }
 }
 
 /// Registers every function surely writes on every path from its start
@@ -323,11 +337,16 @@ fn solve(
     facts: &[BlockFacts],
     uses: &HashMap<u32, u32>,
     md: &HashMap<u32, u32>,
-    mut ret_live: impl FnMut(usize, &HashMap<u32, u32>) -> u32,
+    ret_live: impl Fn(usize, &HashMap<u32, u32>) -> u32,
 ) -> HashMap<u32, u32> {
     let mut live: HashMap<u32, u32> = facts.iter().map(|f| (f.start, 0)).collect();
     loop {
         let mut changed = false;
+        // What each function's returns make live, from the last sweep (a
+        // sweep that changes nothing used the final values).
+        let rets: Vec<u32> = (0..prog.functions.len())
+            .map(|fi| ret_live(fi, &live))
+            .collect();
         for f in facts.iter().rev() {
             let get = |a: u32, live: &HashMap<u32, u32>| live.get(&a).copied().unwrap_or(ALL);
             let out = match &f.out {
@@ -336,7 +355,7 @@ fn solve(
                     let kill = md.get(callee).copied().unwrap_or(0);
                     uses.get(callee).copied().unwrap_or(ALL) | (get(*ret, &live) & !kill)
                 }
-                Out::Return(fi) => ret_live(*fi, &live),
+                Out::Return(fi) => rets[*fi],
                 Out::All => ALL,
             };
             let new = (f.used | (out & !f.defs)) & ALL;
@@ -347,7 +366,6 @@ fn solve(
             }
         }
         if !changed {
-            let _ = prog;
             return live;
         }
     }
@@ -376,11 +394,20 @@ pub fn analyze(prog: &Program, code: &CodeImage) -> Liveness {
         }
     }
     let ctx = return_contexts(prog, code);
-    let live_in = solve(prog, &facts, &uses, &md, |fi, live| match &ctx[fi] {
+    let live_in = solve(prog, &facts, &uses, &md, |fi, live| match &ctx.sets[fi] {
         None => ALL,
-        Some(sites) => sites
-            .iter()
-            .fold(0, |m, s| m | live.get(s).copied().unwrap_or(ALL)),
+        Some(bits) => {
+            let mut m = 0;
+            for (w, &word) in bits.iter().enumerate() {
+                let mut x = word;
+                while x != 0 {
+                    let i = w * 64 + x.trailing_zeros() as usize;
+                    x &= x - 1;
+                    m |= live.get(&ctx.sites[i]).copied().unwrap_or(ALL);
+                }
+            }
+            m
+        }
     });
     Liveness { live_in, uses }
 }
