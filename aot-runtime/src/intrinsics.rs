@@ -145,10 +145,13 @@ pub unsafe extern "C" fn fast32_aot_intrinsic(
             let Some(end) = extent(r, a0 as u64) else {
                 return 0;
             };
-            let s = std::slice::from_raw_parts(at(a0), (end - a0 as u64) as usize);
-            match s.iter().position(|&b| b == 0) {
-                Some(n) => HANDLED | n as u64,
-                None => 0,
+            let max = (end - a0 as u64) as usize;
+            // glibc's vectorized scan, bounded by readable memory.
+            let n = libc::strnlen(at(a0) as *const libc::c_char, max);
+            if n < max {
+                HANDLED | n as u64
+            } else {
+                0
             }
         }
         _ => {
@@ -156,17 +159,36 @@ pub unsafe extern "C" fn fast32_aot_intrinsic(
                 return 0;
             };
             let lim = (ea - a0 as u64).min(eb - a1 as u64) as usize;
-            let sa = std::slice::from_raw_parts(at(a0), lim);
-            let sb = std::slice::from_raw_parts(at(a1), lim);
-            for k in 0..lim {
-                let (x, y) = (sa[k], sb[k]);
-                if x != y || x == 0 {
-                    return HANDLED | strcmp_result(op, x, y) as u32 as u64;
-                }
+            // The first pair that differs lies within a's terminator.
+            let na = libc::strnlen(at(a0) as *const libc::c_char, lim);
+            let span = (na + 1).min(lim);
+            let sa = std::slice::from_raw_parts(at(a0), span);
+            let sb = std::slice::from_raw_parts(at(a1), span);
+            match first_difference(sa, sb) {
+                Some(k) => HANDLED | strcmp_result(op, sa[k], sb[k]) as u32 as u64,
+                None if na < lim => HANDLED,
+                None => 0,
             }
-            0
         }
     }
+}
+
+/// Index of the first byte where `a` and `b` (same length) differ: equal
+/// 64-byte blocks skipped by `bcmp`, then eight bytes at a time.
+fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i + 64 <= a.len() && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i + 8 <= a.len() {
+        let x = u64::from_le_bytes(a[i..i + 8].try_into().expect("8 bytes"));
+        let y = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        if x != y {
+            return Some(i + ((x ^ y).trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    (i..a.len()).find(|&k| a[k] != b[k])
 }
 
 /// The value a strcmp variant returns for the first pair of bytes that
@@ -215,6 +237,20 @@ mod tests {
             assert_eq!(r, HANDLED | (-1i32) as u32 as u64);
             // memset into the read-only part: refused.
             assert_eq!(fast32_aot_intrinsic(3, m, t.as_ptr(), 0, 1, 4), 0);
+            // Longer strings: a difference after the first eight bytes, and
+            // equal strings.
+            buf[32..46].copy_from_slice(b"0123456789ab\x90\0");
+            buf[48..62].copy_from_slice(b"0123456789a\x7f\x90\0");
+            let mut t2 = t.clone();
+            t2[3] = 64;
+            let r = fast32_aot_intrinsic(6, m, t2.as_ptr(), 32, 48, 0);
+            assert_eq!(r, HANDLED | (b'b' as i32 - 0x7f) as u32 as u64);
+            let r = fast32_aot_intrinsic(8, m, t2.as_ptr(), 32, 32, 0);
+            assert_eq!(r, HANDLED);
+            assert_eq!(
+                fast32_aot_intrinsic(4, m, t2.as_ptr(), 48, 0, 0),
+                HANDLED | 13
+            );
             // A string without a NUL before the end of its interval.
             buf[20..32].fill(b'x');
             assert_eq!(fast32_aot_intrinsic(4, m, t.as_ptr(), 20, 0, 0), 0);
