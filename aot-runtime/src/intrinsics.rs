@@ -69,6 +69,9 @@ pub const INTRINSIC_HELPER: &str = "fast32_aot_intrinsic";
 /// are then the routine's return value.
 pub const HANDLED: u64 = 1 << 32;
 
+/// Strings are scanned byte by byte this far before calling glibc.
+const SHORT: usize = 16;
+
 /// The region table the compiler embeds: `[nr, nw, (start, end) * nr,
 /// (start, end) * nw]` as u64 words, the merged readable and writable
 /// guest address intervals.
@@ -146,8 +149,18 @@ pub unsafe extern "C" fn fast32_aot_intrinsic(
                 return 0;
             };
             let max = (end - a0 as u64) as usize;
+            let p = at(a0);
+            // Short strings (most) byte by byte: cheaper than the call.
+            for i in 0..max.min(SHORT) {
+                if *p.add(i) == 0 {
+                    return HANDLED | i as u64;
+                }
+            }
+            if max <= SHORT {
+                return 0;
+            }
             // glibc's vectorized scan, bounded by readable memory.
-            let n = libc::strnlen(at(a0) as *const libc::c_char, max);
+            let n = SHORT + libc::strnlen(p.add(SHORT) as *const libc::c_char, max - SHORT);
             if n < max {
                 HANDLED | n as u64
             } else {
@@ -159,6 +172,13 @@ pub unsafe extern "C" fn fast32_aot_intrinsic(
                 return 0;
             };
             let lim = (ea - a0 as u64).min(eb - a1 as u64) as usize;
+            let (pa, pb) = (at(a0), at(a1));
+            for k in 0..lim.min(SHORT) {
+                let (x, y) = (*pa.add(k), *pb.add(k));
+                if x != y || x == 0 {
+                    return HANDLED | strcmp_result(op, x, y) as u32 as u64;
+                }
+            }
             // The first pair that differs lies within a's terminator.
             let na = libc::strnlen(at(a0) as *const libc::c_char, lim);
             let span = (na + 1).min(lim);
@@ -251,6 +271,25 @@ mod tests {
                 fast32_aot_intrinsic(4, m, t2.as_ptr(), 48, 0, 0),
                 HANDLED | 13
             );
+            // Past the byte-by-byte prefix (16 bytes).
+            let mut big = vec![b'q'; 96];
+            big[40] = 0;
+            big[48 + 18] = b'r';
+            big[48 + 40] = 0;
+            big[95] = 0;
+            let t3 = region_table(&[(0, 96)], &[]);
+            let bm = big.as_mut_ptr();
+            assert_eq!(
+                fast32_aot_intrinsic(4, bm, t3.as_ptr(), 0, 0, 0),
+                HANDLED | 40
+            );
+            let r = fast32_aot_intrinsic(7, bm, t3.as_ptr(), 0, 48, 0);
+            assert_eq!(r, HANDLED | (-1i32) as u32 as u64);
+            assert_eq!(fast32_aot_intrinsic(5, bm, t3.as_ptr(), 0, 0, 0), HANDLED);
+            // Equal up to the end of readable memory, no NUL: declined.
+            let t4 = region_table(&[(0, 88)], &[]);
+            assert_eq!(fast32_aot_intrinsic(5, bm, t4.as_ptr(), 41, 41, 0), 0);
+            assert_eq!(fast32_aot_intrinsic(4, bm, t4.as_ptr(), 41, 0, 0), 0);
             // A string without a NUL before the end of its interval.
             buf[20..32].fill(b'x');
             assert_eq!(fast32_aot_intrinsic(4, m, t.as_ptr(), 20, 0, 0), 0);
