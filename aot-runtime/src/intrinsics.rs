@@ -69,8 +69,8 @@ pub const INTRINSIC_HELPER: &str = "fast32_aot_intrinsic";
 /// are then the routine's return value.
 pub const HANDLED: u64 = 1 << 32;
 
-/// Strings are scanned byte by byte this far before calling glibc.
-const SHORT: usize = 16;
+/// Strings are scanned a word at a time this far before calling glibc.
+const SHORT: usize = 64;
 
 /// The region table the compiler embeds: `[nr, nw, (start, end) * nr,
 /// (start, end) * nw]` as u64 words, the merged readable and writable
@@ -150,17 +150,24 @@ pub unsafe extern "C" fn fast32_aot_intrinsic(
             };
             let max = (end - a0 as u64) as usize;
             let p = at(a0);
-            // Short strings (most) byte by byte: cheaper than the call.
-            for i in 0..max.min(SHORT) {
-                if *p.add(i) == 0 {
-                    return HANDLED | i as u64;
+            // Short strings (most) a word at a time: cheaper than a call.
+            let mut k = 0;
+            while k + 8 <= max.min(SHORT) {
+                let z = zero_bytes((p.add(k) as *const u64).read_unaligned());
+                if z != 0 {
+                    return HANDLED | (k + (z.trailing_zeros() / 8) as usize) as u64;
                 }
+                k += 8;
             }
-            if max <= SHORT {
-                return 0;
+            if k < SHORT {
+                // Fewer than 8 readable bytes left.
+                return match (k..max).find(|&i| *p.add(i) == 0) {
+                    Some(n) => HANDLED | n as u64,
+                    None => 0,
+                };
             }
             // glibc's vectorized scan, bounded by readable memory.
-            let n = SHORT + libc::strnlen(p.add(SHORT) as *const libc::c_char, max - SHORT);
+            let n = k + libc::strnlen(p.add(k) as *const libc::c_char, max - k);
             if n < max {
                 HANDLED | n as u64
             } else {
@@ -173,24 +180,42 @@ pub unsafe extern "C" fn fast32_aot_intrinsic(
             };
             let lim = (ea - a0 as u64).min(eb - a1 as u64) as usize;
             let (pa, pb) = (at(a0), at(a1));
-            for k in 0..lim.min(SHORT) {
+            let stop = |k: usize| {
                 let (x, y) = (*pa.add(k), *pb.add(k));
-                if x != y || x == 0 {
-                    return HANDLED | strcmp_result(op, x, y) as u32 as u64;
+                (x != y || x == 0).then(|| HANDLED | strcmp_result(op, x, y) as u32 as u64)
+            };
+            // Short strings a word at a time: stop at the first word with
+            // a difference or a zero byte, then find it byte by byte.
+            let mut k = 0;
+            while k + 8 <= lim.min(SHORT) {
+                let x = (pa.add(k) as *const u64).read_unaligned();
+                let y = (pb.add(k) as *const u64).read_unaligned();
+                if x != y || zero_bytes(x) != 0 {
+                    break;
                 }
+                k += 8;
+            }
+            if k < SHORT {
+                return (k..lim).find_map(stop).unwrap_or(0);
             }
             // The first pair that differs lies within a's terminator.
-            let na = libc::strnlen(at(a0) as *const libc::c_char, lim);
-            let span = (na + 1).min(lim);
-            let sa = std::slice::from_raw_parts(at(a0), span);
-            let sb = std::slice::from_raw_parts(at(a1), span);
+            let na = k + libc::strnlen(pa.add(k) as *const libc::c_char, lim - k);
+            let span = (na + 1).min(lim) - k;
+            let sa = std::slice::from_raw_parts(pa.add(k), span);
+            let sb = std::slice::from_raw_parts(pb.add(k), span);
             match first_difference(sa, sb) {
-                Some(k) => HANDLED | strcmp_result(op, sa[k], sb[k]) as u32 as u64,
+                Some(i) => HANDLED | strcmp_result(op, sa[i], sb[i]) as u32 as u64,
                 None if na < lim => HANDLED,
                 None => 0,
             }
         }
     }
+}
+
+/// A word with the high bit set in the lowest zero byte of `x` (and
+/// possibly in bytes above it, never below).
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080
 }
 
 /// Index of the first byte where `a` and `b` (same length) differ: equal
