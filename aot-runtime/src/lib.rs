@@ -5,7 +5,9 @@
 //! - [`dispatch`]: the loop that enters compiled functions, services
 //!   YIELD/DEBUG/HALT and traps, and hands undiscovered code to the JIT;
 //! - [`exe`]: `main` of the executables `fast32 compile` produces;
-//! - [`fast32_aot_fp`]: the FP helper compiled code calls.
+//! - [`fast32_aot_fp`]: the FP helper compiled code calls;
+//! - [`intrinsics`]: native `memcpy`, `strlen`, ... that compiled code
+//!   calls instead of guest routines proven equivalent.
 //!
 //! It is linked into `fast32` itself (in-memory AOT) and, as a static
 //! library, into every AOT executable; it has no Cranelift in it.
@@ -13,6 +15,7 @@
 pub mod dispatch;
 pub mod exe;
 pub mod fault;
+pub mod intrinsics;
 
 pub use dispatch::{CompiledCode, DispatchStats, Dispatcher};
 pub use fault::{FaultSite, HostSite};

@@ -200,6 +200,11 @@ pub struct Program {
     pub functions: Vec<Function>,
     /// Roots that can be reached indirectly (symbols, data, extra).
     pub indirect_roots: BTreeSet<u32>,
+    /// The roots whose address the program itself holds or builds (data
+    /// words, LUI-built constants) or a profile saw reached: the code that
+    /// can really be entered indirectly. A symbol alone does not make code
+    /// reachable; register liveness ([`crate::liveness`]) relies on this.
+    pub address_taken: BTreeSet<u32>,
 }
 
 impl Program {
@@ -244,15 +249,23 @@ pub struct DiscoverOptions {
 pub fn discover(code: &CodeImage, opts: &DiscoverOptions) -> Program {
     // Roots.
     let mut indirect_roots = BTreeSet::new();
-    for &a in code.symbols.iter().chain(opts.extra_targets.iter()) {
+    let mut address_taken = BTreeSet::new();
+    for &a in &code.symbols {
         if code.valid(a) {
             indirect_roots.insert(a);
+        }
+    }
+    for &a in &opts.extra_targets {
+        if code.valid(a) {
+            indirect_roots.insert(a);
+            address_taken.insert(a);
         }
     }
     if !opts.no_data_scan {
         for &(_, v) in &code.data_words {
             if code.inst(v).is_some() {
                 indirect_roots.insert(v);
+                address_taken.insert(v);
             }
         }
     }
@@ -287,6 +300,9 @@ pub fn discover(code: &CodeImage, opts: &DiscoverOptions) -> Program {
                     _ => None,
                 };
                 if let Some(v) = made {
+                    if code.inst(v).is_some() {
+                        address_taken.insert(v);
+                    }
                     if code.inst(v).is_some() && indirect_roots.insert(v) {
                         leaders.insert(v);
                         work.push(v);
@@ -400,6 +416,7 @@ pub fn discover(code: &CodeImage, opts: &DiscoverOptions) -> Program {
             })
             .collect(),
         indirect_roots,
+        address_taken,
     };
     if prog.functions.is_empty() {
         return prog;

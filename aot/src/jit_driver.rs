@@ -5,6 +5,7 @@
 
 use crate::discover::{discover, CodeImage, DiscoverOptions, Program};
 use crate::driver;
+use crate::intrinsics;
 use crate::lower;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Module};
@@ -44,6 +45,9 @@ pub struct AotOptions {
     pub clif_dir: Option<std::path::PathBuf>,
     /// Profile hints: cold code, speculation, register choice.
     pub hints: Option<std::sync::Arc<crate::pgo::Hints>>,
+    /// Replace calls of guest `memcpy`, `strlen`, ... by native code where
+    /// provably exact ([`crate::intrinsics`]).
+    pub intrinsics: bool,
 }
 
 impl AotOptions {
@@ -70,6 +74,7 @@ impl Default for AotOptions {
             interruptible: false,
             clif_dir: None,
             hints: None,
+            intrinsics: true,
         }
     }
 }
@@ -89,6 +94,8 @@ pub struct AotStats {
     pub fallback_blocks: u64,
     /// Entries into compiled code.
     pub dispatches: u64,
+    /// Call sites replaced by native routines ([`crate::intrinsics`]).
+    pub intrinsic_sites: u64,
 }
 
 /// A program compiled to native code in memory.
@@ -115,19 +122,28 @@ impl Aot {
         let t0 = Instant::now();
         let code = CodeImage::from_image(image);
         let prog = discover(&code, &opts.discover);
-        Self::compile_program(&code, &prog, opts, t0)
+        let plan = opts
+            .intrinsics
+            .then(|| std::sync::Arc::new(intrinsics::plan(image, &code, &prog, &opts.discover)));
+        Self::compile_program(&code, &prog, opts, t0, plan)
     }
 
-    /// Compiles an already discovered program.
+    /// Compiles an already discovered program, with the call sites `plan`
+    /// replaces by native routines.
     pub fn compile_program(
         code: &CodeImage,
         prog: &Program,
         opts: &AotOptions,
         t0: Instant,
+        plan: Option<std::sync::Arc<intrinsics::Plan>>,
     ) -> Result<Aot, AotError> {
         let isa = driver::host_isa(opts.opt_level, opts.verify, false)?;
         let mut jb = JITBuilder::with_isa(isa, default_libcall_names());
         jb.symbol(lower::FP_HELPER, lower::fast32_aot_fp as *const u8);
+        jb.symbol(
+            fast32_aot_runtime::intrinsics::INTRINSIC_HELPER,
+            fast32_aot_runtime::intrinsics::fast32_aot_intrinsic as *const u8,
+        );
         // One contiguous reservation, so that code and the entry table
         // stay within the ±2 GiB reach of PC-relative references.
         let reserve =
@@ -140,6 +156,10 @@ impl Aot {
 
         let mut decls = lower::declare(&mut module, prog, opts.interruptible).map_err(merr)?;
         decls.hints = opts.hints.clone();
+        let intrinsic_sites = plan.as_ref().map_or(0, |p| p.sites.len() as u64);
+        if let Some(p) = plan {
+            decls.intrinsics = intrinsics::declare(&mut module, p).map_err(merr)?;
+        }
         lower::define_entry_table(&mut module, &decls, prog, code).map_err(merr)?;
         let mut actx = module.make_context();
         lower::define_adapter(&mut module, &decls, &mut actx).map_err(merr)?;
@@ -191,6 +211,7 @@ impl Aot {
             entries: prog.all_entries().count() as u64,
             code_bytes: sizes.iter().map(|&s| s as u64).sum(),
             compile_time: t0.elapsed(),
+            intrinsic_sites,
             ..AotStats::default()
         };
         let disp = Dispatcher::new(CompiledCode {

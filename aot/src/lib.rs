@@ -11,6 +11,8 @@
 //!   it on `fast32_aot_runtime`'s dispatcher;
 //! - [`object_driver`]: compiles a whole program into a relocatable
 //!   object with the guest image embedded;
+//! - [`intrinsics`] and [`liveness`]: native `memcpy`, `strlen`, ... at
+//!   call sites where that is provably exact;
 //! - [`pgo`]: profile hints (cold code, indirect-jump speculation,
 //!   register choice by dynamic use);
 //! - [`link`]: links that object against the embedded runtime library
@@ -18,8 +20,10 @@
 
 pub mod discover;
 pub mod driver;
+pub mod intrinsics;
 pub mod jit_driver;
 pub mod link;
+pub mod liveness;
 pub mod lower;
 pub mod object_driver;
 pub mod pgo;

@@ -168,6 +168,8 @@ pub struct Decls {
     pub abi: Abi,
     /// Profile hints (profile-guided compilation), if any.
     pub hints: Option<std::sync::Arc<Hints>>,
+    /// Call sites replaced by native routines ([`crate::intrinsics`]).
+    pub intrinsics: Option<crate::intrinsics::IntrinsicDecls>,
 }
 
 /// The addresses the dispatcher may enter compiled code at, with their
@@ -215,6 +217,7 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
         sig,
         abi,
         hints: None,
+        intrinsics: None,
     })
 }
 
@@ -301,6 +304,11 @@ pub fn lower_function<M: Module>(
         .interrupt
         .map(|id| m.declare_data_in_func(id, &mut ctx.func));
     let sig_ref = ctx.func.import_signature(d.sig.clone());
+    let intrinsics = d.intrinsics.as_ref().map(|x| {
+        let f = m.declare_func_in_func(x.helper, &mut ctx.func);
+        let g = m.declare_data_in_func(x.regions, &mut ctx.func);
+        (x, f, g)
+    });
     let mut func_refs: HashMap<usize, FuncRef> = HashMap::new();
     for f in &prog.functions[fidx].blocks {
         let b = prog.blocks[f];
@@ -369,6 +377,7 @@ pub fn lower_function<M: Module>(
         func_refs,
         hints,
         explain,
+        intrinsics,
     };
     l.lower();
     l.b.seal_all_blocks();
@@ -575,6 +584,8 @@ struct FnLower<'a, 'f> {
     cur_block: u32,
     sig_ref: SigRef,
     func_refs: HashMap<usize, FuncRef>,
+    /// The intrinsic plan, helper and region table, if any.
+    intrinsics: Option<(&'a crate::intrinsics::IntrinsicDecls, FuncRef, GlobalValue)>,
 }
 
 impl FnLower<'_, '_> {
@@ -933,6 +944,50 @@ impl FnLower<'_, '_> {
         self.fill_pending(pending);
     }
 
+    /// At a call site [`crate::intrinsics`] replaced: calls the native
+    /// helper and, if it did the work, sets rv and continues at the return
+    /// site; otherwise (and at any other site) the current block is where
+    /// the guest call follows.
+    fn call_intrinsic(&mut self, pc: u32, ret_pc: u32) {
+        let Some((x, helper, regions)) = self.intrinsics else {
+            return;
+        };
+        let Some(site) = x.plan.sites.get(&pc) else {
+            return;
+        };
+        // Both paths continue with `CpuState` synced as after a call.
+        self.writeback_call();
+        self.dirty &= self.args;
+        let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
+        let table = self.b.ins().symbol_value(types::I64, regions);
+        let (a0, a1, a2) = (self.reg(3), self.reg(4), self.reg(5));
+        let call = self
+            .b
+            .ins()
+            .call(helper, &[op, self.mem, table, a0, a1, a2]);
+        let r = self.b.inst_results(call)[0];
+        let done = self.b.ins().ushr_imm_s(r, 32);
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(done, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        let dirty = self.dirty;
+        let live = match self.local_block(ret_pc) {
+            Some(_) => self.flow.live_in[&ret_pc],
+            None => 0,
+        };
+        self.reload(live & !self.rets);
+        self.dirty = self.rets & !self.args;
+        if site.rv == crate::intrinsics::RvMode::Result {
+            let v = self.b.ins().ireduce(types::I32, r);
+            self.set(1, v);
+        }
+        self.edge(ret_pc);
+        self.b.switch_to_block(slow);
+        self.dirty = dirty;
+    }
+
     fn call_direct(&mut self, target: u32, ret_pc: u32) {
         if !self.prog.blocks.contains_key(&target) {
             self.exit_const(ExitReason::None, target);
@@ -1192,6 +1247,7 @@ impl FnLower<'_, '_> {
                 if i.rd != 0 {
                     let v = self.b.ins().iconst(types::I32, ret_pc as i64);
                     self.set(i.rd, v);
+                    self.call_intrinsic(pc, ret_pc);
                     self.call_direct(target, ret_pc);
                 } else {
                     self.edge(target);

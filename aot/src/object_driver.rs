@@ -86,11 +86,22 @@ pub fn compile_object(
     let mut m = ObjectModule::new(builder);
     let mut decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
     decls.hints = opts.hints.clone();
+    let plan = opts
+        .intrinsics
+        .then(|| std::sync::Arc::new(crate::intrinsics::plan(image, &code, &prog, &opts.discover)));
+    let report = plan
+        .as_ref()
+        .map(|p| p.render(opts.hints.as_deref()))
+        .unwrap_or_else(|| "intrinsics: off\n".into());
+    if let Some(p) = plan {
+        decls.intrinsics = crate::intrinsics::declare(&mut m, p).map_err(merr)?;
+    }
     lower::define_entry_table(&mut m, &decls, &prog, &code).map_err(merr)?;
     let mut actx = m.make_context();
     lower::define_adapter(&mut m, &decls, &mut actx).map_err(merr)?;
-    let compiled =
+    let mut compiled =
         driver::compile_functions(&mut m, &decls, &prog, &code, opts.clif_dir.as_deref())?;
+    compiled.explain.intrinsics = report;
     phases.lowering = compiled.lower_time;
     phases.cranelift = compiled.codegen_time;
 

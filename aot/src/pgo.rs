@@ -158,6 +158,8 @@ pub struct Explain {
     pub functions: u64,
     /// Functions that never ran.
     pub cold_functions: u64,
+    /// The intrinsics report ([`crate::intrinsics::Plan::render`]).
+    pub intrinsics: String,
 }
 
 impl Explain {
@@ -207,6 +209,7 @@ impl Explain {
         if sites.len() > 20 {
             let _ = writeln!(s, "  ... {} more", sites.len() - 20);
         }
+        s.push_str(&self.intrinsics);
         s
     }
 }

@@ -30,9 +30,14 @@ pub struct CompileArgs {
     // fallback.
     #[arg(long, value_name = "POLICY", default_value = "translate", value_parser = ["translate", "jit"])]
     pub cold: String,
-    /// With --profile: report what the profile changed.
+    /// Report which calls became native intrinsics and, with --profile,
+    /// what the profile changed.
     #[arg(long)]
     pub explain: bool,
+    /// Keep every call of the guest's memcpy, memmove, memset, strlen and
+    /// strcmp (no native replacements).
+    #[arg(long)]
+    pub no_intrinsics: bool,
     /// Warn and compile without the profile if it belongs to another build.
     #[arg(long)]
     pub ignore_stale_profile: bool,
@@ -84,6 +89,7 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
         },
         interruptible: a.interruptible,
         clif_dir: a.emit_clif.clone(),
+        intrinsics: !a.no_intrinsics,
         ..AotOptions::default()
     };
     if let Some(path) = &a.profile {
@@ -95,8 +101,6 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
             };
             opts.apply_profile(&p, &fast32_aot::CodeImage::from_image(&image), cold);
         }
-    } else if a.explain {
-        anyhow::bail!("--explain reports what a profile changed: give one with --profile");
     }
     if let Some(dir) = &a.emit_clif {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -134,7 +138,11 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
         );
     }
     if a.explain {
-        print!("{}", obj.explain.render());
+        if opts.hints.is_some() {
+            print!("{}", obj.explain.render());
+        } else {
+            print!("{}", obj.explain.intrinsics);
+        }
     }
     Ok(0)
 }

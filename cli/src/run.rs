@@ -264,6 +264,8 @@ pub fn run(a: RunArgs) -> Result<i32> {
             let opts = fast32_aot::AotOptions {
                 // Compiled loops poll the interrupt flag only when asked.
                 interruptible: a.timeout.is_some(),
+                // FAST32_AOT_INTRINSICS=0: keep every guest memcpy/strlen/...
+                intrinsics: std::env::var("FAST32_AOT_INTRINSICS").map_or(true, |v| v != "0"),
                 ..fast32_aot::AotOptions::default()
             };
             let mut aot = fast32_aot::Aot::compile(&image, &opts)
