@@ -55,7 +55,7 @@ use crate::pgo::{ColdPolicy, Explain, Hints};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, BlockArg, FuncRef, GlobalValue, InstBuilder, MemFlagsData, SigRef,
-    Signature, SourceLoc, UserFuncName, Value,
+    Signature, SourceLoc, StackSlot, StackSlotData, StackSlotKind, UserFuncName, Value,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_codegen::Context;
@@ -72,6 +72,9 @@ use std::collections::{HashMap, HashSet};
 pub use fast32_aot_runtime::{fast32_aot_fp, FaultSite, FP_HELPER};
 /// Name of the adapter function ([`define_adapter`]).
 pub const ADAPTER: &str = "fast32_aot_adapter";
+/// Name of the FP helper's register-preserving trampoline
+/// ([`define_adapter`]).
+pub const FP_TRAMPOLINE: &str = "fast32_aot_fp_preserving";
 /// Name of the entry table data object.
 pub const ENTRY_TABLE: &str = "fast32_aot_entries";
 /// Name of the interrupt slot (interruptible code only): a word the
@@ -153,11 +156,28 @@ fn fp_signature<M: Module>(m: &M) -> Signature {
     sig
 }
 
+/// The FP trampoline's signature: the helper's arguments and where to
+/// store its result. Cranelift's `preserve_all` convention has no return
+/// values; it clobbers no register at the call site, so the values of a
+/// hot FP loop stay in host registers across the (cold) helper calls
+/// instead of being spilled around them.
+fn fp_trampoline_signature() -> Signature {
+    let mut sig = Signature::new(CallConv::PreserveAll);
+    for _ in 0..5 {
+        sig.params.push(AbiParam::new(types::I32));
+    }
+    sig.params.push(AbiParam::new(types::I64)); // result address
+    sig
+}
+
 /// What [`declare`] put into the module.
 pub struct Decls {
     /// One per [`Program::functions`], same order.
     pub funcs: Vec<FuncId>,
     pub fp: FuncId,
+    /// The FP helper through a register-preserving trampoline
+    /// ([`FP_TRAMPOLINE`]).
+    pub fp_trampoline: FuncId,
     /// The dispatcher's way in ([`ADAPTER`]).
     pub adapter: FuncId,
     pub table: DataId,
@@ -195,6 +215,8 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
     }
     let fp = m.declare_function(FP_HELPER, Linkage::Import, &fp_signature(m))?;
     let adapter = m.declare_function(ADAPTER, Linkage::Local, &adapter_signature(m))?;
+    let fp_trampoline =
+        m.declare_function(FP_TRAMPOLINE, Linkage::Local, &fp_trampoline_signature())?;
     let table = m.declare_data(ENTRY_TABLE, Linkage::Local, false, false)?;
     let interrupt = if interruptible {
         let id = m.declare_data(INTERRUPT_SLOT, Linkage::Local, true, false)?;
@@ -209,6 +231,7 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
     Ok(Decls {
         funcs,
         fp,
+        fp_trampoline,
         adapter,
         table,
         interrupt,
@@ -277,6 +300,34 @@ pub fn define_adapter<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> Mod
     }
     m.define_function(d.adapter, ctx)?;
     m.clear_context(ctx);
+    define_fp_trampoline(m, d, ctx)
+}
+
+/// Defines [`FP_TRAMPOLINE`]: calls the FP helper and stores its result
+/// at the given address. Its `preserve_all` prologue saves the registers
+/// the helper may clobber, a cost paid only on the slow paths that call
+/// it.
+fn define_fp_trampoline<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> ModuleResult<()> {
+    ctx.func.signature = fp_trampoline_signature();
+    ctx.func.name = UserFuncName::user(0, d.fp_trampoline.as_u32());
+    let fp_ref = m.declare_func_in_func(d.fp, &mut ctx.func);
+    let mut fbc = FunctionBuilderContext::new();
+    let config = m.target_config();
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
+        let blk = b.create_block();
+        b.append_block_params_for_function_params(blk);
+        b.switch_to_block(blk);
+        let p = b.block_params(blk).to_vec();
+        let call = b.ins().call(fp_ref, &p[..5]);
+        let r = b.inst_results(call)[0];
+        b.ins().store(TRUSTED, r, p[5], 0);
+        b.ins().return_(&[]);
+        b.seal_all_blocks();
+        b.finalize(config);
+    }
+    m.define_function(d.fp_trampoline, ctx)?;
+    m.clear_context(ctx);
     Ok(())
 }
 
@@ -295,7 +346,7 @@ pub fn lower_function<M: Module>(
     ctx.func.signature = d.sig.clone();
     let hints = d.hints.as_deref();
     ctx.func.name = UserFuncName::user(0, d.funcs[fidx].as_u32());
-    let fp_ref = m.declare_func_in_func(d.fp, &mut ctx.func);
+    let fp_ref = m.declare_func_in_func(d.fp_trampoline, &mut ctx.func);
     let table_gv = m.declare_data_in_func(d.table, &mut ctx.func);
     let interrupt_gv = d
         .interrupt
@@ -371,6 +422,7 @@ pub fn lower_function<M: Module>(
         args,
         rets,
         fp_ref,
+        fp_slot: None,
         table_gv,
         interrupt_gv,
         cur_block: 0,
@@ -648,7 +700,10 @@ struct FnLower<'a, 'f> {
     /// [`Abi::arg_mask`] and [`Abi::ret_mask`].
     args: u32,
     rets: u32,
+    /// The FP helper ([`FP_TRAMPOLINE`]), and the stack slot it stores its
+    /// result in (created at the first use).
     fp_ref: FuncRef,
+    fp_slot: Option<StackSlot>,
     table_gv: GlobalValue,
     /// The interrupt slot, polled on loop back-edges (interruptible code).
     interrupt_gv: Option<GlobalValue>,
@@ -1818,8 +1873,21 @@ impl FnLower<'_, '_> {
             self.b.ins().iconst(types::I32, 0)
         };
         let op = self.b.ins().iconst(types::I32, i.op as u8 as i64);
-        let call = self.b.ins().call(self.fp_ref, &[op, a, ah, b, bh]);
-        self.b.inst_results(call)[0]
+        let slot = match self.fp_slot {
+            Some(s) => s,
+            None => {
+                let s = self.b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    8,
+                    3,
+                ));
+                self.fp_slot = Some(s);
+                s
+            }
+        };
+        let out = self.b.ins().stack_addr(types::I64, slot, 0);
+        self.b.ins().call(self.fp_ref, &[op, a, ah, b, bh, out]);
+        self.b.ins().load(types::I64, TRUSTED, out, 0)
     }
 }
 
