@@ -346,7 +346,8 @@ pub fn lower_function<M: Module>(
     ctx.func.signature = d.sig.clone();
     let hints = d.hints.as_deref();
     ctx.func.name = UserFuncName::user(0, d.funcs[fidx].as_u32());
-    let fp_ref = m.declare_func_in_func(d.fp_trampoline, &mut ctx.func);
+    let fp_ref = m.declare_func_in_func(d.fp, &mut ctx.func);
+    let fp_preserving_ref = m.declare_func_in_func(d.fp_trampoline, &mut ctx.func);
     let table_gv = m.declare_data_in_func(d.table, &mut ctx.func);
     let interrupt_gv = d
         .interrupt
@@ -422,6 +423,7 @@ pub fn lower_function<M: Module>(
         args,
         rets,
         fp_ref,
+        fp_preserving_ref,
         fp_slot: None,
         table_gv,
         interrupt_gv,
@@ -700,9 +702,14 @@ struct FnLower<'a, 'f> {
     /// [`Abi::arg_mask`] and [`Abi::ret_mask`].
     args: u32,
     rets: u32,
-    /// The FP helper ([`FP_TRAMPOLINE`]), and the stack slot it stores its
-    /// result in (created at the first use).
+    /// The FP helper ([`FP_HELPER`]): for instructions that always call it
+    /// (conversions), where saving every register around each call in a
+    /// trampoline would cost more than what the call clobbers.
     fp_ref: FuncRef,
+    /// The FP helper through [`FP_TRAMPOLINE`], for the rare slow paths
+    /// of inline arithmetic, and the stack slot it stores its result in
+    /// (created at the first use).
+    fp_preserving_ref: FuncRef,
     fp_slot: Option<StackSlot>,
     table_gv: GlobalValue,
     /// The interrupt slot, polled on loop back-edges (interruptible code).
@@ -1806,7 +1813,7 @@ impl FnLower<'_, '_> {
                 };
                 self.b.ins().jump(join, &[BlockArg::Value(r)]);
                 self.b.switch_to_block(slow);
-                let bits = self.fp_helper_call(i);
+                let bits = self.fp_helper_call(i, true);
                 let r = if double {
                     self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits)
                 } else {
@@ -1834,7 +1841,7 @@ impl FnLower<'_, '_> {
     /// Any FP instruction through the interpreter's code.
     fn lower_fp_helper(&mut self, i: &Inst) {
         let (pd, _, _) = sem::pair_operands(i.op);
-        let r = self.fp_helper_call(i);
+        let r = self.fp_helper_call(i, false);
         if pd && self.is_f64_pair(i.rd) {
             let v = self.b.ins().bitcast(types::F64, MemFlagsData::new(), r);
             self.set_pair_f64(i.rd, v);
@@ -1852,8 +1859,9 @@ impl FnLower<'_, '_> {
     }
 
     /// Calls the interpreter's code for FP instruction `i`: the result's
-    /// bits (a pair's high word in the upper half).
-    fn fp_helper_call(&mut self, i: &Inst) -> Value {
+    /// bits (a pair's high word in the upper half). `preserving`: through
+    /// [`FP_TRAMPOLINE`] (a cold path: the call clobbers no register).
+    fn fp_helper_call(&mut self, i: &Inst, preserving: bool) -> Value {
         let (_, p1, p2) = sem::pair_operands(i.op);
         let a = self.reg(i.rs1);
         let ah = if p1 {
@@ -1873,6 +1881,10 @@ impl FnLower<'_, '_> {
             self.b.ins().iconst(types::I32, 0)
         };
         let op = self.b.ins().iconst(types::I32, i.op as u8 as i64);
+        if !preserving {
+            let call = self.b.ins().call(self.fp_ref, &[op, a, ah, b, bh]);
+            return self.b.inst_results(call)[0];
+        }
         let slot = match self.fp_slot {
             Some(s) => s,
             None => {
@@ -1886,7 +1898,9 @@ impl FnLower<'_, '_> {
             }
         };
         let out = self.b.ins().stack_addr(types::I64, slot, 0);
-        self.b.ins().call(self.fp_ref, &[op, a, ah, b, bh, out]);
+        self.b
+            .ins()
+            .call(self.fp_preserving_ref, &[op, a, ah, b, bh, out]);
         self.b.ins().load(types::I64, TRUSTED, out, 0)
     }
 }
