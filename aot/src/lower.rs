@@ -985,19 +985,26 @@ impl FnLower<'_, '_> {
     /// Loads the registers in `mask` from `CpuState` (nothing is dirty
     /// afterwards).
     ///
-    /// An f64-resident pair with a half in `mask` is loaded whole (8
-    /// bytes). Nothing is pending here: calls flush first.
+    /// An f64-resident pair with a half in `mask` is loaded whole, as two
+    /// words combined: whoever stored it last (a caller, a callee, the
+    /// dispatcher) may have stored two words, and an 8-byte load right
+    /// after two 4-byte stores misses store forwarding (measured 25%
+    /// slower on the float benchmark), while 4-byte loads after an 8-byte
+    /// store forward. Nothing is pending here: calls flush first.
     fn reload(&mut self, mask: u32) {
         debug_assert!(self.pending.is_empty(), "pending halves at a reload");
         self.dirty = 0;
         let paired = paired_mask(self.f64_pairs);
         for p in (2..32u8).step_by(2) {
             if self.f64_pairs & (1 << p) != 0 && mask & (0b11 << p) != 0 {
-                let v = self
-                    .b
-                    .ins()
-                    .load(types::F64, TRUSTED, self.state, offsets::reg(p));
-                self.b.def_var(self.fvars[p as usize], v);
+                let mut word = |r: u8| {
+                    self.b
+                        .ins()
+                        .load(types::I32, TRUSTED, self.state, offsets::reg(r))
+                };
+                let (lo, hi) = (word(p), word(p + 1));
+                self.pending.push((p, Some(lo), Some(hi)));
+                self.flush_pair(p);
             }
         }
         for r in 1..32u8 {
