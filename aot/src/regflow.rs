@@ -17,6 +17,11 @@
 //! registers are never stored at calls nor returned registers at exits,
 //! whatever their dirty bit says.
 //!
+//! Registers of f64-resident pairs (`paired`, see [`crate::lower`]) live
+//! in one 64-bit variable per pair: writing one half inserts it into the
+//! pair's value (a read of the other half), and storing a dirty half
+//! stores the whole pair (a read of both halves).
+//!
 //! Both work on the function's local CFG: the edges that lowering turns
 //! into Cranelift jumps. Faulting loads and stores are not exits in this
 //! sense: after a trap, registers in `CpuState` may be stale.
@@ -57,13 +62,20 @@ struct Info {
     insts: Vec<(u32, u32, bool)>,
 }
 
+/// The other halves of the f64-resident pair registers in `m` (`paired`:
+/// both halves of every such pair).
+fn partners(m: u32, paired: u32) -> u32 {
+    let m = m & paired;
+    ((m & 0x5555_5555) << 1) | ((m & 0xAAAA_AAAA) >> 1)
+}
+
 fn block_info(
     prog: &Program,
     code: &CodeImage,
     fidx: usize,
     b: &Block,
-    args: u32,
-    rets: u32,
+    (args, rets): (u32, u32),
+    paired: u32,
 ) -> Info {
     let local = |t: u32| prog.blocks.contains_key(&t) && prog.owner(t) == fidx;
     let succ = |t: u32| {
@@ -80,6 +92,8 @@ fn block_info(
     while pc < b.end {
         let i = code.inst(pc).expect("valid");
         let (r, w) = inst_regs(&i);
+        // A half written alone is inserted into its pair's value.
+        let r = r | (partners(w, paired) & !w);
         insts.push((r, w, i.op == Opcode::AssertEq));
         pc += 4;
     }
@@ -136,8 +150,17 @@ fn block_info(
 /// Computes dirty and live sets for every block of function `fidx`.
 ///
 /// `args` and `rets`: the registers passed as call arguments and return
-/// values ([`crate::lower::Abi::arg_mask`], [`crate::lower::Abi::ret_mask`]).
-pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize, args: u32, rets: u32) -> RegFlow {
+/// values ([`crate::lower::Abi::arg_mask`], [`crate::lower::Abi::ret_mask`]);
+/// `paired`: both halves of every f64-resident pair.
+pub fn analyze(
+    prog: &Program,
+    code: &CodeImage,
+    fidx: usize,
+    (args, rets): (u32, u32),
+    paired: u32,
+) -> RegFlow {
+    // A dirty half is stored with its partner.
+    let widen = |d: u32| d | partners(d, paired);
     let f = &prog.functions[fidx];
     let infos: Vec<(u32, Info)> = f
         .blocks
@@ -145,7 +168,7 @@ pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize, args: u32, rets: u
         .map(|s| {
             (
                 *s,
-                block_info(prog, code, fidx, &prog.blocks[s], args, rets),
+                block_info(prog, code, fidx, &prog.blocks[s], (args, rets), paired),
             )
         })
         .collect();
@@ -214,11 +237,11 @@ pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize, args: u32, rets: u
                 for succ in &info.succs {
                     live |= match succ {
                         Succ::Local(t) => flow.live_in[t],
-                        Succ::Exit(extra) => d | extra,
+                        Succ::Exit(extra) => widen(d) | extra,
                     };
                 }
                 if info.indirect {
-                    live |= flow.indirect_dirty;
+                    live |= widen(flow.indirect_dirty);
                 }
             }
             for k in (0..n).rev() {
@@ -228,12 +251,12 @@ pub fn analyze(prog: &Program, code: &CodeImage, fidx: usize, args: u32, rets: u
                     // The call stores the registers dirty before it and
                     // passes the arguments (the link register gets a
                     // constant), and reloads after.
-                    live = r | dirty_before[k] | (args & !w);
+                    live = r | widen(dirty_before[k]) | (args & !w);
                     continue;
                 }
                 live = (live & !w) | r;
                 if exits {
-                    live |= dirty_before[k];
+                    live |= widen(dirty_before[k]);
                 }
             }
             live &= !1;
