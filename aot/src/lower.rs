@@ -1464,6 +1464,16 @@ impl FnLower<'_, '_> {
         while pc < last {
             self.b.set_srcloc(SourceLoc::new(pc));
             let i = self.code.inst(pc).expect("blocks hold valid instructions");
+            if pc + 4 < last {
+                let n = self
+                    .code
+                    .inst(pc + 4)
+                    .expect("blocks hold valid instructions");
+                if self.fused_pair_access(&i, &n, pc) {
+                    pc += 8;
+                    continue;
+                }
+            }
             self.lower_inst(&i, pc);
             pc += 4;
         }
@@ -1478,6 +1488,71 @@ impl FnLower<'_, '_> {
                 self.lower_control(&i, last, blk.end);
             }
         }
+    }
+
+    /// `ldw rN, X+k; ldw rN+1, X+k+4` into an f64-resident pair (or the
+    /// two `stw` storing one) as a single 8-byte access when the 8 bytes
+    /// lie in one host page: both words then fault or neither, and the
+    /// first instruction's PC is the right one for a fault. Across a page
+    /// (or wrapping past 4 GiB) the two instructions run as written.
+    /// Returns false, lowering nothing, when the pattern does not apply.
+    fn fused_pair_access(&mut self, i: &Inst, n: &Inst, pc: u32) -> bool {
+        use Opcode::{Ldw, Stw};
+        let next_word = i.imm.checked_add(4) == Some(n.imm) && n.rs1 == i.rs1;
+        let pair = match (i.op, n.op) {
+            // The first load must not change the base of the second.
+            (Ldw, Ldw) if i.rd != i.rs1 && n.rd == i.rd + 1 => i.rd,
+            (Stw, Stw) if n.rs2 == i.rs2 + 1 => i.rs2,
+            _ => return false,
+        };
+        if !next_word || !self.is_f64_pair(pair) {
+            return false;
+        }
+        let a = self.reg(i.rs1);
+        let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
+        let in_page = self.b.ins().band_imm_s(ea, 0xFFF);
+        let crosses = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedGreaterThan, in_page, 0xFF8);
+        let (split, whole, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.set_cold_block(split);
+        self.b.ins().brif(crosses, split, &[], whole, &[]);
+        // Static lowering state is the same on both paths: pending halves
+        // of the pair are folded into its variable first.
+        self.flush_pair(pair);
+        let dirty = self.dirty;
+        self.b.switch_to_block(whole);
+        let off = self.b.ins().uextend(types::I64, ea);
+        let p = self.b.ins().iadd(self.mem, off);
+        let guest = MemFlagsData::new();
+        if i.op == Ldw {
+            let v = self.b.ins().load(types::F64, guest, p, 0);
+            self.b.def_var(self.fvars[pair as usize], v);
+        } else {
+            let v = self.b.use_var(self.fvars[pair as usize]);
+            self.b.ins().store(guest, v, p, 0);
+        }
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(split);
+        self.lower_inst(i, pc);
+        self.b.set_srcloc(SourceLoc::new(pc + 4));
+        self.lower_inst(n, pc + 4);
+        self.flush_pair(pair);
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(join);
+        if i.op == Ldw {
+            self.invalidate_f64(pair);
+            self.invalidate_f64(pair + 1);
+            self.dirty = dirty | 0b11 << pair;
+        } else {
+            self.dirty = dirty;
+        }
+        true
     }
 
     fn lower_trap(&mut self, pc: u32) {

@@ -1,0 +1,27 @@
+# A register pair that compiled code keeps as an f64 (FP use in a loop)
+# moved by two word accesses (one 8-byte access when both words lie in one
+# page), where both words unmapped, in one page: the trap is the first load's.
+# run: trap load_fault pc=0x00000030 addr=0xf0000010
+    .text
+    .global _start
+_start:
+    li r12, 0
+    li r13, 0x3ff00000          # r12:r13 = 1.0
+    li r14, 0
+    li r15, 0
+    li r22, 3
+loop:
+    fadd.d r14, r14, r12
+    fadd.d r12, r12, r12
+    addi r22, r22, -1
+    bne r22, r0, loop
+    lui r20, 0xF0000            # unmapped
+    li r22, 2
+again:
+    ldw r12, r20+16
+    ldw r13, r20+20
+    fadd.d r14, r14, r12
+    addi r22, r22, -1
+    bne r22, r0, again
+    li r1, 0
+    halt

@@ -1,0 +1,30 @@
+# A register pair that compiled code keeps as an f64 (FP use in a loop)
+# moved by two word accesses (one 8-byte access when both words lie in one
+# page), where the first word is the last of guest memory, the second is outside it: the
+# trap is the second store's, after the first has stored (the memory hash
+# shows it).
+# run: trap store_fault pc=0x00000038 addr=0x10000000
+    .text
+    .global _start
+_start:
+    li r12, 0
+    li r13, 0x3ff00000          # r12:r13 = 1.0
+    li r14, 0
+    li r15, 0
+    li r22, 3
+loop:
+    fadd.d r14, r14, r12
+    fadd.d r12, r12, r12
+    addi r22, r22, -1
+    bne r22, r0, loop
+    lui r20, 0x10000
+    addi r20, r20, -4           # the last word of guest memory
+    li r22, 2
+again:
+    stw r20+0, r12
+    stw r20+4, r13              # 0x10000000: outside guest memory
+    fadd.d r14, r14, r12
+    addi r22, r22, -1
+    bne r22, r0, again
+    li r1, 0
+    halt
