@@ -12,6 +12,22 @@ use fast32_runtime::Machine;
 
 const LIMIT: u64 = 2_000_000;
 
+/// A profile with the target histogram of every indirect site that ran
+/// out of slots (`other > 0`) reduced to its total. Such a histogram
+/// keeps the targets that claimed a slot first, and a cold run fills one
+/// table per translation of the block (plain, then superblock) where a
+/// warm run fills only the loaded superblock's: which of a site's many
+/// targets are listed depends on that history, the total does not.
+fn normalized(mut p: fast32_cache_format::Profile) -> fast32_cache_format::Profile {
+    for s in &mut p.indirect {
+        if s.other > 0 {
+            s.other += s.targets.iter().map(|t| t.1).sum::<u64>();
+            s.targets.clear();
+        }
+    }
+    p
+}
+
 fn hash_of(img: &Image) -> [u8; 32] {
     image_hash(&fast32_isa::s32x::write(img))
 }
@@ -93,8 +109,10 @@ fn check_round_trip(img: &Image, stdin: &[u8], limit: u64, opts: JitOptions) -> 
     if let Some(p) = cold_profile {
         let q =
             fast32_profiler::to_profile(&wjit.profile_data(), &wjit.superblock_paths(), |_| None);
-        if p != q {
-            return Err("profiles of the cold and the warm run differ".into());
+        if normalized(p.clone()) != normalized(q) {
+            return Err(format!(
+                "profiles of the cold and the warm run differ:\n{p:#?}"
+            ));
         }
     }
     Ok(())
