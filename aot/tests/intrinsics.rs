@@ -10,8 +10,7 @@ fn plan_of(name: &str) -> (Plan, fast32_isa::s32x::Image) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/programs")
         .join(name);
-    let src = std::fs::read_to_string(&path).expect("test program");
-    let image = fast32_asm::assemble(&src, name).expect("assembles");
+    let image = fast32_asm::assemble_file(&path).expect("assembles");
     let code = CodeImage::from_image(&image);
     let opts = DiscoverOptions::default();
     let prog = discover(&code, &opts);

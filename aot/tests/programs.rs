@@ -12,11 +12,10 @@ fn opts() -> AotOptions {
     }
 }
 
-fn run(src: &str) -> (RunOutcome, fast32_aot::AotStats, Vec<u8>) {
-    let image = fast32_asm::assemble(src, "t.s").expect("assembles");
-    let mut aot = Aot::compile(&image, &opts()).expect("compiles");
+fn run_image(image: &fast32_isa::s32x::Image) -> (RunOutcome, fast32_aot::AotStats, Vec<u8>) {
+    let mut aot = Aot::compile(image, &opts()).expect("compiles");
     let (cfg, out) = test_host(b"");
-    let mut m = Machine::new(&image, cfg).expect("loads");
+    let mut m = Machine::new(image, cfg).expect("loads");
     let o = aot.run(&mut m);
     m.host.flush();
     let stdout = out.lock().unwrap().clone();
@@ -43,7 +42,8 @@ fn test_programs_run_compiled() {
         if src.contains("max-instructions") {
             continue; // runs on the JIT (compiled code does not count)
         }
-        let (_, stats, _) = run(&src);
+        // From the file: test programs may `.include` files beside them.
+        let (_, stats, _) = run_image(&fast32_asm::assemble_file(f).expect("assembles"));
         println!("{}: {stats:?}", f.display());
         if stats.dispatches == 0 {
             failures.push(format!("{}: never entered compiled code", f.display()));
