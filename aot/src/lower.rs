@@ -495,11 +495,36 @@ fn weighted_insts<'c>(
     code: &'c CodeImage,
     weights: &'c [(u32, u32, u64)],
 ) -> impl Iterator<Item = (Inst, u64)> + 'c {
+    weighted_insts_at(code, weights).map(|(_, i, w)| (i, w))
+}
+
+/// [`weighted_insts`] with each instruction's address.
+fn weighted_insts_at<'c>(
+    code: &'c CodeImage,
+    weights: &'c [(u32, u32, u64)],
+) -> impl Iterator<Item = (u32, Inst, u64)> + 'c {
     weights.iter().flat_map(move |&(start, end, w)| {
         (start..end)
             .step_by(4)
-            .filter_map(move |pc| code.inst(pc).map(|i| (i, w)))
+            .filter_map(move |pc| code.inst(pc).map(|i| (pc, i, w)))
     })
+}
+
+/// The even register whose pair `i` then `n` move between registers and
+/// consecutive words of memory: `ldw rN, X+k; ldw rN+1, X+k+4` (the first
+/// load not changing the base of the second) or `stw X+k, rN; stw X+k+4,
+/// rN+1`.
+fn pair_move(i: &Inst, n: &Inst) -> Option<u8> {
+    use Opcode::{Ldw, Stw};
+    if i.imm.checked_add(4) != Some(n.imm) || n.rs1 != i.rs1 {
+        return None;
+    }
+    let r = match (i.op, n.op) {
+        (Ldw, Ldw) if i.rd != i.rs1 && n.rd == i.rd + 1 => i.rd,
+        (Stw, Stw) if n.rs2 == i.rs2 + 1 => i.rs2,
+        _ => return None,
+    };
+    (r & 1 == 0 && r < 31).then_some(r)
 }
 
 /// Both halves of every pair in `pairs` (a mask of pair bases).
@@ -517,27 +542,48 @@ pub(crate) fn paired_mask(pairs: u32) -> u32 {
 fn f64_pairs(code: &CodeImage, weights: &[(u32, u32, u64)], abi: u32) -> u32 {
     let mut fp = [0u64; 32];
     let mut int = [0u64; 32];
-    for (i, w) in weighted_insts(code, weights) {
-        let (r, wr) = inst_regs(&i);
-        let (pd, p1, p2) = sem::pair_operands(i.op);
-        // Aligned pairs this instruction uses as f64 operands.
-        let mut as_pair = 0u32;
-        for (is_pair, reg) in [(pd, i.rd), (p1, i.rs1), (p2, i.rs2)] {
-            if is_pair && reg & 1 == 0 && reg < 31 {
-                as_pair |= 1 << reg;
+    // Pairs some FP instruction uses (moves alone make no f64 value).
+    let mut fp_op = 0u32;
+    for &(start, end, w) in weights {
+        let mut pc = start;
+        while pc < end {
+            let Some(i) = code.inst(pc) else {
+                pc += 4;
+                continue;
+            };
+            // Two word loads or stores moving one pair are one 8-byte
+            // move for a resident pair (see
+            // `FnLower::fused_pair_access`): an FP use, not two integer
+            // accesses.
+            let next = (pc + 4 < end).then(|| code.inst(pc + 4)).flatten();
+            if let Some(p) = next.and_then(|n| pair_move(&i, &n)) {
+                fp[p as usize] = fp[p as usize].saturating_add(w);
+                pc += 8;
+                continue;
             }
-        }
-        for p in (2..31).step_by(2) {
-            if as_pair & (1 << p) != 0 {
-                fp[p] = fp[p].saturating_add(w);
+            pc += 4;
+            let (r, wr) = inst_regs(&i);
+            let (pd, p1, p2) = sem::pair_operands(i.op);
+            // Aligned pairs this instruction uses as f64 operands.
+            let mut as_pair = 0u32;
+            for (is_pair, reg) in [(pd, i.rd), (p1, i.rs1), (p2, i.rs2)] {
+                if is_pair && reg & 1 == 0 && reg < 31 {
+                    as_pair |= 1 << reg;
+                }
             }
-            let halves = (r | wr) & !paired_mask(as_pair) & (0b11 << p);
-            int[p] = int[p].saturating_add(w * u64::from(halves.count_ones()));
+            fp_op |= as_pair;
+            for p in (2..31).step_by(2) {
+                if as_pair & (1 << p) != 0 {
+                    fp[p] = fp[p].saturating_add(w);
+                }
+                let halves = (r | wr) & !paired_mask(as_pair) & (0b11 << p);
+                int[p] = int[p].saturating_add(w * u64::from(halves.count_ones()));
+            }
         }
     }
     let mut pairs: Vec<usize> = (2..31)
         .step_by(2)
-        .filter(|&p| abi & (0b11 << p) == 0 && fp[p] > 0 && 2 * fp[p] >= int[p])
+        .filter(|&p| abi & (0b11 << p) == 0 && fp_op & (1 << p) != 0 && 2 * fp[p] >= int[p])
         .collect();
     pairs.sort_by_key(|&p| std::cmp::Reverse(fp[p]));
     pairs
@@ -1497,17 +1543,10 @@ impl FnLower<'_, '_> {
     /// (or wrapping past 4 GiB) the two instructions run as written.
     /// Returns false, lowering nothing, when the pattern does not apply.
     fn fused_pair_access(&mut self, i: &Inst, n: &Inst, pc: u32) -> bool {
-        use Opcode::{Ldw, Stw};
-        let next_word = i.imm.checked_add(4) == Some(n.imm) && n.rs1 == i.rs1;
-        let pair = match (i.op, n.op) {
-            // The first load must not change the base of the second.
-            (Ldw, Ldw) if i.rd != i.rs1 && n.rd == i.rd + 1 => i.rd,
-            (Stw, Stw) if n.rs2 == i.rs2 + 1 => i.rs2,
-            _ => return false,
-        };
-        if !next_word || !self.is_f64_pair(pair) {
+        use Opcode::Ldw;
+        let Some(pair) = pair_move(i, n).filter(|&p| self.is_f64_pair(p)) else {
             return false;
-        }
+        };
         let a = self.reg(i.rs1);
         let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
         let in_page = self.b.ins().band_imm_s(ea, 0xFFF);
