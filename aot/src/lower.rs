@@ -1553,6 +1553,10 @@ impl FnLower<'_, '_> {
         let Some(pair) = pair_move(i, n).filter(|&p| self.is_f64_pair(p)) else {
             return false;
         };
+        // Static lowering state is the same on both paths below: pending
+        // halves of the pair are folded into its variable first (before
+        // the branch ends this block).
+        self.flush_pair(pair);
         let a = self.reg(i.rs1);
         let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
         let in_page = self.b.ins().band_imm_s(ea, 0xFFF);
@@ -1567,9 +1571,6 @@ impl FnLower<'_, '_> {
         );
         self.b.set_cold_block(split);
         self.b.ins().brif(crosses, split, &[], whole, &[]);
-        // Static lowering state is the same on both paths: pending halves
-        // of the pair are folded into its variable first.
-        self.flush_pair(pair);
         let dirty = self.dirty;
         self.b.switch_to_block(whole);
         let off = self.b.ins().uextend(types::I64, ea);

@@ -74,6 +74,18 @@ loop:
     li r5, 0x40100000
     assert_eq r13, r5
     li r12, 0x40000000          # checked by the run line above
+
+    # One half written as an integer just before the pair is stored by
+    # two word stores (the pending half must reach the 8-byte store).
+    la r21, dst
+    li r15, 0x40140000
+    stw r21+0, r14
+    stw r21+4, r15
+    ldw r5, r21+4
+    li r6, 0x40140000
+    assert_eq r5, r6
+    ldw r5, r21+0
+    assert_eq r5, r14
     li r1, 0
     halt
 
