@@ -107,6 +107,12 @@ impl CodeImage {
         self.words[(pc >> 2) as usize]
     }
 
+    /// Does block `b` end in a plain return ([`is_return`])?
+    pub fn ends_in_return(&self, b: &Block) -> bool {
+        matches!(b.term, Term::Indirect { link: false })
+            && self.inst(b.end - 4).is_some_and(|i| is_return(&i))
+    }
+
     /// The instruction at `pc`, `None` if the word traps when executed
     /// (unknown opcode or invalid register pair) or `pc` is not valid.
     pub fn inst(&self, pc: u32) -> Option<Inst> {
@@ -119,6 +125,14 @@ impl CodeImage {
         }
         Some(i)
     }
+}
+
+/// Is `i` a plain return, `jalr r0, lr, 0`? Every analysis treats it as
+/// leaving the function for the address its caller left in lr, never as
+/// one of the function's indirect jumps (whose targets it would make
+/// dirty or live everywhere).
+pub fn is_return(i: &Inst) -> bool {
+    i.op == Opcode::Jalr && i.rd == 0 && i.rs1 == fast32_isa::REG_LR && i.imm == 0
 }
 
 /// How a block ends.

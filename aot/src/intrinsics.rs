@@ -33,7 +33,7 @@
 //! interpreter; no intrinsics are planned for them, nor when discovery
 //! did not scan for code addresses (the liveness analysis needs them).
 
-use crate::discover::{CodeImage, DiscoverOptions, Program, Term};
+use crate::discover::{is_return, CodeImage, DiscoverOptions, Program, Term};
 use crate::liveness;
 use crate::lower::inst_regs;
 use crate::pgo::Hints;
@@ -256,7 +256,7 @@ fn static_check(code: &CodeImage, start: u32, cands: &[IntrinsicOp]) -> Result<u
                 link: false,
             } => vec![target],
             Flow::Jump { link: true, .. } => return Err(format!("0x{pc:08x} is a call")),
-            Flow::Indirect { link: false } if i.rs1 == REG_LR && i.imm == 0 => vec![],
+            Flow::Indirect { link: false } if is_return(&i) => vec![],
             Flow::Indirect { .. } => return Err(format!("0x{pc:08x} jumps indirectly")),
             Flow::Stop => return Err(format!("0x{pc:08x} halts")),
         };

@@ -77,13 +77,11 @@ fn facts(prog: &Program, code: &CodeImage) -> Vec<BlockFacts> {
     for b in prog.blocks.values() {
         let (mut used, mut defs) = (0u32, 0u32);
         let mut pc = b.start;
-        let mut last = None;
         while pc < b.end {
             if let Some(i) = code.inst(pc) {
                 let (r, w) = inst_regs(&i);
                 used |= r & !defs;
                 defs |= w;
-                last = Some(i);
             }
             pc += 4;
         }
@@ -104,9 +102,7 @@ fn facts(prog: &Program, code: &CodeImage) -> Vec<BlockFacts> {
                     Out::All
                 }
             }
-            Term::Indirect { link: false }
-                if last.is_some_and(|i| i.rs1 == fast32_isa::REG_LR && i.imm == 0) =>
-            {
+            Term::Indirect { link: false } if code.ends_in_return(b) => {
                 Out::Return(prog.owner(b.start))
             }
             Term::Indirect { .. } | Term::Halt | Term::Service | Term::Trap => Out::All,
@@ -181,10 +177,7 @@ fn return_contexts(prog: &Program, code: &CodeImage) -> SiteSets {
                 add_site(&mut ctx, o, b.end);
             }
             Term::Indirect { link: false } => {
-                let ret = code
-                    .inst(b.end - 4)
-                    .is_some_and(|i| i.rs1 == fast32_isa::REG_LR && i.imm == 0);
-                if !ret {
+                if !code.ends_in_return(b) {
                     succs[o].push(virt);
                 }
             }

@@ -495,18 +495,10 @@ fn weighted_insts<'c>(
     code: &'c CodeImage,
     weights: &'c [(u32, u32, u64)],
 ) -> impl Iterator<Item = (Inst, u64)> + 'c {
-    weighted_insts_at(code, weights).map(|(_, i, w)| (i, w))
-}
-
-/// [`weighted_insts`] with each instruction's address.
-fn weighted_insts_at<'c>(
-    code: &'c CodeImage,
-    weights: &'c [(u32, u32, u64)],
-) -> impl Iterator<Item = (u32, Inst, u64)> + 'c {
     weights.iter().flat_map(move |&(start, end, w)| {
         (start..end)
             .step_by(4)
-            .filter_map(move |pc| code.inst(pc).map(|i| (pc, i, w)))
+            .filter_map(move |pc| code.inst(pc).map(|i| (i, w)))
     })
 }
 
@@ -856,11 +848,7 @@ impl FnLower<'_, '_> {
             .iter()
             .filter(|s| {
                 let b = self.prog.blocks[s];
-                matches!(b.term, Term::Indirect { link: false })
-                    && self
-                        .code
-                        .inst(b.end - 4)
-                        .is_some_and(|i| !(i.rs1 == fast32_isa::REG_LR && i.imm == 0))
+                matches!(b.term, Term::Indirect { link: false }) && !self.code.ends_in_return(&b)
             })
             .count();
         self.per_site_dispatch = sites * f.indirect_targets.len() <= PER_SITE_EDGE_BUDGET;
@@ -1240,17 +1228,10 @@ impl FnLower<'_, '_> {
     /// continue at `ret_pc` if that is where the callee returned to, else
     /// pass `res` up.
     fn after_call(&mut self, res: Vec<Value>, ret_pc: u32) {
-        let live = match self.local_block(ret_pc) {
-            Some(_) => self.flow.live_in[&ret_pc],
-            None => 0,
-        };
-        self.reload(live & !self.rets);
+        self.reload_for_return(ret_pc);
         for (k, &r) in self.abi.rets.iter().enumerate() {
             self.b.def_var(self.vars[r as usize], res[k + 1]);
         }
-        // `CpuState` is stale for returned registers that are not
-        // arguments of the next call.
-        self.dirty = self.rets & !self.args;
         let v = res[0];
         let ok = self.b.ins().icmp_imm_s(IntCC::Equal, v, ret_pc as i64);
         let mut pending = Vec::new();
@@ -1260,6 +1241,20 @@ impl FnLower<'_, '_> {
         self.b.switch_to_block(other);
         self.b.ins().return_(&res);
         self.fill_pending(pending);
+    }
+
+    /// After a call that synced `CpuState` ([`Self::writeback_call`]):
+    /// reloads the registers live at the return site `ret_pc` but the
+    /// returned ones (which come back in host registers, or were not
+    /// touched). `CpuState` is then stale for returned registers that are
+    /// not arguments of the next call.
+    fn reload_for_return(&mut self, ret_pc: u32) {
+        let live = match self.local_block(ret_pc) {
+            Some(_) => self.flow.live_in[&ret_pc],
+            None => 0,
+        };
+        self.reload(live & !self.rets);
+        self.dirty = self.rets & !self.args;
     }
 
     /// At a call site [`crate::intrinsics`] replaced: calls the native
@@ -1291,12 +1286,7 @@ impl FnLower<'_, '_> {
         self.b.ins().brif(done, fast, &[], slow, &[]);
         self.b.switch_to_block(fast);
         let dirty = self.dirty;
-        let live = match self.local_block(ret_pc) {
-            Some(_) => self.flow.live_in[&ret_pc],
-            None => 0,
-        };
-        self.reload(live & !self.rets);
-        self.dirty = self.rets & !self.args;
+        self.reload_for_return(ret_pc);
         if site.rv == crate::intrinsics::RvMode::Result {
             let v = self.b.ins().ireduce(types::I32, r);
             self.set(1, v);
@@ -1660,8 +1650,7 @@ impl FnLower<'_, '_> {
                     self.flush_pairs();
                     self.call_indirect(t, ret_pc, pc);
                 } else {
-                    let is_return = i.rs1 == fast32_isa::REG_LR && i.imm == 0;
-                    self.jump_indirect(t, is_return, pc);
+                    self.jump_indirect(t, crate::discover::is_return(i), pc);
                 }
             }
             Opcode::Halt => self.exit_const(ExitReason::Halt, pc),
@@ -1921,34 +1910,16 @@ impl FnLower<'_, '_> {
     }
 
     /// FP instructions inline, where Cranelift's x86 code computes what
-    /// the interpreter computes: compares, sign operations, and the
-    /// arithmetic when no operand is a NaN (a NaN operand's payload rules
-    /// follow operand order, which only the helper reproduces exactly, so
-    /// those take a cold path through it). `false`: not handled here.
+    /// the interpreter computes: compares, and the arithmetic when no
+    /// operand is a NaN (a NaN operand's payload rules follow operand
+    /// order, which only the helper reproduces exactly, so those take a
+    /// cold path through it). Sign operations never get here:
+    /// [`Self::lower_inst`] does them on the bits. `false`: not handled
+    /// here.
     fn lower_fp_inline(&mut self, i: &Inst) -> bool {
         use cranelift_codegen::ir::condcodes::FloatCC;
         use Opcode::*;
         match i.op {
-            FnegS | FabsS => {
-                let a = self.reg(i.rs1);
-                let r = if i.op == FnegS {
-                    self.b.ins().bxor_imm_s(a, 0x8000_0000u32 as i32 as i64)
-                } else {
-                    self.b.ins().band_imm_s(a, 0x7FFF_FFFF)
-                };
-                self.set(i.rd, r);
-            }
-            FnegD | FabsD => {
-                let lo = self.reg(i.rs1);
-                let hi = self.reg(i.rs1 + 1);
-                let hi = if i.op == FnegD {
-                    self.b.ins().bxor_imm_s(hi, 0x8000_0000u32 as i32 as i64)
-                } else {
-                    self.b.ins().band_imm_s(hi, 0x7FFF_FFFF)
-                };
-                self.set(i.rd, lo);
-                self.set(i.rd + 1, hi);
-            }
             FeqS | FltS | FleS | FeqD | FltD | FleD => {
                 let cc = match i.op {
                     FeqS | FeqD => FloatCC::Equal,

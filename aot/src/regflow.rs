@@ -100,10 +100,7 @@ fn block_info(
     let mut call_ret = None;
     // A return (`jalr r0, lr, 0`) leaves the function: lowering never
     // looks it up among the function's indirect targets.
-    let is_return = matches!(b.term, Term::Indirect { link: false })
-        && code
-            .inst(b.end - 4)
-            .is_some_and(|i| i.rs1 == fast32_isa::REG_LR && i.imm == 0);
+    let is_return = code.ends_in_return(b);
     let indirect = matches!(b.term, Term::Indirect { link: false })
         && !is_return
         && !prog.functions[fidx].indirect_targets.is_empty();
