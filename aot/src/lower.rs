@@ -2005,18 +2005,11 @@ impl FnLower<'_, '_> {
     fn lower_fp_helper(&mut self, i: &Inst) {
         let (pd, _, _) = sem::pair_operands(i.op);
         let r = self.fp_helper_call(i, false);
-        if pd && self.is_f64_pair(i.rd) {
+        if pd {
             let v = self.b.ins().bitcast(types::F64, MemFlagsData::new(), r);
             self.set_pair_f64(i.rd, v);
-            return;
-        }
-        let lo = self.b.ins().ireduce(types::I32, r);
-        if pd {
-            let hi = self.b.ins().ushr_imm_s(r, 32);
-            let hi = self.b.ins().ireduce(types::I32, hi);
-            self.set(i.rd, lo);
-            self.set(i.rd + 1, hi);
         } else {
+            let lo = self.b.ins().ireduce(types::I32, r);
             self.set(i.rd, lo);
         }
     }
