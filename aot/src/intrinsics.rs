@@ -413,21 +413,8 @@ impl Prober {
                 }
             }
             IntrinsicOp::Strlen => {
-                for len in 0..=70u32 {
-                    for a in 0..4 {
-                        let s = b + 100 + a;
-                        let mut init = self.random_arena(true);
-                        init[(s - b + len) as usize] = 0;
-                        v.push(Probe {
-                            args: [s, 0, 0],
-                            init,
-                            reads: vec![(s, len + 1)],
-                            write: (s, 0),
-                        });
-                    }
-                }
-                for len in 0..=12u32 {
-                    let s = end - 1 - len;
+                // A string of `len` bytes at `s`.
+                let mut probe = |s: u32, len: u32| {
                     let mut init = self.random_arena(true);
                     init[(s - b + len) as usize] = 0;
                     v.push(Probe {
@@ -436,6 +423,15 @@ impl Prober {
                         reads: vec![(s, len + 1)],
                         write: (s, 0),
                     });
+                };
+                for len in 0..=70u32 {
+                    for a in 0..4 {
+                        probe(b + 100 + a, len);
+                    }
+                }
+                // Ending at the last readable byte.
+                for len in 0..=12u32 {
+                    probe(end - 1 - len, len);
                 }
             }
             _ => {
