@@ -58,13 +58,35 @@ fn main() {
     if env::var_os("CARGO_NET_OFFLINE").is_some() {
         cmd.arg("--offline");
     }
-    let output = cmd
-        .output()
-        .expect("cannot run cargo to build the AOT runtime");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if !output.status.success() {
-        panic!("building the AOT runtime library failed:\n{stderr}");
-    }
+    // Cargo feeds its rustc probe from /dev/null. On machines where
+    // /dev/null is a regular file (seen in CI containers), it holds whatever
+    // another process last "discarded" into it, and the probe fails to parse
+    // that text. The content changes as other processes write or truncate
+    // it, so a few attempts usually pass; the message names the cause.
+    let mut attempt = 0;
+    let stderr = loop {
+        attempt += 1;
+        let output = cmd
+            .output()
+            .expect("cannot run cargo to build the AOT runtime");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        if output.status.success() {
+            break stderr;
+        }
+        let probe_failed = stderr.contains("to learn about target-specific information");
+        if probe_failed && !dev_null_is_device() && attempt < 5 {
+            std::thread::sleep(std::time::Duration::from_millis(500 * attempt));
+            continue;
+        }
+        let hint = if probe_failed && !dev_null_is_device() {
+            "\n/dev/null on this machine is a regular file, not the null device, and \
+             cargo's rustc probe read text from it; recreate it with \
+             `mknod -m 666 /dev/null c 1 3`"
+        } else {
+            ""
+        };
+        panic!("building the AOT runtime library failed:\n{stderr}{hint}");
+    };
     let lib = target_dir.join("release").join("libfast32_aot_runtime.a");
     std::fs::copy(&lib, out.join("libfast32_aot_runtime.a"))
         .unwrap_or_else(|e| panic!("cannot copy {}: {e}", lib.display()));
@@ -77,5 +99,20 @@ fn main() {
         Some(l) => std::fs::write(&libs_file, l).expect("write native_libs.txt"),
         None if libs_file.exists() => {}
         None => std::fs::write(&libs_file, DEFAULT_NATIVE_LIBS).expect("write native_libs.txt"),
+    }
+}
+
+/// Whether /dev/null is the character device it should be.
+fn dev_null_is_device() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata("/dev/null")
+            .map(|m| m.file_type().is_char_device())
+            .unwrap_or(false)
+    }
+    #[cfg(not(unix))]
+    {
+        true
     }
 }
