@@ -31,6 +31,9 @@ pub fn host_isa(opt_level: &str, verify: bool, pic: bool) -> Result<OwnedTargetI
     // Cranelift's x86-64 tail calls (jumps between guest functions are
     // `return_call`s) need frame pointers.
     set(&mut flags, "preserve_frame_pointers", "true")?;
+    // Compiled code keeps the `CpuState` pointer in the pinned register
+    // (r15), outside register allocation (see `lower::FnLower::state`).
+    set(&mut flags, "enable_pinned_reg", "true")?;
     cranelift_native::builder()
         .map_err(|e| AotError::Host(e.to_string()))?
         .finish(settings::Flags::new(flags))

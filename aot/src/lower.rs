@@ -8,9 +8,11 @@
 //! `tail` calling convention:
 //!
 //! ```text
-//! fn(state: *mut CpuState, entry_pc: u32, args: [u32; A]) -> (u64, [u32; R])
+//! fn(entry_pc: u32, args: [u32; A]) -> (u64, [u32; R])
 //! ```
 //!
+//! - The `CpuState` pointer is in Cranelift's pinned register (r15), set
+//!   by the adapter: never passed, never saved, never spilled.
 //! - `entry_pc` says where to start: one of the function's entries
 //!   ([`crate::discover::Function::entries`]); the function start is
 //!   tested first, then a switch jumps to the entry's block.
@@ -25,7 +27,8 @@
 //!   guest return (JALR to a place this function does not know) is `None`
 //!   with the target; the caller compares it with its own return address.
 //! - The guest memory base and the host stack limit are read from
-//!   `CpuState`. Before every native call the function compares the host
+//!   `CpuState` (the base again after each guest call, rather than held
+//!   in a callee-saved register). Before every native call the function compares the host
 //!   stack pointer with the limit; below it, it returns to the dispatcher
 //!   (with the call's target as pc) instead of growing the host stack, so
 //!   deep guest recursion costs dispatcher round trips, never a crash.
@@ -118,10 +121,10 @@ impl Abi {
 }
 
 /// The signature every lowered guest function has (Cranelift's `tail`
-/// convention): `(state, entry_pc, args...) -> (result, rets...)`.
+/// convention): `(entry_pc, args...) -> (result, rets...)`; `CpuState`
+/// is in the pinned register.
 pub fn guest_signature(abi: &Abi) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
-    sig.params.push(AbiParam::new(types::I64)); // state
     sig.params.push(AbiParam::new(types::I32)); // entry_pc
     for _ in &abi.args {
         sig.params.push(AbiParam::new(types::I32));
@@ -288,7 +291,10 @@ pub fn define_adapter<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> Mod
         let (state, mem, entry, limit, func) = (p[0], p[1], p[2], p[3], p[4]);
         b.ins().store(TRUSTED, mem, state, offsets::MEM_BASE);
         b.ins().store(TRUSTED, limit, state, offsets::RSP_LIMIT);
-        let mut args = vec![state, entry];
+        // Compiled code finds `CpuState` in the pinned register; the
+        // entry trampoline (`fast32_aot_enter`) saved the host's value.
+        b.ins().set_pinned_reg(state);
+        let mut args = vec![entry];
         for &r in &d.abi.args {
             args.push(b.ins().load(types::I32, TRUSTED, state, offsets::reg(r)));
         }
@@ -425,8 +431,8 @@ pub fn lower_function<M: Module>(
         per_site_dispatch: false,
         f64_cache: Vec::new(),
         blocks: HashMap::new(),
-        state: Value::from_u32(0),
-        mem: Value::from_u32(0),
+        mem_var: Variable::from_u32(0),
+        state_var: Variable::from_u32(0),
         abi: &d.abi,
         args,
         rets,
@@ -747,8 +753,13 @@ struct FnLower<'a, 'f> {
     hints: Option<&'a Hints>,
     explain: &'a mut Explain,
     blocks: HashMap<u32, Block>,
-    state: Value,
-    mem: Value,
+    /// The guest memory base, loaded from `CpuState` at entry and again
+    /// after each guest call, so that no host register holds it across
+    /// calls (a callee-saved register would cost every callee a save and
+    /// a restore).
+    mem_var: Variable,
+    /// See [`Self::state`].
+    state_var: Variable,
     abi: &'a Abi,
     /// [`Abi::arg_mask`] and [`Abi::ret_mask`].
     args: u32,
@@ -792,18 +803,14 @@ impl FnLower<'_, '_> {
         }
         self.b.switch_to_block(entry);
         let params = self.b.block_params(entry).to_vec();
-        self.state = params[0];
-        let entry_pc = params[1];
+        let entry_pc = params[0];
         self.b.set_srcloc(SourceLoc::new(f.start));
         for (k, &r) in self.abi.args.iter().enumerate() {
-            self.b.def_var(self.vars[r as usize], params[k + 2]);
+            self.b.def_var(self.vars[r as usize], params[k + 1]);
         }
-        self.mem = self.b.ins().load(
-            types::I64,
-            TRUSTED.with_readonly(),
-            self.state,
-            offsets::MEM_BASE,
-        );
+        self.mem_var = self.b.declare_var(types::I64);
+        self.state_var = self.b.declare_var(types::I64);
+        self.reload_mem();
         let bad_entry = self.b.create_block();
         self.b.set_cold_block(bad_entry);
         // Each entry loads the registers live there (but the arguments),
@@ -943,6 +950,34 @@ impl FnLower<'_, '_> {
         }
     }
 
+    /// The `CpuState` pointer. It lives in Cranelift's pinned register
+    /// (r15 on x86-64), set by the adapter; reading that register is a
+    /// move, so the value is read once at entry and after each guest call
+    /// into a variable, and never held across a call (where it would
+    /// cost every callee a callee-saved register's save and restore).
+    fn state(&mut self) -> Value {
+        self.b.use_var(self.state_var)
+    }
+
+    fn load_state(&mut self, ty: types::Type, off: i32) -> Value {
+        let st = self.state();
+        self.b.ins().load(ty, TRUSTED, st, off)
+    }
+
+    fn store_state(&mut self, v: Value, off: i32) {
+        let st = self.state();
+        self.b.ins().store(TRUSTED, v, st, off);
+    }
+
+    /// (Re)defines the state and memory base variables, at entry and
+    /// after each guest call.
+    fn reload_mem(&mut self) {
+        let st = self.b.ins().get_pinned_reg(types::I64);
+        self.b.def_var(self.state_var, st);
+        let v = self.load_state(types::I64, offsets::MEM_BASE);
+        self.b.def_var(self.mem_var, v);
+    }
+
     fn reg(&mut self, r: u8) -> Value {
         if r == 0 || r >= 32 {
             self.b.ins().iconst(types::I32, 0)
@@ -962,9 +997,7 @@ impl FnLower<'_, '_> {
             };
             self.b.ins().ireduce(types::I32, bits)
         } else if self.in_mem & (1 << r) != 0 {
-            self.b
-                .ins()
-                .load(types::I32, TRUSTED, self.state, offsets::reg(r))
+            self.load_state(types::I32, offsets::reg(r))
         } else {
             self.b.use_var(self.vars[r as usize])
         }
@@ -991,7 +1024,7 @@ impl FnLower<'_, '_> {
                 return;
             }
             if self.in_mem & (1 << r) != 0 {
-                self.b.ins().store(TRUSTED, v, self.state, offsets::reg(r));
+                self.store_state(v, offsets::reg(r));
                 return;
             }
             self.b.def_var(self.vars[r as usize], v);
@@ -1020,13 +1053,13 @@ impl FnLower<'_, '_> {
         for p in (2..32u8).step_by(2) {
             if self.f64_pairs & (1 << p) != 0 && self.dirty & mask & (0b11 << p) != 0 {
                 let v = self.pair_now(p);
-                self.b.ins().store(TRUSTED, v, self.state, offsets::reg(p));
+                self.store_state(v, offsets::reg(p));
             }
         }
         for r in 1..32u8 {
             if self.dirty & !self.in_mem & !paired & mask & (1 << r) != 0 {
                 let v = self.b.use_var(self.vars[r as usize]);
-                self.b.ins().store(TRUSTED, v, self.state, offsets::reg(r));
+                self.store_state(v, offsets::reg(r));
             }
         }
     }
@@ -1046,11 +1079,7 @@ impl FnLower<'_, '_> {
         let paired = paired_mask(self.f64_pairs);
         for p in (2..32u8).step_by(2) {
             if self.f64_pairs & (1 << p) != 0 && mask & (0b11 << p) != 0 {
-                let mut word = |r: u8| {
-                    self.b
-                        .ins()
-                        .load(types::I32, TRUSTED, self.state, offsets::reg(r))
-                };
+                let mut word = |r: u8| self.load_state(types::I32, offsets::reg(r));
                 let (lo, hi) = (word(p), word(p + 1));
                 self.pending.push((p, Some(lo), Some(hi)));
                 self.flush_pair(p);
@@ -1058,10 +1087,7 @@ impl FnLower<'_, '_> {
         }
         for r in 1..32u8 {
             if mask & !self.in_mem & !paired & (1 << r) != 0 {
-                let v = self
-                    .b
-                    .ins()
-                    .load(types::I32, TRUSTED, self.state, offsets::reg(r));
+                let v = self.load_state(types::I32, offsets::reg(r));
                 self.b.def_var(self.vars[r as usize], v);
             }
         }
@@ -1090,9 +1116,7 @@ impl FnLower<'_, '_> {
             vals.push(if self.args & (1 << r) != 0 {
                 self.b.use_var(self.vars[r as usize])
             } else {
-                self.b
-                    .ins()
-                    .load(types::I32, TRUSTED, self.state, offsets::reg(r))
+                self.load_state(types::I32, offsets::reg(r))
             });
         }
         self.b.ins().return_(&vals);
@@ -1117,7 +1141,7 @@ impl FnLower<'_, '_> {
 
     fn store_state_u32(&mut self, off: i32, v: u32) {
         let c = self.b.ins().iconst(types::I32, v as i64);
-        self.b.ins().store(TRUSTED, c, self.state, off);
+        self.store_state(c, off);
     }
 
     fn exit_trap(&mut self, kind: TrapKind, pc: u32, addr: u32, aux: u32) {
@@ -1140,7 +1164,7 @@ impl FnLower<'_, '_> {
 
     /// The call arguments for entering guest address `t`.
     fn call_args(&mut self, t: Value) -> Vec<Value> {
-        let mut args = vec![self.state, t];
+        let mut args = vec![t];
         for k in 0..self.abi.args.len() {
             let r = self.abi.args[k];
             args.push(self.b.use_var(self.vars[r as usize]));
@@ -1216,10 +1240,7 @@ impl FnLower<'_, '_> {
     /// another native call)?
     fn stack_low(&mut self) -> Value {
         let sp = self.b.ins().get_stack_pointer(types::I64);
-        let limit = self
-            .b
-            .ins()
-            .load(types::I64, TRUSTED, self.state, offsets::RSP_LIMIT);
+        let limit = self.load_state(types::I64, offsets::RSP_LIMIT);
         self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit)
     }
 
@@ -1228,6 +1249,7 @@ impl FnLower<'_, '_> {
     /// continue at `ret_pc` if that is where the callee returned to, else
     /// pass `res` up.
     fn after_call(&mut self, res: Vec<Value>, ret_pc: u32) {
+        self.reload_mem();
         self.reload_for_return(ret_pc);
         for (k, &r) in self.abi.rets.iter().enumerate() {
             self.b.def_var(self.vars[r as usize], res[k + 1]);
@@ -1274,10 +1296,8 @@ impl FnLower<'_, '_> {
         let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
         let table = self.b.ins().symbol_value(types::I64, regions);
         let (a0, a1, a2) = (self.reg(3), self.reg(4), self.reg(5));
-        let call = self
-            .b
-            .ins()
-            .call(helper, &[op, self.mem, table, a0, a1, a2]);
+        let mem = self.b.use_var(self.mem_var);
+        let call = self.b.ins().call(helper, &[op, mem, table, a0, a1, a2]);
         let r = self.b.inst_results(call)[0];
         let done = self.b.ins().ushr_imm_s(r, 32);
         let fast = self.b.create_block();
@@ -1564,7 +1584,8 @@ impl FnLower<'_, '_> {
         let dirty = self.dirty;
         self.b.switch_to_block(whole);
         let off = self.b.ins().uextend(types::I64, ea);
-        let p = self.b.ins().iadd(self.mem, off);
+        let mem = self.b.use_var(self.mem_var);
+        let p = self.b.ins().iadd(mem, off);
         let guest = MemFlagsData::new();
         if i.op == Ldw {
             let v = self.b.ins().load(types::F64, guest, p, 0);
@@ -1657,7 +1678,7 @@ impl FnLower<'_, '_> {
             Opcode::Yield => self.exit_const(ExitReason::Yield, ret_pc),
             Opcode::Debug => {
                 let a = self.reg(i.rs1);
-                self.b.ins().store(TRUSTED, a, self.state, offsets::AUX);
+                self.store_state(a, offsets::AUX);
                 self.exit_const(ExitReason::Debug, ret_pc);
             }
             _ => unreachable!("{:?} is not a control instruction", i.op),
@@ -1668,7 +1689,8 @@ impl FnLower<'_, '_> {
         let a = self.reg(i.rs1);
         let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
         let ea = self.b.ins().uextend(types::I64, ea);
-        self.b.ins().iadd(self.mem, ea)
+        let mem = self.b.use_var(self.mem_var);
+        self.b.ins().iadd(mem, ea)
     }
 
     fn lower_inst(&mut self, i: &Inst, pc: u32) {

@@ -15,9 +15,9 @@ pub enum Engine {
     Interp,
     /// The x86-64 JIT (default).
     Jit,
-    /// Ahead-of-time compilation through Cranelift, in memory (work in
-    /// progress: the executable-producing `fast32 compile` comes next);
-    /// code discovery could not find falls back to the JIT.
+    /// The AOT compiler's code (Cranelift), compiled in memory: the same
+    /// lowering as `fast32 compile`'s executables; code that discovery
+    /// could not find runs on the JIT.
     Aot,
 }
 
