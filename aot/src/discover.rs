@@ -203,6 +203,8 @@ pub struct Function {
     /// Targets of indirect jumps (from symbols, data, extra roots) owned
     /// by this function: an indirect jump inside it first tries these.
     pub indirect_targets: Vec<u32>,
+    /// Callees lowered inside this function ([`crate::inline`]).
+    pub inlined: crate::inline::Inlined,
 }
 
 /// The result of discovery.
@@ -229,6 +231,13 @@ impl Program {
             Err(0) => 0,
             Err(i) => i - 1,
         }
+    }
+
+    /// Is the block at `t` lowered inside function `fidx` (owned by it, or
+    /// a block of a callee it inlines)?
+    pub fn is_local(&self, fidx: usize, t: u32) -> bool {
+        self.blocks.contains_key(&t)
+            && (self.owner(t) == fidx || self.functions[fidx].inlined.contains_block(t))
     }
 
     /// Every address that can be entered from the dispatcher, with the

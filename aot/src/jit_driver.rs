@@ -48,6 +48,8 @@ pub struct AotOptions {
     /// Replace calls of guest `memcpy`, `strlen`, ... by native code where
     /// provably exact ([`crate::intrinsics`]).
     pub intrinsics: bool,
+    /// Lower small callees inside their callers ([`crate::inline`]).
+    pub inline: bool,
 }
 
 impl AotOptions {
@@ -75,6 +77,7 @@ impl Default for AotOptions {
             clif_dir: None,
             hints: None,
             intrinsics: true,
+            inline: true,
         }
     }
 }
@@ -121,7 +124,10 @@ impl Aot {
     pub fn compile(image: &Image, opts: &AotOptions) -> Result<Aot, AotError> {
         let t0 = Instant::now();
         let code = CodeImage::from_image(image);
-        let prog = discover(&code, &opts.discover);
+        let mut prog = discover(&code, &opts.discover);
+        if opts.inline {
+            crate::inline::plan(&mut prog, &code, opts.hints.as_deref());
+        }
         let plan = opts
             .intrinsics
             .then(|| std::sync::Arc::new(intrinsics::plan(image, &code, &prog, &opts.discover)));

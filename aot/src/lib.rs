@@ -13,6 +13,7 @@
 //!   object with the guest image embedded;
 //! - [`intrinsics`] and [`liveness`]: native `memcpy`, `strlen`, ... at
 //!   call sites where that is provably exact;
+//! - [`inline`]: small callees lowered inside their callers;
 //! - [`pgo`]: profile hints (cold code, indirect-jump speculation,
 //!   register choice by dynamic use);
 //! - [`link`]: links that object against the embedded runtime library
@@ -20,6 +21,7 @@
 
 pub mod discover;
 pub mod driver;
+pub mod inline;
 pub mod intrinsics;
 pub mod jit_driver;
 pub mod link;

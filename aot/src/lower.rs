@@ -368,7 +368,8 @@ pub fn lower_function<M: Module>(
         (x, f, g)
     });
     let mut func_refs: HashMap<usize, FuncRef> = HashMap::new();
-    for f in &prog.functions[fidx].blocks {
+    let func = &prog.functions[fidx];
+    for f in func.blocks.iter().chain(&func.inlined.blocks) {
         let b = prog.blocks[f];
         let mut want = |t: u32| {
             if !prog.blocks.contains_key(&t) {
@@ -483,12 +484,24 @@ fn block_weights(prog: &Program, fidx: usize, hints: Option<&Hints>) -> Vec<(u32
     } else {
         HashMap::new()
     };
-    prog.functions[fidx]
-        .blocks
+    let f = &prog.functions[fidx];
+    // Without a profile an inlined callee's blocks weigh 1: weighing them
+    // like their call sites (inside the caller's loops, but rarely run,
+    // such as a buffer refill) let them take the loop's registers (csv:
+    // 26% more host instructions).
+    f.blocks
         .iter()
+        .chain(&f.inlined.blocks)
         .map(|s| {
             let w = hints.map_or_else(
-                || 8u64.pow(depths.get(s).copied().unwrap_or(0).min(4)),
+                || {
+                    let d = if prog.owner(*s) == fidx {
+                        depths.get(s).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    8u64.pow(d.min(4))
+                },
                 |h| h.count(*s).saturating_add(1),
             );
             (*s, prog.blocks[s].end, w)
@@ -797,7 +810,7 @@ impl FnLower<'_, '_> {
                 self.fvars[p] = self.b.declare_var(types::F64);
             }
         }
-        for &s in &f.blocks {
+        for &s in f.blocks.iter().chain(&f.inlined.blocks) {
             let blk = self.b.create_block();
             self.blocks.insert(s, blk);
         }
@@ -859,7 +872,9 @@ impl FnLower<'_, '_> {
             })
             .count();
         self.per_site_dispatch = sites * f.indirect_targets.len() <= PER_SITE_EDGE_BUDGET;
-        let starts = f.blocks.clone();
+        let starts: Vec<u32> = f.blocks.iter().chain(&f.inlined.blocks).copied().collect();
+        self.explain.inlined_sites += f.inlined.calls.len() as u64;
+        self.explain.inlined_callees += f.inlined.returns.len() as u64;
         self.explain.functions += 1;
         if let Some(h) = self.hints {
             if starts.iter().all(|&s| h.is_cold(s)) {
@@ -1155,7 +1170,7 @@ impl FnLower<'_, '_> {
 
     /// The block of `t` if this function owns it.
     fn local_block(&self, t: u32) -> Option<Block> {
-        if self.prog.blocks.contains_key(&t) && self.prog.owner(t) == self.fidx {
+        if self.prog.is_local(self.fidx, t) {
             self.blocks.get(&t).copied()
         } else {
             None
@@ -1424,6 +1439,20 @@ impl FnLower<'_, '_> {
     }
 
     fn jump_indirect(&mut self, t: Value, is_return: bool, pc: u32) {
+        if is_return {
+            // The return of an inlined callee: to the return site of the
+            // call that entered it, if the link register names one.
+            let owner = &self.prog.functions[self.prog.owner(pc)];
+            if let Some(sites) = self.prog.functions[self.fidx]
+                .inlined
+                .returns
+                .get(&owner.start)
+                .filter(|_| self.prog.owner(pc) != self.fidx)
+            {
+                let sites = sites.clone();
+                self.speculate(t, &sites, |l, target| l.edge(target));
+            }
+        }
         let mut speculated = false;
         if !is_return {
             let spec = self.speculation_targets(pc, false);
@@ -1656,7 +1685,16 @@ impl FnLower<'_, '_> {
                     self.set(i.rd, v);
                     self.flush_pairs();
                     self.call_intrinsic(pc, ret_pc);
-                    self.call_direct(target, ret_pc);
+                    if self.prog.functions[self.fidx]
+                        .inlined
+                        .calls
+                        .contains_key(&pc)
+                    {
+                        // Into this function's copy of the callee.
+                        self.edge(target);
+                    } else {
+                        self.call_direct(target, ret_pc);
+                    }
                 } else {
                     self.edge(target);
                 }

@@ -78,7 +78,10 @@ pub fn compile_object(
     let mut phases = Phases::default();
     let t = Instant::now();
     let code = CodeImage::from_image(image);
-    let prog = discover(&code, &opts.discover);
+    let mut prog = discover(&code, &opts.discover);
+    if opts.inline {
+        crate::inline::plan(&mut prog, &code, opts.hints.as_deref());
+    }
     phases.discovery = t.elapsed();
 
     let isa = driver::host_isa(opts.opt_level, opts.verify, true)?;

@@ -51,6 +51,8 @@ pub struct Hints {
     pub cold: ColdPolicy,
     /// Every indirect target the profile saw (extra discovery roots).
     pub all_targets: Vec<u32>,
+    /// Guest instructions the profiled runs executed.
+    pub total_insns: u64,
 }
 
 impl Hints {
@@ -72,6 +74,10 @@ impl Hints {
             *deltas.entry(s).or_default() += c as i128;
             *deltas.entry(e).or_default() -= c as i128;
         }
+        let total_insns = ranges
+            .iter()
+            .map(|&(s, e, c)| c.saturating_mul(u64::from((e - s) / 4)))
+            .fold(0u64, u64::saturating_add);
         let mut counts = BTreeMap::new();
         let mut acc: i128 = 0;
         for (a, d) in deltas {
@@ -110,6 +116,7 @@ impl Hints {
             indirect,
             cold,
             all_targets,
+            total_insns,
         }
     }
 
@@ -155,6 +162,10 @@ pub struct Explain {
     pub speculated: Vec<SpeculatedSite>,
     /// Functions whose register choice the profile changed.
     pub regalloc_changed: u64,
+    /// Calls lowered as jumps into an inlined callee, and (caller,
+    /// callee) pairs ([`crate::inline`]).
+    pub inlined_sites: u64,
+    pub inlined_callees: u64,
     pub functions: u64,
     /// Functions that never ran.
     pub cold_functions: u64,
@@ -163,6 +174,14 @@ pub struct Explain {
 }
 
 impl Explain {
+    /// The inlining line of the report (with or without a profile).
+    pub fn inlining(&self) -> String {
+        format!(
+            "inlining: {} calls into {} inlined copies of small callees\n",
+            self.inlined_sites, self.inlined_callees
+        )
+    }
+
     /// A human-readable report.
     pub fn render(&self) -> String {
         use std::fmt::Write;
@@ -209,6 +228,7 @@ impl Explain {
         if sites.len() > 20 {
             let _ = writeln!(s, "  ... {} more", sites.len() - 20);
         }
+        s.push_str(&self.inlining());
         s.push_str(&self.intrinsics);
         s
     }

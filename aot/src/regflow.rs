@@ -77,7 +77,8 @@ fn block_info(
     (args, rets): (u32, u32),
     paired: u32,
 ) -> Info {
-    let local = |t: u32| prog.blocks.contains_key(&t) && prog.owner(t) == fidx;
+    let local = |t: u32| prog.is_local(fidx, t);
+    let inlined = &prog.functions[fidx].inlined;
     let succ = |t: u32| {
         if local(t) {
             Succ::Local(t)
@@ -108,7 +109,10 @@ fn block_info(
         Term::Fallthrough => vec![succ(b.end)],
         Term::Branch { taken } => vec![succ(taken), succ(b.end)],
         Term::Jump { target, link } => {
-            if link {
+            if link && inlined.calls.contains_key(&(b.end - 4)) {
+                // Into the function's copy of the callee.
+                vec![Succ::Local(target)]
+            } else if link {
                 call_ret = Some(b.end);
                 // The call itself stores the dirty registers; a callee that
                 // is not compiled is an exit.
@@ -122,7 +126,17 @@ fn block_info(
                 call_ret = Some(b.end);
                 vec![Succ::Exit(0)]
             } else if is_return {
-                vec![Succ::Exit(rets)]
+                // An inlined callee's return goes to its return sites in
+                // this function, or leaves.
+                let callee = prog.functions[prog.owner(b.start)].start;
+                let mut v: Vec<Succ> = match inlined.returns.get(&callee) {
+                    Some(sites) if prog.owner(b.start) != fidx => {
+                        sites.iter().map(|&t| Succ::Local(t)).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                v.push(Succ::Exit(rets));
+                v
             } else {
                 let mut v: Vec<Succ> = prog.functions[fidx]
                     .indirect_targets
@@ -162,6 +176,7 @@ pub fn analyze(
     let infos: Vec<(u32, Info)> = f
         .blocks
         .iter()
+        .chain(&f.inlined.blocks)
         .map(|s| {
             (
                 *s,

@@ -38,6 +38,10 @@ pub struct CompileArgs {
     /// strcmp (no native replacements).
     #[arg(long)]
     pub no_intrinsics: bool,
+    /// Keep every guest call a native call (no small callees lowered
+    /// inside their callers).
+    #[arg(long)]
+    pub no_inline: bool,
     /// Warn and compile without the profile if it belongs to another build.
     #[arg(long)]
     pub ignore_stale_profile: bool,
@@ -90,6 +94,7 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
         interruptible: a.interruptible,
         clif_dir: a.emit_clif.clone(),
         intrinsics: !a.no_intrinsics,
+        inline: !a.no_inline,
         ..AotOptions::default()
     };
     if let Some(path) = &a.profile {
@@ -141,6 +146,7 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
         if opts.hints.is_some() {
             print!("{}", obj.explain.render());
         } else {
+            print!("{}", obj.explain.inlining());
             print!("{}", obj.explain.intrinsics);
         }
     }

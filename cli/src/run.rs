@@ -266,6 +266,8 @@ pub fn run(a: RunArgs) -> Result<i32> {
                 interruptible: a.timeout.is_some(),
                 // FAST32_AOT_INTRINSICS=0: keep every guest memcpy/strlen/...
                 intrinsics: std::env::var("FAST32_AOT_INTRINSICS").map_or(true, |v| v != "0"),
+                // FAST32_AOT_INLINE=0: every guest call a native call.
+                inline: std::env::var("FAST32_AOT_INLINE").map_or(true, |v| v != "0"),
                 ..fast32_aot::AotOptions::default()
             };
             let mut aot = fast32_aot::Aot::compile(&image, &opts)

@@ -1,0 +1,174 @@
+//! Inlining small functions at their call sites.
+//!
+//! A guest call lowered as a native call costs a host frame, the sync of
+//! every dirty register to `CpuState` before it and the reload of the live
+//! ones after it (see [`crate::lower`]). For a small callee this is often
+//! more than the callee's own work.
+//!
+//! So a caller may lower a small callee's blocks inside its own Cranelift
+//! function, once per caller (shared by all its sites of that callee), and
+//! its calls of it as a jump there: the link register still gets the
+//! return address, exactly as the guest code says. The callee's return
+//! (`jalr r0, lr, 0`) compares the link register with the caller's return
+//! sites for that callee and jumps to the one it matches; any other value
+//! leaves the caller like any return to an unknown place. Guest registers
+//! stay in Cranelift variables throughout, and traps keep their guest PCs:
+//! the inlined code is the callee's own instructions. The callee's own
+//! calls stay native calls (a callee never inlines into itself: blocks are
+//! named by guest address, so a function holds one copy of each).
+//!
+//! The callee keeps its own native function for every other caller and
+//! for the dispatcher; its blocks are still owned by it
+//! ([`Program::owner`]). Whatever leaves the inlined copy for the
+//! dispatcher (a YIELD, a trap, a callee that exits) resumes in the
+//! callee's own function, which returns to the caller's return site like
+//! any call. Without a profile every call of a callee of up to
+//! [`MAX_CALLEE_INSNS`] instructions is inlined; with one, only the calls
+//! the profile saw run (the rest stay native calls, and code stays small),
+//! and at the hot ones callees up to [`MAX_HOT_CALLEE_INSNS`].
+
+use crate::discover::{CodeImage, Program, Term};
+use crate::pgo::Hints;
+use std::collections::BTreeMap;
+
+/// Largest callee inlined, in guest instructions.
+pub const MAX_CALLEE_INSNS: u64 = 48;
+
+/// Largest callee inlined at a hot call site (with a profile).
+pub const MAX_HOT_CALLEE_INSNS: u64 = 160;
+
+/// A call site is hot when the profile saw it run at least once per this
+/// many executed guest instructions. A native call costs some 30 host
+/// instructions more than an inlined one: at this rate they add up to
+/// about 0.05% of the run.
+pub const HOT_SITE_PERIOD: u64 = 20_000;
+
+/// Most guest instructions inlined into one caller (all callees together):
+/// bounds compile time and code size for callers with many sites.
+pub const MAX_INLINED_PER_CALLER: u64 = 1024;
+
+/// What one caller inlines.
+#[derive(Clone, Debug, Default)]
+pub struct Inlined {
+    /// Call sites lowered as jumps: the JAL's PC → callee start.
+    pub calls: BTreeMap<u32, u32>,
+    /// Start of the block ending in each such call, by the JAL's PC.
+    pub site_blocks: BTreeMap<u32, u32>,
+    /// Per inlined callee (its start): the return sites of its inlined
+    /// calls, ascending.
+    pub returns: BTreeMap<u32, Vec<u32>>,
+    /// Blocks of the inlined callees, ascending: lowered in the caller.
+    pub blocks: Vec<u32>,
+}
+
+impl Inlined {
+    pub fn contains_block(&self, b: u32) -> bool {
+        self.blocks.binary_search(&b).is_ok()
+    }
+}
+
+/// Can function `fi` be inlined: small, leaves only by `jalr r0, lr, 0`
+/// (or HALT, YIELD, a trap), never jumps outside itself but by calls, and
+/// has no indirect jumps but returns?
+pub fn inlinable(prog: &Program, code: &CodeImage, fi: usize) -> bool {
+    inlinable_size(prog, code, fi).is_some_and(|n| n <= MAX_CALLEE_INSNS)
+}
+
+/// The size in guest instructions of function `fi` if its shape allows
+/// inlining (see [`inlinable`]), whatever its size.
+pub fn inlinable_size(prog: &Program, code: &CodeImage, fi: usize) -> Option<u64> {
+    // (Its indirect targets, such as its own symbol, do not matter: only
+    // its calls enter the inlined copy, and it has no indirect jumps.)
+    let f = &prog.functions[fi];
+    let own = |t: u32| prog.blocks.contains_key(&t) && prog.owner(t) == fi;
+    let mut insns = 0u64;
+    let mut returns = false;
+    for s in &f.blocks {
+        let b = prog.blocks[s];
+        insns += ((b.end - b.start) / 4) as u64;
+        let ok = match b.term {
+            Term::Fallthrough => own(b.end),
+            Term::Branch { taken } => own(taken) && own(b.end),
+            // Its calls stay native calls, their return sites its blocks.
+            Term::Jump { target, link } => link || own(target),
+            Term::Indirect { link: true } => true,
+            Term::Indirect { link: false } => {
+                let r = code.ends_in_return(&b);
+                returns |= r;
+                r
+            }
+            Term::Halt | Term::Trap | Term::Service => true,
+        };
+        if !ok {
+            return None;
+        }
+    }
+    returns.then_some(insns)
+}
+
+/// Chooses the inlined calls of every function and records them in
+/// [`crate::discover::Function::inlined`].
+pub fn plan(prog: &mut Program, code: &CodeImage, hints: Option<&Hints>) {
+    let n = prog.functions.len();
+    let sizes: Vec<Option<u64>> = (0..n).map(|fi| inlinable_size(prog, code, fi)).collect();
+    let hot = hints.map_or(u64::MAX, |h| (h.total_insns / HOT_SITE_PERIOD).max(1));
+    let starts: BTreeMap<u32, usize> = prog
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.start, i))
+        .collect();
+    let mut plans = Vec::with_capacity(n);
+    for (gi, g) in prog.functions.iter().enumerate() {
+        let mut inl = Inlined::default();
+        let mut budget = MAX_INLINED_PER_CALLER;
+        let mut callees: Vec<usize> = Vec::new();
+        for s in &g.blocks {
+            let b = prog.blocks[s];
+            let Term::Jump { target, link: true } = b.term else {
+                continue;
+            };
+            let Some(&fi) = starts.get(&target) else {
+                continue;
+            };
+            if fi == gi || hints.is_some_and(|h| h.is_cold(*s)) {
+                continue;
+            }
+            let limit = if hints.is_some_and(|h| h.count(*s) >= hot) {
+                MAX_HOT_CALLEE_INSNS
+            } else {
+                MAX_CALLEE_INSNS
+            };
+            let Some(size) = sizes[fi].filter(|&n| n <= limit) else {
+                continue;
+            };
+            // The return site must be one of this function's blocks.
+            if !(prog.blocks.contains_key(&b.end) && prog.owner(b.end) == gi) {
+                continue;
+            }
+            if !callees.contains(&fi) {
+                if size > budget {
+                    continue;
+                }
+                budget -= size;
+                callees.push(fi);
+            }
+            let call = b.end - 4;
+            inl.calls.insert(call, target);
+            inl.site_blocks.insert(call, *s);
+            inl.returns.entry(target).or_default().push(b.end);
+        }
+        for &fi in &callees {
+            inl.blocks.extend(prog.functions[fi].blocks.iter().copied());
+        }
+        inl.blocks.sort_unstable();
+        for r in inl.returns.values_mut() {
+            r.sort_unstable();
+            r.dedup();
+        }
+        plans.push(inl);
+    }
+    for (f, inl) in prog.functions.iter_mut().zip(plans) {
+        f.inlined = inl;
+    }
+}
