@@ -139,9 +139,14 @@ fn write_clif(
         f.blocks.len(),
         f.entries
     );
-    for &b in &f.blocks {
+    for &b in f.blocks.iter().chain(&f.inlined.blocks) {
         let blk = prog.blocks[&b];
-        let _ = writeln!(s, "; block 0x{:08x} ({:?})", blk.start, blk.term);
+        let inlined = if prog.owner(b) == fidx {
+            ""
+        } else {
+            ", inlined"
+        };
+        let _ = writeln!(s, "; block 0x{:08x} ({:?}{inlined})", blk.start, blk.term);
         let mut pc = blk.start;
         while pc < blk.end || (pc == blk.end && matches!(blk.term, crate::discover::Term::Trap)) {
             if !code.valid(pc) {

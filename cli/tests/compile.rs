@@ -163,3 +163,62 @@ fn failed_compile_leaves_the_previous_output_intact() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `--emit-clif` writes each function's IR with its guest blocks (inlined
+/// callees' blocks marked), and `--explain` counts the inlined calls;
+/// `--no-inline` turns inlining off.
+#[test]
+fn emit_clif_and_explain_show_inlined_calls() {
+    let d = tmpdir("clif");
+    let prog = assemble(
+        &d,
+        "inl",
+        "
+    .text
+    .global _start
+_start:
+    li r3, 5
+    call twice
+    call twice
+    halt
+twice:
+    add r1, r3, r3
+    ret
+",
+    );
+    let exe = d.join("inl");
+    let clif = d.join("clif");
+    let run = |extra: &str| {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "compile".as_ref(),
+            "--explain".as_ref(),
+            "--emit-clif".as_ref(),
+            clif.as_os_str(),
+            prog.as_os_str(),
+            "-o".as_ref(),
+            exe.as_os_str(),
+        ];
+        if !extra.is_empty() {
+            args.push(extra.as_ref());
+        }
+        let o = fast32(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let ir = std::fs::read_to_string(clif.join("fast32_guest_00000000.clif")).unwrap();
+        (String::from_utf8_lossy(&o.stdout).into_owned(), ir)
+    };
+    let (out, ir) = run("");
+    assert!(
+        out.contains("inlining: 2 calls into 1 inlined copies"),
+        "{out}"
+    );
+    assert!(ir.contains("(Indirect { link: false }, inlined)"), "{ir}");
+    assert!(ir.contains("add r1, r3, r3"), "{ir}");
+    let (out, ir) = run("--no-inline");
+    assert!(
+        out.contains("inlining: 0 calls into 0 inlined copies"),
+        "{out}"
+    );
+    assert!(!ir.contains("inlined)"), "{ir}");
+    let o = Command::new(&exe).output().unwrap();
+    assert_eq!(o.status.code(), Some(10));
+}
