@@ -34,8 +34,11 @@ use std::collections::BTreeMap;
 /// Largest callee inlined, in guest instructions.
 pub const MAX_CALLEE_INSNS: u64 = 48;
 
-/// Largest callee inlined at a hot call site (with a profile).
-pub const MAX_HOT_CALLEE_INSNS: u64 = 160;
+/// Largest callee inlined at a hot call site (with a profile). Measured
+/// on lua.s32x (host instructions, lua-bench with a bench-small profile):
+/// 64 → 14.31G, 96 → 14.16G, 160 → 14.25G, 320 → 14.36G; past some size
+/// the inlined code costs the caller's loops their registers.
+pub const MAX_HOT_CALLEE_INSNS: u64 = 96;
 
 /// A call site is hot when the profile saw it run at least once per this
 /// many executed guest instructions. A native call costs some 30 host
