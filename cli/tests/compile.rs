@@ -221,4 +221,5 @@ twice:
     assert!(!ir.contains("inlined)"), "{ir}");
     let o = Command::new(&exe).output().unwrap();
     assert_eq!(o.status.code(), Some(10));
+    let _ = std::fs::remove_dir_all(&d);
 }
