@@ -73,12 +73,13 @@ fn main() {
         if output.status.success() {
             break stderr;
         }
-        let probe_failed = stderr.contains("to learn about target-specific information");
-        if probe_failed && !dev_null_is_device() && attempt < 5 {
+        let bad_null =
+            stderr.contains("to learn about target-specific information") && !dev_null_is_device();
+        if bad_null && attempt < 5 {
             std::thread::sleep(std::time::Duration::from_millis(500 * attempt));
             continue;
         }
-        let hint = if probe_failed && !dev_null_is_device() {
+        let hint = if bad_null {
             "\n/dev/null on this machine is a regular file, not the null device, and \
              cargo's rustc probe read text from it; recreate it with \
              `mknod -m 666 /dev/null c 1 3`"

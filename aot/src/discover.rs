@@ -207,6 +207,14 @@ pub struct Function {
     pub inlined: crate::inline::Inlined,
 }
 
+impl Function {
+    /// Every block lowered in this function: its own, then those of the
+    /// callees it inlines.
+    pub fn lowered_blocks(&self) -> impl Iterator<Item = u32> + '_ {
+        self.blocks.iter().chain(&self.inlined.blocks).copied()
+    }
+}
+
 /// The result of discovery.
 #[derive(Clone, Debug, Default)]
 pub struct Program {
@@ -233,11 +241,33 @@ impl Program {
         }
     }
 
+    /// Is there a block at `t`, owned by function `fidx`?
+    pub fn owns(&self, fidx: usize, t: u32) -> bool {
+        self.blocks.contains_key(&t) && self.owner(t) == fidx
+    }
+
     /// Is the block at `t` lowered inside function `fidx` (owned by it, or
     /// a block of a callee it inlines)?
     pub fn is_local(&self, fidx: usize, t: u32) -> bool {
-        self.blocks.contains_key(&t)
-            && (self.owner(t) == fidx || self.functions[fidx].inlined.contains_block(t))
+        self.owns(fidx, t)
+            || (self.blocks.contains_key(&t) && self.functions[fidx].inlined.contains_block(t))
+    }
+
+    /// Where the return (`jalr r0, lr, 0`) ending the block at `start`
+    /// may continue inside function `fidx`: the return sites of the
+    /// inlined calls of the block's callee, when the block is a callee's
+    /// inlined there (`None` for the function's own returns).
+    pub fn inlined_return_sites(&self, fidx: usize, start: u32) -> Option<&[u32]> {
+        let owner = self.owner(start);
+        if owner == fidx {
+            return None;
+        }
+        let callee = self.functions[owner].start;
+        self.functions[fidx]
+            .inlined
+            .returns
+            .get(&callee)
+            .map(Vec::as_slice)
     }
 
     /// Every address that can be entered from the dispatcher, with the

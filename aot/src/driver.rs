@@ -139,7 +139,7 @@ fn write_clif(
         f.blocks.len(),
         f.entries
     );
-    for &b in f.blocks.iter().chain(&f.inlined.blocks) {
+    for b in f.lowered_blocks() {
         let blk = prog.blocks[&b];
         let inlined = if prog.owner(b) == fidx {
             ""

@@ -55,8 +55,6 @@ pub const MAX_INLINED_PER_CALLER: u64 = 1024;
 pub struct Inlined {
     /// Call sites lowered as jumps: the JAL's PC → callee start.
     pub calls: BTreeMap<u32, u32>,
-    /// Start of the block ending in each such call, by the JAL's PC.
-    pub site_blocks: BTreeMap<u32, u32>,
     /// Per inlined callee (its start): the return sites of its inlined
     /// calls, ascending.
     pub returns: BTreeMap<u32, Vec<u32>>,
@@ -83,7 +81,7 @@ pub fn inlinable_size(prog: &Program, code: &CodeImage, fi: usize) -> Option<u64
     // (Its indirect targets, such as its own symbol, do not matter: only
     // its calls enter the inlined copy, and it has no indirect jumps.)
     let f = &prog.functions[fi];
-    let own = |t: u32| prog.blocks.contains_key(&t) && prog.owner(t) == fi;
+    let own = |t: u32| prog.owns(fi, t);
     let mut insns = 0u64;
     let mut returns = false;
     for s in &f.blocks {
@@ -146,7 +144,7 @@ pub fn plan(prog: &mut Program, code: &CodeImage, hints: Option<&Hints>) {
                 continue;
             };
             // The return site must be one of this function's blocks.
-            if !(prog.blocks.contains_key(&b.end) && prog.owner(b.end) == gi) {
+            if !prog.owns(gi, b.end) {
                 continue;
             }
             if !callees.contains(&fi) {
@@ -158,7 +156,6 @@ pub fn plan(prog: &mut Program, code: &CodeImage, hints: Option<&Hints>) {
             }
             let call = b.end - 4;
             inl.calls.insert(call, target);
-            inl.site_blocks.insert(call, *s);
             inl.returns.entry(target).or_default().push(b.end);
         }
         for &fi in &callees {

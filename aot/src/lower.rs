@@ -369,8 +369,8 @@ pub fn lower_function<M: Module>(
     });
     let mut func_refs: HashMap<usize, FuncRef> = HashMap::new();
     let func = &prog.functions[fidx];
-    for f in func.blocks.iter().chain(&func.inlined.blocks) {
-        let b = prog.blocks[f];
+    for f in func.lowered_blocks() {
+        let b = prog.blocks[&f];
         let mut want = |t: u32| {
             if !prog.blocks.contains_key(&t) {
                 return;
@@ -489,22 +489,14 @@ fn block_weights(prog: &Program, fidx: usize, hints: Option<&Hints>) -> Vec<(u32
     // like their call sites (inside the caller's loops, but rarely run,
     // such as a buffer refill) let them take the loop's registers (csv:
     // 26% more host instructions).
-    f.blocks
-        .iter()
-        .chain(&f.inlined.blocks)
+    // (`loop_depths` covers the function's own blocks only.)
+    f.lowered_blocks()
         .map(|s| {
             let w = hints.map_or_else(
-                || {
-                    let d = if prog.owner(*s) == fidx {
-                        depths.get(s).copied().unwrap_or(0)
-                    } else {
-                        0
-                    };
-                    8u64.pow(d.min(4))
-                },
-                |h| h.count(*s).saturating_add(1),
+                || 8u64.pow(depths.get(&s).copied().unwrap_or(0).min(4)),
+                |h| h.count(s).saturating_add(1),
             );
-            (*s, prog.blocks[s].end, w)
+            (s, prog.blocks[&s].end, w)
         })
         .collect()
 }
@@ -810,7 +802,7 @@ impl FnLower<'_, '_> {
                 self.fvars[p] = self.b.declare_var(types::F64);
             }
         }
-        for &s in f.blocks.iter().chain(&f.inlined.blocks) {
+        for s in f.lowered_blocks() {
             let blk = self.b.create_block();
             self.blocks.insert(s, blk);
         }
@@ -823,7 +815,7 @@ impl FnLower<'_, '_> {
         }
         self.mem_var = self.b.declare_var(types::I64);
         self.state_var = self.b.declare_var(types::I64);
-        self.reload_mem();
+        self.reload_state_and_mem();
         let bad_entry = self.b.create_block();
         self.b.set_cold_block(bad_entry);
         // Each entry loads the registers live there (but the arguments),
@@ -872,7 +864,7 @@ impl FnLower<'_, '_> {
             })
             .count();
         self.per_site_dispatch = sites * f.indirect_targets.len() <= PER_SITE_EDGE_BUDGET;
-        let starts: Vec<u32> = f.blocks.iter().chain(&f.inlined.blocks).copied().collect();
+        let starts: Vec<u32> = f.lowered_blocks().collect();
         self.explain.inlined_sites += f.inlined.calls.len() as u64;
         self.explain.inlined_callees += f.inlined.returns.len() as u64;
         self.explain.functions += 1;
@@ -986,7 +978,7 @@ impl FnLower<'_, '_> {
 
     /// (Re)defines the state and memory base variables, at entry and
     /// after each guest call.
-    fn reload_mem(&mut self) {
+    fn reload_state_and_mem(&mut self) {
         let st = self.b.ins().get_pinned_reg(types::I64);
         self.b.def_var(self.state_var, st);
         let v = self.load_state(types::I64, offsets::MEM_BASE);
@@ -1264,7 +1256,7 @@ impl FnLower<'_, '_> {
     /// continue at `ret_pc` if that is where the callee returned to, else
     /// pass `res` up.
     fn after_call(&mut self, res: Vec<Value>, ret_pc: u32) {
-        self.reload_mem();
+        self.reload_state_and_mem();
         self.reload_for_return(ret_pc);
         for (k, &r) in self.abi.rets.iter().enumerate() {
             self.b.def_var(self.vars[r as usize], res[k + 1]);
@@ -1442,15 +1434,8 @@ impl FnLower<'_, '_> {
         if is_return {
             // The return of an inlined callee: to the return site of the
             // call that entered it, if the link register names one.
-            let owner = &self.prog.functions[self.prog.owner(pc)];
-            if let Some(sites) = self.prog.functions[self.fidx]
-                .inlined
-                .returns
-                .get(&owner.start)
-                .filter(|_| self.prog.owner(pc) != self.fidx)
-            {
-                let sites = sites.clone();
-                self.speculate(t, &sites, |l, target| l.edge(target));
+            if let Some(sites) = self.prog.inlined_return_sites(self.fidx, self.cur_block) {
+                self.speculate(t, sites, |l, target| l.edge(target));
             }
         }
         let mut speculated = false;

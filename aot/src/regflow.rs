@@ -128,13 +128,12 @@ fn block_info(
             } else if is_return {
                 // An inlined callee's return goes to its return sites in
                 // this function, or leaves.
-                let callee = prog.functions[prog.owner(b.start)].start;
-                let mut v: Vec<Succ> = match inlined.returns.get(&callee) {
-                    Some(sites) if prog.owner(b.start) != fidx => {
-                        sites.iter().map(|&t| Succ::Local(t)).collect()
-                    }
-                    _ => Vec::new(),
-                };
+                let mut v: Vec<Succ> = prog
+                    .inlined_return_sites(fidx, b.start)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|&t| Succ::Local(t))
+                    .collect();
                 v.push(Succ::Exit(rets));
                 v
             } else {
@@ -174,13 +173,11 @@ pub fn analyze(
     let widen = |d: u32| d | partners(d, paired);
     let f = &prog.functions[fidx];
     let infos: Vec<(u32, Info)> = f
-        .blocks
-        .iter()
-        .chain(&f.inlined.blocks)
+        .lowered_blocks()
         .map(|s| {
             (
-                *s,
-                block_info(prog, code, fidx, &prog.blocks[s], (args, rets), paired),
+                s,
+                block_info(prog, code, fidx, &prog.blocks[&s], (args, rets), paired),
             )
         })
         .collect();
