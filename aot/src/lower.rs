@@ -277,38 +277,32 @@ pub fn define_entry_table<M: Module>(
 /// registers from `CpuState`, and stores the returned registers back, so
 /// that outside compiled code `CpuState` holds every guest register.
 pub fn define_adapter<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> ModuleResult<()> {
-    ctx.func.signature = adapter_signature(m);
-    ctx.func.name = UserFuncName::user(0, d.adapter.as_u32());
-    let mut fbc = FunctionBuilderContext::new();
-    let sig_ref = ctx.func.import_signature(d.sig.clone());
-    let config = m.target_config();
-    {
-        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbc);
-        let blk = b.create_block();
-        b.append_block_params_for_function_params(blk);
-        b.switch_to_block(blk);
-        let p = b.block_params(blk).to_vec();
-        let (state, mem, entry, limit, func) = (p[0], p[1], p[2], p[3], p[4]);
-        b.ins().store(TRUSTED, mem, state, offsets::MEM_BASE);
-        b.ins().store(TRUSTED, limit, state, offsets::RSP_LIMIT);
-        // Compiled code finds `CpuState` in the pinned register; the
-        // entry trampoline (`fast32_aot_enter`) saved the host's value.
-        b.ins().set_pinned_reg(state);
-        let mut args = vec![entry];
-        for &r in &d.abi.args {
-            args.push(b.ins().load(types::I32, TRUSTED, state, offsets::reg(r)));
-        }
-        let call = b.ins().call_indirect(sig_ref, func, &args);
-        let res = b.inst_results(call).to_vec();
-        for (k, &r) in d.abi.rets.iter().enumerate() {
-            b.ins().store(TRUSTED, res[k + 1], state, offsets::reg(r));
-        }
-        b.ins().return_(&[res[0]]);
-        b.seal_all_blocks();
-        b.finalize(config);
-    }
-    m.define_function(d.adapter, ctx)?;
-    m.clear_context(ctx);
+    let sig = adapter_signature(m);
+    define_one_block(
+        m,
+        ctx,
+        d.adapter,
+        sig,
+        |_, f| f.import_signature(d.sig.clone()),
+        |b, p, sig_ref| {
+            let (state, mem, entry, limit, func) = (p[0], p[1], p[2], p[3], p[4]);
+            b.ins().store(TRUSTED, mem, state, offsets::MEM_BASE);
+            b.ins().store(TRUSTED, limit, state, offsets::RSP_LIMIT);
+            // Compiled code finds `CpuState` in the pinned register; the
+            // entry trampoline (`fast32_aot_enter`) saved the host's value.
+            b.ins().set_pinned_reg(state);
+            let mut args = vec![entry];
+            for &r in &d.abi.args {
+                args.push(b.ins().load(types::I32, TRUSTED, state, offsets::reg(r)));
+            }
+            let call = b.ins().call_indirect(sig_ref, func, &args);
+            let res = b.inst_results(call).to_vec();
+            for (k, &r) in d.abi.rets.iter().enumerate() {
+                b.ins().store(TRUSTED, res[k + 1], state, offsets::reg(r));
+            }
+            b.ins().return_(&[res[0]]);
+        },
+    )?;
     define_fp_trampoline(m, d, ctx)
 }
 
@@ -317,9 +311,35 @@ pub fn define_adapter<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> Mod
 /// the helper may clobber, a cost paid only on the slow paths that call
 /// it.
 fn define_fp_trampoline<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> ModuleResult<()> {
-    ctx.func.signature = fp_trampoline_signature();
-    ctx.func.name = UserFuncName::user(0, d.fp_trampoline.as_u32());
-    let fp_ref = m.declare_func_in_func(d.fp, &mut ctx.func);
+    define_one_block(
+        m,
+        ctx,
+        d.fp_trampoline,
+        fp_trampoline_signature(),
+        |m, f| m.declare_func_in_func(d.fp, f),
+        |b, p, fp_ref| {
+            let call = b.ins().call(fp_ref, &p[..5]);
+            let r = b.inst_results(call)[0];
+            b.ins().store(TRUSTED, r, p[5], 0);
+            b.ins().return_(&[]);
+        },
+    )
+}
+
+/// Defines function `id` (signature `sig`) as a single block that `body`
+/// fills from the function's parameters: the runtime glue around guest
+/// code. `import` first declares, in the function, what `body` calls.
+fn define_one_block<M: Module, T>(
+    m: &mut M,
+    ctx: &mut Context,
+    id: FuncId,
+    sig: Signature,
+    import: impl FnOnce(&mut M, &mut cranelift_codegen::ir::Function) -> T,
+    body: impl FnOnce(&mut FunctionBuilder<'_>, &[Value], T),
+) -> ModuleResult<()> {
+    ctx.func.signature = sig;
+    ctx.func.name = UserFuncName::user(0, id.as_u32());
+    let imported = import(m, &mut ctx.func);
     let mut fbc = FunctionBuilderContext::new();
     let config = m.target_config();
     {
@@ -328,14 +348,11 @@ fn define_fp_trampoline<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> M
         b.append_block_params_for_function_params(blk);
         b.switch_to_block(blk);
         let p = b.block_params(blk).to_vec();
-        let call = b.ins().call(fp_ref, &p[..5]);
-        let r = b.inst_results(call)[0];
-        b.ins().store(TRUSTED, r, p[5], 0);
-        b.ins().return_(&[]);
+        body(&mut b, &p, imported);
         b.seal_all_blocks();
         b.finalize(config);
     }
-    m.define_function(d.fp_trampoline, ctx)?;
+    m.define_function(id, ctx)?;
     m.clear_context(ctx);
     Ok(())
 }
