@@ -5,16 +5,7 @@
     .text
     .global _start
 _start:
-    li r12, 0
-    li r13, 0x3ff00000          # r12:r13 = 1.0
-    li r14, 0
-    li r15, 0
-    li r22, 3
-loop:
-    fadd.d r14, r14, r12
-    fadd.d r12, r12, r12
-    addi r22, r22, -1
-    bne r22, r0, loop
+    .include "include/f64_pair_warm.inc"
     lui r20, 0xF0000            # unmapped
     li r22, 2
 again:
