@@ -254,15 +254,11 @@ impl Program {
     }
 
     /// Where the return (`jalr r0, lr, 0`) ending the block at `start`
-    /// may continue inside function `fidx`: the return sites of the
-    /// inlined calls of the block's callee, when the block is a callee's
-    /// inlined there (`None` for the function's own returns).
+    /// may continue inside function `fidx`: the return sites of the calls
+    /// lowered as jumps there of the function owning the block (a callee
+    /// inlined in `fidx`, or `fidx` itself when it calls itself).
     pub fn inlined_return_sites(&self, fidx: usize, start: u32) -> Option<&[u32]> {
-        let owner = self.owner(start);
-        if owner == fidx {
-            return None;
-        }
-        let callee = self.functions[owner].start;
+        let callee = self.functions[self.owner(start)].start;
         self.functions[fidx]
             .inlined
             .returns

@@ -32,8 +32,10 @@ fn every_call_of_a_small_function_is_inlined_once_per_caller() {
     let mut want = vec![sym("mix"), sym("twice"), sym("skip"), sym("show")];
     want.sort_unstable();
     assert_eq!(callees, want);
-    assert_eq!(start.calls.len(), 6);
-    assert_eq!(start.returns[&sym("mix")].len(), 3);
+    // Six sites in _start, and twice's two calls of mix: mix's blocks are
+    // lowered in _start too, so those calls are jumps as well.
+    assert_eq!(start.calls.len(), 8);
+    assert_eq!(start.returns[&sym("mix")].len(), 5);
     // Each callee's blocks once, though mix has three sites.
     let mix_blocks = prog.functions[func("mix")].blocks.len();
     let all: usize = ["mix", "twice", "skip", "show"]
@@ -48,16 +50,32 @@ fn every_call_of_a_small_function_is_inlined_once_per_caller() {
 }
 
 #[test]
-fn a_function_never_inlines_itself() {
+fn recursive_calls_are_jumps_to_the_function_s_own_blocks() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/programs/deep_calls.s");
     let image = fast32_asm::assemble_file(&path).expect("assembles");
     let code = CodeImage::from_image(&image);
     let mut prog = discover(&code, &DiscoverOptions::default());
     plan(&mut prog, &code, None);
+    let rec = image.symbol_by_name("rec").unwrap().value;
+    let fi = prog.owner(rec);
+    let f = &prog.functions[fi];
+    // rec calls itself once: that call is a jump to its start, and its
+    // returns compare the link register with that one return site.
+    let selfs: Vec<u32> = f
+        .inlined
+        .calls
+        .iter()
+        .filter(|&(_, &t)| t == rec)
+        .map(|(&c, _)| c)
+        .collect();
+    assert_eq!(selfs.len(), 1);
+    assert_eq!(f.inlined.returns[&rec], vec![selfs[0] + 4]);
+    // Its blocks are lowered once: never copied into itself.
     for (i, f) in prog.functions.iter().enumerate() {
-        for (&call, &callee) in &f.inlined.calls {
-            assert_ne!(prog.owner(callee), i, "call at 0x{call:x}");
+        for b in &f.inlined.blocks {
+            assert_ne!(prog.owner(*b), i, "block 0x{b:x}");
         }
     }
+    assert_eq!(prog.inlined_return_sites(fi, rec), Some(&[selfs[0] + 4][..]));
 }

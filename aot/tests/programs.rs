@@ -93,13 +93,15 @@ fn computed_jump_falls_back_to_the_jit() {
     compare(&image, &[Engine::Interp, Engine::Aot], b"", u64::MAX).unwrap();
 }
 
-#[test]
-fn deep_recursion_does_not_overflow_the_host_stack() {
-    // sum(n) = n + sum(n - 1), 6000 frames deep.
-    let src = "
+/// `sum(n) = n + sum(n - 1)`, 6000 frames deep, calling itself with `call`
+/// (`jal r31, sum`) or `indirect` (`jalr r31, r5, 0`, r5 = sum).
+fn recursive_sum(call: &str) -> String {
+    format!(
+        "
         .text
     _start:
         li r1, 6000
+        la r5, sum
         jal r31, sum
         halt
     sum:
@@ -108,7 +110,7 @@ fn deep_recursion_does_not_overflow_the_host_stack() {
         stw r31, 0(sp)
         stw r1, 4(sp)
         addi r1, r1, -1
-        jal r31, sum
+        {call}
         ldw r2, 4(sp)
         add r1, r1, r2
         ldw r31, 0(sp)
@@ -116,9 +118,14 @@ fn deep_recursion_does_not_overflow_the_host_stack() {
         jalr r0, r31, 0
     base:
         jalr r0, r31, 0
-    ";
-    // A small host stack budget, so that the guest recursion reaches it.
-    let image = fast32_asm::assemble(src, "t.s").expect("assembles");
+    "
+    )
+}
+
+/// Runs [`recursive_sum`] with a small host stack budget (so that
+/// recursion through native calls reaches it) and returns the statistics.
+fn run_recursive_sum(call: &str) -> fast32_aot::jit_driver::AotStats {
+    let image = fast32_asm::assemble(&recursive_sum(call), "t.s").expect("assembles");
     let mut aot = Aot::compile(&image, &opts()).expect("compiles");
     aot.set_stack_budget(Some(16 << 10));
     let (cfg, _) = test_host(b"");
@@ -128,7 +135,24 @@ fn deep_recursion_does_not_overflow_the_host_stack() {
     let n: u64 = 6000;
     assert_eq!(o, RunOutcome::Exit((n * (n + 1) / 2) as u32), "{s:?}");
     assert_eq!(s.fallback_entries, 0, "{s:?}");
+    s
+}
+
+#[test]
+fn deep_recursion_does_not_overflow_the_host_stack() {
+    // An indirect call is a native call: 6000 host frames do not fit.
+    let s = run_recursive_sum("jalr r31, r5, 0");
     assert!(s.dispatches > 1, "the stack limit was never reached: {s:?}");
+}
+
+#[test]
+fn direct_self_recursion_runs_in_one_host_frame() {
+    // A function's calls of itself are jumps inside its native function
+    // (the return compares the link register with their return sites):
+    // however deep, the host stack does not grow, and the dispatcher
+    // enters compiled code once.
+    let s = run_recursive_sum("jal r31, sum");
+    assert_eq!(s.dispatches, 1, "{s:?}");
 }
 
 /// With `FAST32_CORPUS` set (the directory of the SLOW-32 corpus), the Lua
