@@ -77,5 +77,8 @@ fn recursive_calls_are_jumps_to_the_function_s_own_blocks() {
             assert_ne!(prog.owner(*b), i, "block 0x{b:x}");
         }
     }
-    assert_eq!(prog.inlined_return_sites(fi, rec), Some(&[selfs[0] + 4][..]));
+    assert_eq!(
+        prog.inlined_return_sites(fi, rec),
+        Some(&[selfs[0] + 4][..])
+    );
 }
