@@ -127,11 +127,11 @@ pub fn guest_signature(abi: &Abi) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
     sig.params.push(AbiParam::new(types::I32)); // entry_pc
     for _ in &abi.args {
-        sig.params.push(AbiParam::new(types::I32));
+        sig.params.push(AbiParam::new(types::I64));
     }
     sig.returns.push(AbiParam::new(types::I64));
     for _ in &abi.rets {
-        sig.returns.push(AbiParam::new(types::I32));
+        sig.returns.push(AbiParam::new(types::I64));
     }
     sig
 }
@@ -293,12 +293,13 @@ pub fn define_adapter<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> Mod
             b.ins().set_pinned_reg(state);
             let mut args = vec![entry];
             for &r in &d.abi.args {
-                args.push(b.ins().load(types::I32, TRUSTED, state, offsets::reg(r)));
+                args.push(b.ins().uload32(TRUSTED, state, offsets::reg(r)));
             }
             let call = b.ins().call_indirect(sig_ref, func, &args);
             let res = b.inst_results(call).to_vec();
             for (k, &r) in d.abi.rets.iter().enumerate() {
-                b.ins().store(TRUSTED, res[k + 1], state, offsets::reg(r));
+                b.ins()
+                    .istore32(TRUSTED, res[k + 1], state, offsets::reg(r));
             }
             b.ins().return_(&[res[0]]);
         },
@@ -451,6 +452,7 @@ pub fn lower_function<M: Module>(
         blocks: HashMap::new(),
         mem_var: Variable::from_u32(0),
         state_var: Variable::from_u32(0),
+        narrowed: HashMap::new(),
         abi: &d.abi,
         args,
         rets,
@@ -782,6 +784,10 @@ struct FnLower<'a, 'f> {
     mem_var: Variable,
     /// See [`Self::state`].
     state_var: Variable,
+    /// 32-bit reads of register variables (which hold their register
+    /// zero-extended to 64 bits) → the variable's value: writing one to a
+    /// register, or using it as an address, needs no extension.
+    narrowed: HashMap<Value, Value>,
     abi: &'a Abi,
     /// [`Abi::arg_mask`] and [`Abi::ret_mask`].
     args: u32,
@@ -812,7 +818,7 @@ impl FnLower<'_, '_> {
         let entry = self.b.create_block();
         self.b.append_block_params_for_function_params(entry);
         for r in 1..32 {
-            self.vars[r] = self.b.declare_var(types::I32);
+            self.vars[r] = self.b.declare_var(types::I64);
         }
         for p in (2..32).step_by(2) {
             if self.f64_pairs & (1 << p) != 0 {
@@ -988,6 +994,12 @@ impl FnLower<'_, '_> {
         self.b.ins().load(ty, TRUSTED, st, off)
     }
 
+    /// A 32-bit word of `CpuState`, zero-extended to 64 bits.
+    fn load_state_wide(&mut self, off: i32) -> Value {
+        let st = self.state();
+        self.b.ins().uload32(TRUSTED, st, off)
+    }
+
     fn store_state(&mut self, v: Value, off: i32) {
         let st = self.state();
         self.b.ins().store(TRUSTED, v, st, off);
@@ -1023,7 +1035,28 @@ impl FnLower<'_, '_> {
         } else if self.in_mem & (1 << r) != 0 {
             self.load_state(types::I32, offsets::reg(r))
         } else {
-            self.b.use_var(self.vars[r as usize])
+            let w = self.b.use_var(self.vars[r as usize]);
+            let v = self.b.ins().ireduce(types::I32, w);
+            self.narrowed.insert(v, w);
+            v
+        }
+    }
+
+    /// Register `r` zero-extended to 64 bits: a register variable as it
+    /// is (no extension instruction).
+    fn reg64(&mut self, r: u8) -> Value {
+        let v = self.reg(r);
+        self.widen(v)
+    }
+
+    /// `v` (32 bits) zero-extended to 64. A register variable's own value
+    /// needs no instruction; the results of 32-bit arithmetic need none on
+    /// x86-64 either (Cranelift knows those instructions zero the upper
+    /// half), anything else a move.
+    fn widen(&mut self, v: Value) -> Value {
+        match self.narrowed.get(&v) {
+            Some(&w) => w,
+            None => self.b.ins().uextend(types::I64, v),
         }
     }
 
@@ -1051,8 +1084,25 @@ impl FnLower<'_, '_> {
                 self.store_state(v, offsets::reg(r));
                 return;
             }
-            self.b.def_var(self.vars[r as usize], v);
+            let w = self.widen(v);
+            self.b.def_var(self.vars[r as usize], w);
             self.dirty |= 1 << r;
+        }
+    }
+
+    /// Sets register `r` to `w`, a 64-bit value whose upper half is zero
+    /// (a zero-extending load).
+    fn set64(&mut self, r: u8, w: Value) {
+        if r == 0 || r >= 32 {
+            return;
+        }
+        if self.resident(r).is_none() && self.in_mem & (1 << r) == 0 {
+            self.invalidate_f64(r);
+            self.b.def_var(self.vars[r as usize], w);
+            self.dirty |= 1 << r;
+        } else {
+            let v = self.b.ins().ireduce(types::I32, w);
+            self.set(r, v);
         }
     }
 
@@ -1083,7 +1133,8 @@ impl FnLower<'_, '_> {
         for r in 1..32u8 {
             if self.dirty & !self.in_mem & !paired & mask & (1 << r) != 0 {
                 let v = self.b.use_var(self.vars[r as usize]);
-                self.store_state(v, offsets::reg(r));
+                let st = self.state();
+                self.b.ins().istore32(TRUSTED, v, st, offsets::reg(r));
             }
         }
     }
@@ -1111,7 +1162,7 @@ impl FnLower<'_, '_> {
         }
         for r in 1..32u8 {
             if mask & !self.in_mem & !paired & (1 << r) != 0 {
-                let v = self.load_state(types::I32, offsets::reg(r));
+                let v = self.load_state_wide(offsets::reg(r));
                 self.b.def_var(self.vars[r as usize], v);
             }
         }
@@ -1140,7 +1191,7 @@ impl FnLower<'_, '_> {
             vals.push(if self.args & (1 << r) != 0 {
                 self.b.use_var(self.vars[r as usize])
             } else {
-                self.load_state(types::I32, offsets::reg(r))
+                self.load_state_wide(offsets::reg(r))
             });
         }
         self.b.ins().return_(&vals);
@@ -1726,9 +1777,13 @@ impl FnLower<'_, '_> {
     }
 
     fn addr(&mut self, i: &Inst) -> Value {
-        let a = self.reg(i.rs1);
-        let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
-        let ea = self.b.ins().uextend(types::I64, ea);
+        let ea = if i.imm == 0 {
+            self.reg64(i.rs1)
+        } else {
+            let a = self.reg(i.rs1);
+            let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
+            self.b.ins().uextend(types::I64, ea)
+        };
         let mem = self.b.use_var(self.mem_var);
         self.b.ins().iadd(mem, ea)
     }
@@ -1812,11 +1867,15 @@ impl FnLower<'_, '_> {
                 let v = match i.op {
                     Ldb => self.b.ins().sload8(types::I32, guest, p, 0),
                     Ldh => self.b.ins().sload16(types::I32, guest, p, 0),
-                    Ldbu => self.b.ins().uload8(types::I32, guest, p, 0),
-                    Ldhu => self.b.ins().uload16(types::I32, guest, p, 0),
-                    _ => self.b.ins().load(types::I32, guest, p, 0),
+                    Ldbu => self.b.ins().uload8(types::I64, guest, p, 0),
+                    Ldhu => self.b.ins().uload16(types::I64, guest, p, 0),
+                    _ => self.b.ins().uload32(guest, p, 0),
                 };
-                self.set(rd, v);
+                if self.b.func.dfg.value_type(v) == types::I64 {
+                    self.set64(rd, v);
+                } else {
+                    self.set(rd, v);
+                }
             }
             Stb | Sth | Stw => {
                 let p = self.addr(i);
