@@ -42,6 +42,10 @@ pub struct CompiledCode {
     /// convention, calling the guest function's `tail` convention; see
     /// `fast32_aot::lower::define_adapter`).
     pub adapter: usize,
+    /// The host address of guest memory the code was compiled for
+    /// (`None`: it reads the base from `CpuState`). A machine whose memory
+    /// is elsewhere runs on the JIT.
+    pub fixed_mem_base: Option<usize>,
 }
 
 /// What the dispatcher did.
@@ -154,9 +158,14 @@ impl Dispatcher {
             return Interpreter::new(m).run(m);
         }
         let deaf = self.need_interrupts && self.code.interrupt_slot.is_null();
-        if m.cpu.insn_limit != u64::MAX || deaf {
+        let misplaced = self
+            .code
+            .fixed_mem_base
+            .is_some_and(|b| b != m.mem.base_ptr() as usize);
+        if m.cpu.insn_limit != u64::MAX || deaf || misplaced {
             // Compiled code does not count instructions (and code not
-            // compiled interruptible would never see a timeout).
+            // compiled interruptible would never see a timeout, and code
+            // compiled for memory elsewhere cannot address this machine's).
             let opts = JitOptions {
                 counting: true,
                 interruptible: true,

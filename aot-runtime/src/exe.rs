@@ -31,7 +31,11 @@
 //! counters (JIT fallbacks included) at exit, `FAST32_DETERMINISTIC=1` and
 //! `FAST32_MAX_INSTRUCTIONS=N` and `FAST32_TIMEOUT=SECONDS` act as
 //! `fast32 run`'s `--deterministic`, `--max-instructions` and `--timeout`
-//! (code not compiled interruptible then runs on the JIT, which polls). `FAST32_STATE_OUT=FILE` writes the final machine
+//! (code not compiled interruptible then runs on the JIT, which polls).
+//! `FAST32_AOT_FLOATING_MEMORY=1` places guest memory anywhere instead of
+//! at [`crate::FIXED_MEM_BASE`], where the compiled code addresses it, so
+//! the run goes to the JIT (what happens when that range is taken).
+//! `FAST32_STATE_OUT=FILE` writes the final machine
 //! state there (outcome, PC, registers, memory hash): the differential
 //! harness compares executables with the other engines through it.
 
@@ -42,7 +46,7 @@ use fast32_runtime::{Machine, RunOutcome, TrapKind};
 use std::time::{Duration, Instant};
 
 /// "F32AOTD2": the descriptor layout this runtime understands.
-pub const DESCRIPTOR_MAGIC: u64 = u64::from_le_bytes(*b"F32AOTD2");
+pub const DESCRIPTOR_MAGIC: u64 = u64::from_le_bytes(*b"F32AOTD3");
 
 /// What the compiled object tells the runtime (all fields 8 bytes wide, in
 /// this order: the object writer in `fast32_aot::object_driver` lays it
@@ -65,6 +69,9 @@ pub struct ExeDescriptor {
     pub interrupt_slot: *mut usize,
     /// The function the dispatcher enters compiled code through.
     pub adapter: usize,
+    /// The host address of guest memory the code was compiled for (0:
+    /// anywhere, read from `CpuState`).
+    pub mem_base: u64,
 }
 
 /// Byte offsets of [`ExeDescriptor`]'s fields, for the object writer.
@@ -81,7 +88,8 @@ pub mod descriptor_offsets {
     pub const NSITES: usize = 72;
     pub const INTERRUPT_SLOT: usize = 80;
     pub const ADAPTER: usize = 88;
-    pub const SIZE: usize = 96;
+    pub const MEM_BASE: usize = 96;
+    pub const SIZE: usize = 104;
 }
 
 const _: () = {
@@ -92,6 +100,7 @@ const _: () = {
     assert!(offset_of!(ExeDescriptor, sites) == descriptor_offsets::SITES);
     assert!(offset_of!(ExeDescriptor, interrupt_slot) == descriptor_offsets::INTERRUPT_SLOT);
     assert!(offset_of!(ExeDescriptor, adapter) == descriptor_offsets::ADAPTER);
+    assert!(offset_of!(ExeDescriptor, mem_base) == descriptor_offsets::MEM_BASE);
     assert!(std::mem::size_of::<ExeDescriptor>() == descriptor_offsets::SIZE);
     assert!(std::mem::size_of::<RawSite>() == RawSite::SIZE);
 };
@@ -178,6 +187,7 @@ unsafe fn compiled_code(d: &ExeDescriptor) -> Result<CompiledCode, String> {
         code_end,
         interrupt_slot: d.interrupt_slot,
         adapter: d.adapter,
+        fixed_mem_base: (d.mem_base != 0).then_some(d.mem_base as usize),
     })
 }
 
@@ -356,7 +366,15 @@ pub unsafe extern "C" fn fast32_aot_main(
         exec: Some(exec_callback(timeout.map(|t| Instant::now() + t))),
         ..HostConfig::default()
     };
-    let mut m = match Machine::new(&image, config) {
+    // Guest memory where the compiled code expects it (an EXEC child runs
+    // on the JIT: anywhere will do). FAST32_AOT_FLOATING_MEMORY=1 puts it
+    // elsewhere, which sends the run to the JIT: a test of that path.
+    let mem_at = if exec_child.is_some() || env_flag("FAST32_AOT_FLOATING_MEMORY") {
+        None
+    } else {
+        (d.mem_base != 0).then_some(d.mem_base as usize)
+    };
+    let mut m = match Machine::new_at(&image, config, mem_at) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("fast32: cannot load the embedded guest image: {e}");

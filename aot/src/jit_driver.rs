@@ -227,6 +227,7 @@ impl Aot {
             code_end: hi,
             interrupt_slot,
             adapter: module.get_finalized_function(decls.adapter) as usize,
+            fixed_mem_base: None,
         });
         Ok(Aot {
             module: Some(module),

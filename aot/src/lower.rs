@@ -193,6 +193,11 @@ pub struct Decls {
     pub hints: Option<std::sync::Arc<Hints>>,
     /// Call sites replaced by native routines ([`crate::intrinsics`]).
     pub intrinsics: Option<crate::intrinsics::IntrinsicDecls>,
+    /// The host address guest memory will be at, if fixed (executables:
+    /// [`fast32_aot_runtime::FIXED_MEM_BASE`]); otherwise code reads the
+    /// base from `CpuState`. In-memory compilation serves machines
+    /// wherever their memory is.
+    pub fixed_mem_base: Option<u64>,
 }
 
 /// The addresses the dispatcher may enter compiled code at, with their
@@ -244,6 +249,7 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
         abi,
         hints: None,
         intrinsics: None,
+        fixed_mem_base: None,
     })
 }
 
@@ -451,6 +457,7 @@ pub fn lower_function<M: Module>(
         f64_cache: Vec::new(),
         blocks: HashMap::new(),
         mem_var: Variable::from_u32(0),
+        fixed_mem_base: d.fixed_mem_base,
         state_var: Variable::from_u32(0),
         narrowed: HashMap::new(),
         abi: &d.abi,
@@ -782,6 +789,8 @@ struct FnLower<'a, 'f> {
     /// calls (a callee-saved register would cost every callee a save and
     /// a restore).
     mem_var: Variable,
+    /// [`Decls::fixed_mem_base`].
+    fixed_mem_base: Option<u64>,
     /// See [`Self::state`].
     state_var: Variable,
     /// 32-bit reads of register variables (which hold their register
@@ -1010,8 +1019,20 @@ impl FnLower<'_, '_> {
     fn reload_state_and_mem(&mut self) {
         let st = self.b.ins().get_pinned_reg(types::I64);
         self.b.def_var(self.state_var, st);
-        let v = self.load_state(types::I64, offsets::MEM_BASE);
-        self.b.def_var(self.mem_var, v);
+        if self.fixed_mem_base.is_none() {
+            let v = self.load_state(types::I64, offsets::MEM_BASE);
+            self.b.def_var(self.mem_var, v);
+        }
+    }
+
+    /// The host address of guest address 0: a constant when memory is at
+    /// a fixed place (then a guest access is one instruction with the
+    /// base as displacement), else loaded at entry and after each call.
+    fn mem(&mut self) -> Value {
+        match self.fixed_mem_base {
+            Some(b) => self.b.ins().iconst(types::I64, b as i64),
+            None => self.b.use_var(self.mem_var),
+        }
     }
 
     fn reg(&mut self, r: u8) -> Value {
@@ -1371,7 +1392,7 @@ impl FnLower<'_, '_> {
         let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
         let table = self.b.ins().symbol_value(types::I64, regions);
         let (a0, a1, a2) = (self.reg(3), self.reg(4), self.reg(5));
-        let mem = self.b.use_var(self.mem_var);
+        let mem = self.mem();
         let call = self.b.ins().call(helper, &[op, mem, table, a0, a1, a2]);
         let r = self.b.inst_results(call)[0];
         let done = self.b.ins().ushr_imm_s(r, 32);
@@ -1437,6 +1458,22 @@ impl FnLower<'_, '_> {
         ts.into_iter().map(|t| t.0).collect()
     }
 
+    /// The order in which an inlined return tests its sites: with a
+    /// profile, the most run first; without, the sites inside the callee
+    /// itself (its recursive calls, which return far more often than the
+    /// outermost call), then the others.
+    fn return_site_order(&self, sites: &[u32]) -> Vec<u32> {
+        let mut v = sites.to_vec();
+        match self.hints {
+            Some(h) => v.sort_by_key(|&r| std::cmp::Reverse(h.count(r))),
+            None => {
+                let callee = self.prog.owner(self.cur_block);
+                v.sort_by_key(|&r| self.prog.owner(r) != callee);
+            }
+        }
+        v
+    }
+
     /// Emits `if t == target { on_hit(target) }` for each speculated
     /// target and continues in the miss block. `on_hit` ends its block;
     /// the dirty-register state is the same on every path.
@@ -1454,9 +1491,10 @@ impl FnLower<'_, '_> {
         }
     }
 
-    fn call_indirect(&mut self, t: Value, ret_pc: u32, pc: u32) {
+    /// `s`: the JALR's `rs1 + imm`; `t` = `s & !1`, its target.
+    fn call_indirect(&mut self, s: Value, t: Value, ret_pc: u32, pc: u32) {
         let spec = self.speculation_targets(pc, true);
-        self.speculate(t, &spec, |l, target| l.call_direct(target, ret_pc));
+        self.speculate(s, &spec, |l, target| l.call_direct(target, ret_pc));
         self.writeback_call();
         let miss = self.b.create_block();
         self.b.set_cold_block(miss);
@@ -1498,18 +1536,23 @@ impl FnLower<'_, '_> {
         self.return_synced(v);
     }
 
-    fn jump_indirect(&mut self, t: Value, is_return: bool, pc: u32) {
+    /// `s`: the JALR's `rs1 + imm`; `t` = `s & !1`, its target. The
+    /// speculated targets (even addresses) are compared with `s`: an odd
+    /// `s` (which no compiler makes) misses them all and goes the general
+    /// way, and no compare waits for the masking.
+    fn jump_indirect(&mut self, s: Value, t: Value, is_return: bool, pc: u32) {
         if is_return {
             // The return of an inlined callee: to the return site of the
             // call that entered it, if the link register names one.
             if let Some(sites) = self.prog.inlined_return_sites(self.fidx, self.cur_block) {
-                self.speculate(t, sites, |l, target| l.edge(target));
+                let sites = self.return_site_order(sites);
+                self.speculate(s, &sites, |l, target| l.edge(target));
             }
         }
         let mut speculated = false;
         if !is_return {
             let spec = self.speculation_targets(pc, false);
-            self.speculate(t, &spec, |l, target| l.edge(target));
+            self.speculate(s, &spec, |l, target| l.edge(target));
             speculated = !spec.is_empty();
         }
         if is_return || self.prog.functions[self.fidx].indirect_targets.is_empty() {
@@ -1666,7 +1709,7 @@ impl FnLower<'_, '_> {
         let dirty = self.dirty;
         self.b.switch_to_block(whole);
         let off = self.b.ins().uextend(types::I64, ea);
-        let mem = self.b.use_var(self.mem_var);
+        let mem = self.mem();
         let p = self.b.ins().iadd(mem, off);
         let guest = MemFlagsData::new();
         if i.op == Ldw {
@@ -1760,9 +1803,9 @@ impl FnLower<'_, '_> {
                     let v = self.b.ins().iconst(types::I32, ret_pc as i64);
                     self.set(i.rd, v);
                     self.flush_pairs();
-                    self.call_indirect(t, ret_pc, pc);
+                    self.call_indirect(s, t, ret_pc, pc);
                 } else {
-                    self.jump_indirect(t, crate::discover::is_return(i), pc);
+                    self.jump_indirect(s, t, crate::discover::is_return(i), pc);
                 }
             }
             Opcode::Halt => self.exit_const(ExitReason::Halt, pc),
@@ -1784,7 +1827,7 @@ impl FnLower<'_, '_> {
             let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
             self.b.ins().uextend(types::I64, ea)
         };
-        let mem = self.b.use_var(self.mem_var);
+        let mem = self.mem();
         self.b.ins().iadd(mem, ea)
     }
 

@@ -89,6 +89,8 @@ pub fn compile_object(
     let mut m = ObjectModule::new(builder);
     let mut decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
     decls.hints = opts.hints.clone();
+    // An executable runs one machine: its memory can be at a fixed place.
+    decls.fixed_mem_base = Some(fast32_aot_runtime::FIXED_MEM_BASE);
     let plan = opts
         .intrinsics
         .then(|| std::sync::Arc::new(crate::intrinsics::plan(image, &code, &prog, &opts.discover)));
@@ -159,6 +161,7 @@ pub fn compile_object(
     put(off::ENTRIES_LEN, code.words.len() as u64);
     put(off::NFUNCS, nfuncs as u64);
     put(off::NSITES, nsites as u64);
+    put(off::MEM_BASE, decls.fixed_mem_base.unwrap_or(0));
     let mut d = DataDescription::new();
     d.define(bytes.into_boxed_slice());
     d.set_align(8);

@@ -52,6 +52,16 @@ impl Machine {
     /// Lays out memory from the header, loads the sections, seals the
     /// page protections and sets up registers (all zero but sp).
     pub fn new(image: &Image, config: HostConfig) -> Result<Machine, LoadError> {
+        Machine::new_at(image, config, None)
+    }
+
+    /// As [`Machine::new`], with guest memory at host address `mem_at` if
+    /// that range is free (see [`GuestMemory::new_at`]).
+    pub fn new_at(
+        image: &Image,
+        config: HostConfig,
+        mem_at: Option<usize>,
+    ) -> Result<Machine, LoadError> {
         let h = &image.header;
         if h.entry >= h.code_limit {
             return Err(LoadError::BadEntry {
@@ -60,7 +70,7 @@ impl Machine {
             });
         }
         let layout = MemLayout::from_header(h);
-        let mut mem = GuestMemory::new(layout)?;
+        let mut mem = GuestMemory::new_at(layout, mem_at)?;
         for s in image.sections.iter().filter(|s| s.is_loaded()) {
             mem.load(s.vaddr, &s.data)?;
         }

@@ -201,18 +201,43 @@ impl GuestMemory {
     /// loading; call [`GuestMemory::seal`] afterwards to apply the guest
     /// permissions to the host pages.
     pub fn new(layout: MemLayout) -> Result<GuestMemory, MemError> {
-        // SAFETY: a fresh anonymous PROT_NONE mapping; MAP_NORESERVE so
-        // that no memory is committed until a page is opened and touched.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                RESERVATION_SIZE,
-                libc::PROT_NONE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
+        GuestMemory::new_at(layout, None)
+    }
+
+    /// As [`GuestMemory::new`], with the sandbox at host address `at` if
+    /// that address range is free (code compiled for a fixed memory base
+    /// addresses guest memory with constant displacements). If it is not,
+    /// the sandbox goes anywhere, as with `new`: callers compare
+    /// [`GuestMemory::base_ptr`] with what they asked for.
+    pub fn new_at(layout: MemLayout, at: Option<usize>) -> Result<GuestMemory, MemError> {
+        let reserve = |addr: usize, flags: libc::c_int| {
+            // SAFETY: a fresh anonymous PROT_NONE mapping (never replacing
+            // one: MAP_FIXED_NOREPLACE); MAP_NORESERVE so that no memory
+            // is committed until a page is opened and touched.
+            unsafe {
+                libc::mmap(
+                    addr as *mut libc::c_void,
+                    RESERVATION_SIZE,
+                    libc::PROT_NONE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | flags,
+                    -1,
+                    0,
+                )
+            }
         };
+        let mut ptr = libc::MAP_FAILED;
+        if let Some(addr) = at {
+            ptr = reserve(addr, libc::MAP_FIXED_NOREPLACE);
+            if ptr != libc::MAP_FAILED && ptr as usize != addr {
+                // A kernel without MAP_FIXED_NOREPLACE took it as a hint.
+                // SAFETY: the mapping just made, unused.
+                unsafe { libc::munmap(ptr, RESERVATION_SIZE) };
+                ptr = libc::MAP_FAILED;
+            }
+        }
+        if ptr == libc::MAP_FAILED {
+            ptr = reserve(0, 0);
+        }
         if ptr == libc::MAP_FAILED {
             return Err(MemError::Reserve(std::io::Error::last_os_error()));
         }
