@@ -1,7 +1,7 @@
 # Doubles moved between memory and register pairs that compiled code keeps
 # as f64 values, by `ldw rN; ldw rN+1` and `stw; stw` of the two halves
-# (the AOT compiler makes each such pair one 8-byte access when the 8
-# bytes lie in one page): a loop over an array, then a double stored and
+# (the AOT compiler makes each such pair one 8-byte access when the
+# address is 8-aligned, so that the 8 bytes lie in one page): a loop over an array, then a double stored and
 # loaded across a page boundary (the two words in different pages), and a
 # pair whose second load uses the register the first one wrote (which must
 # stay two loads).

@@ -1,6 +1,6 @@
 # A register pair that compiled code keeps as an f64 (FP use in a loop)
-# moved by two word accesses (one 8-byte access when both words lie in one
-# page), where both words unmapped, in one page: the trap is the first load's.
+# moved by two word accesses (one 8-byte access when the address is
+# 8-aligned, both words then in one page), where both words unmapped, in one page: the trap is the first load's.
 # run: trap load_fault pc=0x00000030 addr=0xf0000010
     .text
     .global _start

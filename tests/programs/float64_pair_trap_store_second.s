@@ -1,6 +1,6 @@
 # A register pair that compiled code keeps as an f64 (FP use in a loop)
-# moved by two word accesses (one 8-byte access when both words lie in one
-# page), where the first word is the last of guest memory, the second is outside it: the
+# moved by two word accesses (one 8-byte access when the address is
+# 8-aligned, both words then in one page), where the first word is the last of guest memory, the second is outside it: the
 # trap is the second store's, after the first has stored (the memory hash
 # shows it).
 # run: trap store_fault pc=0x00000038 addr=0x10000000
