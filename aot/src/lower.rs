@@ -437,7 +437,19 @@ pub fn lower_function<M: Module>(
     if hints.is_some() && (f64_pairs, in_mem) != choose(None) {
         explain.regalloc_changed += 1;
     }
-    let flow = crate::regflow::analyze(prog, code, fidx, (args, rets), paired_mask(f64_pairs));
+    let intrinsic_site = |pc: u32| {
+        d.intrinsics
+            .as_ref()
+            .is_some_and(|x| x.plan.sites.contains_key(&pc))
+    };
+    let flow = crate::regflow::analyze(
+        prog,
+        code,
+        fidx,
+        (args, rets),
+        paired_mask(f64_pairs),
+        &intrinsic_site,
+    );
     let config = m.target_config();
     let builder = FunctionBuilder::new(&mut ctx.func, fbc);
     let mut l = FnLower {
@@ -1386,9 +1398,10 @@ impl FnLower<'_, '_> {
         let Some(site) = x.plan.sites.get(&pc) else {
             return;
         };
-        // Both paths continue with `CpuState` synced as after a call.
-        self.writeback_call();
-        self.dirty &= self.args;
+        // No register is stored: if the routine does the work, execution
+        // goes on at the return site with registers in their variables
+        // (the ones the guest routine would clobber are dead there, see
+        // `crate::intrinsics`), else the call syncs them as any call.
         let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
         let table = self.b.ins().symbol_value(types::I64, regions);
         let (a0, a1, a2) = (self.reg(3), self.reg(4), self.reg(5));
@@ -1402,7 +1415,6 @@ impl FnLower<'_, '_> {
         self.b.ins().brif(done, fast, &[], slow, &[]);
         self.b.switch_to_block(fast);
         let dirty = self.dirty;
-        self.reload_for_return(ret_pc);
         if site.rv == crate::intrinsics::RvMode::Result {
             let v = self.b.ins().ireduce(types::I32, r);
             self.set(1, v);

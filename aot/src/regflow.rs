@@ -56,6 +56,11 @@ struct Info {
     succs: Vec<Succ>,
     /// A linking call: the return site's registers are reloaded.
     call_ret: Option<u32>,
+    /// The call is replaced by a native routine ([`crate::intrinsics`]):
+    /// if the routine does the work, execution goes on at the return site
+    /// with registers in variables (nothing stored, nothing reloaded);
+    /// else the call happens.
+    intrinsic: bool,
     /// Ends in an indirect jump through the shared dispatch block.
     indirect: bool,
     /// (reads, writes, exits here) per instruction, terminator included.
@@ -76,6 +81,7 @@ fn block_info(
     b: &Block,
     (args, rets): (u32, u32),
     paired: u32,
+    intrinsic_site: &dyn Fn(u32) -> bool,
 ) -> Info {
     let local = |t: u32| prog.is_local(fidx, t);
     let inlined = &prog.functions[fidx].inlined;
@@ -99,6 +105,7 @@ fn block_info(
         pc += 4;
     }
     let mut call_ret = None;
+    let mut intrinsic = false;
     // A return (`jalr r0, lr, 0`) leaves the function: lowering never
     // looks it up among the function's indirect targets.
     let is_return = code.ends_in_return(b);
@@ -114,6 +121,7 @@ fn block_info(
                 vec![Succ::Local(target)]
             } else if link {
                 call_ret = Some(b.end);
+                intrinsic = intrinsic_site(b.end - 4);
                 // The call itself stores the dirty registers; a callee that
                 // is not compiled is an exit.
                 vec![Succ::Exit(0)]
@@ -152,6 +160,7 @@ fn block_info(
     Info {
         succs,
         call_ret,
+        intrinsic,
         indirect,
         insts,
     }
@@ -161,13 +170,15 @@ fn block_info(
 ///
 /// `args` and `rets`: the registers passed as call arguments and return
 /// values ([`crate::lower::Abi::arg_mask`], [`crate::lower::Abi::ret_mask`]);
-/// `paired`: both halves of every f64-resident pair.
+/// `paired`: both halves of every f64-resident pair; `intrinsic_site`:
+/// is the call at this PC replaced by a native routine?
 pub fn analyze(
     prog: &Program,
     code: &CodeImage,
     fidx: usize,
     (args, rets): (u32, u32),
     paired: u32,
+    intrinsic_site: &dyn Fn(u32) -> bool,
 ) -> RegFlow {
     // A dirty half is stored with its partner.
     let widen = |d: u32| d | partners(d, paired);
@@ -177,7 +188,15 @@ pub fn analyze(
         .map(|s| {
             (
                 s,
-                block_info(prog, code, fidx, &prog.blocks[&s], (args, rets), paired),
+                block_info(
+                    prog,
+                    code,
+                    fidx,
+                    &prog.blocks[&s],
+                    (args, rets),
+                    paired,
+                    intrinsic_site,
+                ),
             )
         })
         .collect();
@@ -197,9 +216,10 @@ pub fn analyze(
             }
             if let Some(ret) = info.call_ret {
                 // After the call only the returned registers that are not
-                // arguments are dirty.
+                // arguments are dirty (and after a native routine that did
+                // the work, those dirty before it and rv).
                 if let Some(e) = flow.dirty_in.get_mut(&ret) {
-                    let d = rets & !args;
+                    let d = (rets & !args) | if info.intrinsic { d | 1 << 1 } else { 0 };
                     if *e | d != *e {
                         *e |= d;
                         changed = true;
@@ -256,11 +276,17 @@ pub fn analyze(
             for k in (0..n).rev() {
                 let (r, w, exits) = info.insts[k];
                 let is_term = k + 1 == n && control_term(prog.blocks[s].term);
-                if is_term && info.call_ret.is_some() {
+                if let (true, Some(ret)) = (is_term, info.call_ret) {
                     // The call stores the registers dirty before it and
                     // passes the arguments (the link register gets a
-                    // constant), and reloads after.
+                    // constant), and reloads after. A native routine in its
+                    // place reads a0..a2, and if it does the work the
+                    // return site's registers stay in their variables.
                     live = r | widen(dirty_before[k]) | (args & !w);
+                    if info.intrinsic {
+                        let after = flow.live_in.get(&ret).copied().unwrap_or(0);
+                        live |= INTRINSIC_ARGS | (after & !w);
+                    }
                     continue;
                 }
                 live = (live & !w) | r;
@@ -278,6 +304,9 @@ pub fn analyze(
     }
     flow
 }
+
+/// a0..a2: what a native routine replacing a call reads.
+const INTRINSIC_ARGS: u32 = 0b111 << 3;
 
 /// Does a block with this terminator end in a control instruction?
 fn control_term(t: Term) -> bool {
