@@ -504,8 +504,12 @@ const SWITCH_TREE_MAX_TARGETS: usize = 32;
 /// How many guest registers a function keeps in Cranelift variables; the
 /// others live in `CpuState` (loaded and stored at each use, like the
 /// JIT's uncached registers). Keeping all 31 in variables makes large
-/// functions spill heavily: x86-64 has 15 allocatable registers.
-pub const MAX_VAR_REGISTERS: u32 = 10;
+/// functions spill heavily: x86-64 has 15 allocatable registers. 11 since
+/// the memory base no longer takes one in executables (host instructions:
+/// calls 326M at 10, 286M at 11, 299M at 12; Lua bench-small 2568M / 2550M
+/// / 2599M plain, 2324M / 2337M / 2350M with a profile; 8 for very large
+/// functions only, or 13, was worse for Lua).
+pub const MAX_VAR_REGISTERS: u32 = 11;
 
 /// How many guest register pairs a function keeps as f64 values
 /// ([`f64_pairs`]), in host vector registers: x86-64 has 16, and the
