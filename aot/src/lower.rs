@@ -2136,6 +2136,29 @@ impl FnLower<'_, '_> {
                 } else {
                     self.reg_f32(i.rs2)
                 };
+                if !matches!(i.op, FaddS | FaddD | FmulS | FmulD) {
+                    // FSUB, FDIV and FSQRT are SSE's `a op b` (`sqrt a`)
+                    // exactly, NaN operands included: the first operand's
+                    // NaN (quieted) if both are NaN, the one NaN operand's
+                    // otherwise, x86's default NaN for an invalid
+                    // operation; and Cranelift keeps their operand order.
+                    // FADD and FMUL take rs2's NaN first (the interpreter
+                    // computes `b + a`), and Cranelift may swap the
+                    // operands of these commutative operations (to fold a
+                    // load): they keep the test and the exact slow path.
+                    let r = match i.op {
+                        FsubS | FsubD => self.b.ins().fsub(a, b),
+                        FdivS | FdivD => self.b.ins().fdiv(a, b),
+                        _ => self.b.ins().sqrt(a),
+                    };
+                    if double {
+                        self.set_pair_f64(i.rd, r);
+                    } else {
+                        let r = self.b.ins().bitcast(types::I32, MemFlagsData::new(), r);
+                        self.set(i.rd, r);
+                    }
+                    return true;
+                }
                 let nan = self.b.ins().fcmp(FloatCC::Unordered, a, b);
                 let slow = self.b.create_block();
                 let fast = self.b.create_block();
