@@ -8,7 +8,7 @@
 //! `tail` calling convention:
 //!
 //! ```text
-//! fn(entry_pc: u32, args: [u32; A]) -> (u64, [u32; R])
+//! fn(entry_pc: u32, args: [u64; A]) -> (u64, [u64; R])
 //! ```
 //!
 //! - The `CpuState` pointer is in Cranelift's pinned register (r15), set
@@ -18,17 +18,21 @@
 //!   tested first, then a switch jumps to the entry's block.
 //! - `args` are the guest registers of [`Abi::args`] (stack pointer, link
 //!   register, first arguments), passed in host registers; the returned
-//!   `[u32; R]` are those of [`Abi::rets`] (the same plus the return
+//!   `[u64; R]` are those of [`Abi::rets`] (the same plus the return
 //!   value). Every other guest register is in `CpuState` at a call and at
 //!   a return; inside a function registers live in Cranelift variables
 //!   (see [`crate::regflow`] for which are stored and loaded where).
+//!   Passed registers and variables hold a guest register zero-extended
+//!   to 64 bits, so that it can be added to the memory base as it is.
 //! - The result word is `reason << 32 | pc`: `reason` an [`ExitReason`]
 //!   (0 = `None`: "continue at `pc`"), `pc` the next guest PC. A plain
 //!   guest return (JALR to a place this function does not know) is `None`
 //!   with the target; the caller compares it with its own return address.
-//! - The guest memory base and the host stack limit are read from
-//!   `CpuState` (the base again after each guest call, rather than held
-//!   in a callee-saved register). Before every native call the function compares the host
+//! - In executables guest memory is at a fixed host address
+//!   ([`Decls::fixed_mem_base`]), a displacement in every access; in
+//!   memory the base is read from `CpuState` (again after each guest call,
+//!   rather than held in a callee-saved register). The host stack limit is
+//!   read from `CpuState`. Before every native call the function compares the host
 //!   stack pointer with the limit; below it, it returns to the dispatcher
 //!   (with the call's target as pc) instead of growing the host stack, so
 //!   deep guest recursion costs dispatcher round trips, never a crash.
@@ -37,7 +41,9 @@
 //!   `CpuState` and the call, so outside compiled code `CpuState` is
 //!   complete.
 //!
-//! Calls (JAL with a link) to a known function are native calls followed
+//! Calls (JAL with a link) of a function whose blocks this one lowers
+//! (itself, or a callee inlined here: see [`crate::inline`]) are jumps.
+//! Other calls (JAL with a link) to a known function are native calls followed
 //! by a return-address check: if the callee's result is `None` with
 //! `pc + 4`, execution continues at the return site; anything else is
 //! passed up to the dispatcher unchanged. Jumps between functions are
