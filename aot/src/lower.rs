@@ -815,9 +815,10 @@ struct FnLower<'a, 'f> {
     fixed_mem_base: Option<u64>,
     /// See [`Self::state`].
     state_var: Variable,
-    /// 32-bit reads of register variables (which hold their register
-    /// zero-extended to 64 bits) → the variable's value: writing one to a
-    /// register, or using it as an address, needs no extension.
+    /// 32-bit values → a 64-bit value known to be their zero extension:
+    /// reads of register variables (which hold their register
+    /// zero-extended) and zero-extending loads. Writing one to a register,
+    /// or using it as an address, needs no extension.
     narrowed: HashMap<Value, Value>,
     abi: &'a Abi,
     /// [`Abi::arg_mask`] and [`Abi::ret_mask`].
@@ -1085,13 +1086,6 @@ impl FnLower<'_, '_> {
         }
     }
 
-    /// Register `r` zero-extended to 64 bits: a register variable as it
-    /// is (no extension instruction).
-    fn reg64(&mut self, r: u8) -> Value {
-        let v = self.reg(r);
-        self.widen(v)
-    }
-
     /// `v` (32 bits) zero-extended to 64. A register variable's own value
     /// needs no instruction; the results of 32-bit arithmetic need none on
     /// x86-64 either (Cranelift knows those instructions zero the upper
@@ -1136,17 +1130,11 @@ impl FnLower<'_, '_> {
     /// Sets register `r` to `w`, a 64-bit value whose upper half is zero
     /// (a zero-extending load).
     fn set64(&mut self, r: u8, w: Value) {
-        if r == 0 || r >= 32 {
-            return;
-        }
-        if self.resident(r).is_none() && self.in_mem & (1 << r) == 0 {
-            self.invalidate_f64(r);
-            self.b.def_var(self.vars[r as usize], w);
-            self.dirty |= 1 << r;
-        } else {
-            let v = self.b.ins().ireduce(types::I32, w);
-            self.set(r, v);
-        }
+        // Its low half, known to widen back to `w` (a register variable
+        // takes `w` itself; the other homes of a register take 32 bits).
+        let v = self.b.ins().ireduce(types::I32, w);
+        self.narrowed.insert(v, w);
+        self.set(r, v);
     }
 
     /// Stores the dirty registers but the returned ones to `CpuState`
@@ -1723,11 +1711,14 @@ impl FnLower<'_, '_> {
         // the branch ends this block).
         self.flush_pair(pair);
         let a = self.reg(i.rs1);
-        let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
         // An 8-aligned address keeps the 8 bytes in one page (and below
         // 4 GiB). With an offset that is a multiple of 8 the base register
         // alone tells, a test the accesses through one base share.
-        let low = if i.imm % 8 == 0 { a } else { ea };
+        let low = if i.imm % 8 == 0 {
+            a
+        } else {
+            self.b.ins().iadd_imm_s(a, i.imm as i64)
+        };
         let misaligned = self.b.ins().band_imm_s(low, 7);
         let (split, whole, join) = (
             self.b.create_block(),
@@ -1738,21 +1729,9 @@ impl FnLower<'_, '_> {
         self.b.ins().brif(misaligned, split, &[], whole, &[]);
         let dirty = self.dirty;
         self.b.switch_to_block(whole);
-        let off = if i.imm == 0 {
-            self.widen(a)
-        } else {
-            self.b.ins().uextend(types::I64, ea)
-        };
-        let mem = self.mem();
-        let p = self.b.ins().iadd(mem, off);
-        let guest = MemFlagsData::new();
-        if i.op == Ldw {
-            let v = self.b.ins().load(types::F64, guest, p, 0);
-            self.b.def_var(self.fvars[pair as usize], v);
-        } else {
-            let v = self.b.use_var(self.fvars[pair as usize]);
-            self.b.ins().store(guest, v, p, 0);
-        }
+        let p = self.host_addr(a, i.imm);
+        let v = self.b.ins().load(types::F64, MemFlagsData::new(), p, 0);
+        self.b.def_var(self.fvars[pair as usize], v);
         self.b.ins().jump(join, &[]);
         self.b.switch_to_block(split);
         self.lower_inst(i, pc);
@@ -1761,13 +1740,9 @@ impl FnLower<'_, '_> {
         self.flush_pair(pair);
         self.b.ins().jump(join, &[]);
         self.b.switch_to_block(join);
-        if i.op == Ldw {
-            self.invalidate_f64(pair);
-            self.invalidate_f64(pair + 1);
-            self.dirty = dirty | 0b11 << pair;
-        } else {
-            self.dirty = dirty;
-        }
+        self.invalidate_f64(pair);
+        self.invalidate_f64(pair + 1);
+        self.dirty = dirty | 0b11 << pair;
         true
     }
 
@@ -1854,11 +1829,16 @@ impl FnLower<'_, '_> {
     }
 
     fn addr(&mut self, i: &Inst) -> Value {
-        let ea = if i.imm == 0 {
-            self.reg64(i.rs1)
+        let a = self.reg(i.rs1);
+        self.host_addr(a, i.imm)
+    }
+
+    /// The host address of guest address `a + imm` (wrapping at 4 GiB).
+    fn host_addr(&mut self, a: Value, imm: i32) -> Value {
+        let ea = if imm == 0 {
+            self.widen(a)
         } else {
-            let a = self.reg(i.rs1);
-            let ea = self.b.ins().iadd_imm_s(a, i.imm as i64);
+            let ea = self.b.ins().iadd_imm_s(a, imm as i64);
             self.b.ins().uextend(types::I64, ea)
         };
         let mem = self.mem();
