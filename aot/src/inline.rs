@@ -98,11 +98,9 @@ pub fn inlinable_size(prog: &Program, code: &CodeImage, fi: usize) -> Option<u64
     // its calls enter the inlined copy, and it has no indirect jumps.)
     let f = &prog.functions[fi];
     let own = |t: u32| prog.owns(fi, t);
-    let mut insns = 0u64;
     let mut returns = false;
     for s in &f.blocks {
         let b = prog.blocks[s];
-        insns += ((b.end - b.start) / 4) as u64;
         let ok = match b.term {
             Term::Fallthrough => own(b.end),
             Term::Branch { taken } => own(taken) && own(b.end),
@@ -120,7 +118,16 @@ pub fn inlinable_size(prog: &Program, code: &CodeImage, fi: usize) -> Option<u64
             return None;
         }
     }
-    returns.then_some(insns)
+    returns.then(|| own_insns(prog, fi))
+}
+
+/// Guest instructions in function `fi`'s own blocks.
+fn own_insns(prog: &Program, fi: usize) -> u64 {
+    prog.functions[fi]
+        .blocks
+        .iter()
+        .map(|s| ((prog.blocks[s].end - prog.blocks[s].start) / 4) as u64)
+        .sum()
 }
 
 /// Chooses the inlined calls of every function and records them in
@@ -184,12 +191,7 @@ pub fn plan(prog: &mut Program, code: &CodeImage, hints: Option<&Hints>) {
         // register with its sites here. Recursion then runs in one host
         // frame, its registers in variables.
         let mut here: Vec<u32> = callees.iter().map(|&fi| prog.functions[fi].start).collect();
-        let own_insns: u64 = g
-            .blocks
-            .iter()
-            .map(|s| ((prog.blocks[s].end - prog.blocks[s].start) / 4) as u64)
-            .sum();
-        if own_insns <= MAX_RECURSIVE_INSNS {
+        if own_insns(prog, gi) <= MAX_RECURSIVE_INSNS {
             here.push(g.start);
         }
         let lowered = |t: u32| prog.owns(gi, t) || inl.contains_block(t);
