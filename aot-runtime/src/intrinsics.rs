@@ -45,7 +45,17 @@ impl IntrinsicOp {
     ];
 
     pub fn from_u32(v: u32) -> Option<IntrinsicOp> {
-        IntrinsicOp::ALL.iter().copied().find(|o| *o as u32 == v)
+        Some(match v {
+            1 => IntrinsicOp::Memcpy,
+            2 => IntrinsicOp::Memmove,
+            3 => IntrinsicOp::Memset,
+            4 => IntrinsicOp::Strlen,
+            5 => IntrinsicOp::StrcmpDiffU,
+            6 => IntrinsicOp::StrcmpDiffS,
+            7 => IntrinsicOp::StrcmpSignU,
+            8 => IntrinsicOp::StrcmpSignS,
+            _ => return None,
+        })
     }
 
     pub fn name(self) -> &'static str {
@@ -62,14 +72,13 @@ impl IntrinsicOp {
     }
 }
 
-/// Name of the helper compiled code imports.
-pub const INTRINSIC_HELPER: &str = "fast32_aot_intrinsic";
-
 /// Bit set in the helper's result when it did the work; the low 32 bits
 /// are then the routine's return value.
 pub const HANDLED: u64 = 1 << 32;
 
-/// Strings are scanned a word at a time this far before calling glibc.
+/// Strings are scanned 16 bytes at a time (SSE2, inline) this far before
+/// `strlen` calls glibc's vectorized `strnlen`: most strings are short,
+/// and for them the call costs more than the scan.
 const SHORT: usize = 64;
 
 /// The region table the compiler embeds: `[nr, nw, (start, end) * nr,
@@ -96,14 +105,27 @@ fn within(list: &[u64], addr: u32, len: u32) -> bool {
     len == 0 || extent(list, addr as u64).is_some_and(|e| addr as u64 + len as u64 <= e)
 }
 
+/// The readable and writable interval lists of a region table.
+///
+/// # Safety
+/// `regions` must point to a table from [`region_table`].
+unsafe fn tables<'t>(regions: *const u64) -> (&'t [u64], &'t [u64]) {
+    let (nr, nw) = (*regions as usize, *regions.add(1) as usize);
+    (
+        std::slice::from_raw_parts(regions.add(2), 2 * nr),
+        std::slice::from_raw_parts(regions.add(2 + 2 * nr), 2 * nw),
+    )
+}
+
 /// Does the work of `op` on guest memory at `mem` if every byte it
-/// touches is accessible; returns [`HANDLED`] | return value, or 0.
+/// touches is accessible; returns [`HANDLED`] | return value, or 0. (Tests
+/// and tools; compiled code calls the operation's own helper, see
+/// [`helper`].)
 ///
 /// # Safety
 /// `mem` must be the base of a guest sandbox and `regions` a table from
 /// [`region_table`] describing pages that are mapped accordingly in it.
-#[no_mangle]
-pub unsafe extern "C" fn fast32_aot_intrinsic(
+pub unsafe fn fast32_aot_intrinsic(
     op: u32,
     mem: *mut u8,
     regions: *const u64,
@@ -111,129 +133,193 @@ pub unsafe extern "C" fn fast32_aot_intrinsic(
     a1: u32,
     a2: u32,
 ) -> u64 {
-    let (nr, nw) = (*regions as usize, *regions.add(1) as usize);
-    let r = std::slice::from_raw_parts(regions.add(2), 2 * nr);
-    let w = std::slice::from_raw_parts(regions.add(2 + 2 * nr), 2 * nw);
+    match IntrinsicOp::from_u32(op) {
+        Some(o) => (helper(o).1)(op, mem, regions, a0, a1, a2),
+        None => 0,
+    }
+}
+
+/// The signature of every helper: `(op, mem, regions, a0, a1, a2)`, `op`
+/// the [`IntrinsicOp`] (which strcmp variant), the result [`HANDLED`] |
+/// return value, or 0.
+pub type Helper = unsafe extern "C" fn(u32, *mut u8, *const u64, u32, u32, u32) -> u64;
+
+/// The symbol and function compiled code calls for `op`: one per
+/// operation, so that a call pays for no dispatch on `op` and for no more
+/// saved registers than its operation uses.
+pub fn helper(op: IntrinsicOp) -> (&'static str, Helper) {
+    match op {
+        IntrinsicOp::Memcpy => ("fast32_aot_memcpy", fast32_aot_memcpy),
+        IntrinsicOp::Memmove => ("fast32_aot_memmove", fast32_aot_memmove),
+        IntrinsicOp::Memset => ("fast32_aot_memset", fast32_aot_memset),
+        IntrinsicOp::Strlen => ("fast32_aot_strlen", fast32_aot_strlen),
+        _ => ("fast32_aot_strcmp", fast32_aot_strcmp),
+    }
+}
+
+/// # Safety
+/// As [`fast32_aot_intrinsic`].
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_memcpy(
+    _: u32,
+    mem: *mut u8,
+    regions: *const u64,
+    dst: u32,
+    src: u32,
+    n: u32,
+) -> u64 {
+    copy(mem, regions, dst, src, n, false)
+}
+
+/// # Safety
+/// As [`fast32_aot_intrinsic`].
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_memmove(
+    _: u32,
+    mem: *mut u8,
+    regions: *const u64,
+    dst: u32,
+    src: u32,
+    n: u32,
+) -> u64 {
+    copy(mem, regions, dst, src, n, true)
+}
+
+/// # Safety
+/// As [`fast32_aot_intrinsic`].
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_memset(
+    _: u32,
+    mem: *mut u8,
+    regions: *const u64,
+    dst: u32,
+    c: u32,
+    n: u32,
+) -> u64 {
+    let (_, w) = tables(regions);
+    if !within(w, dst, n) {
+        return 0;
+    }
+    std::ptr::write_bytes(mem.add(dst as usize), c as u8, n as usize);
+    HANDLED | dst as u64
+}
+
+#[inline(always)]
+unsafe fn copy(
+    mem: *mut u8,
+    regions: *const u64,
+    dst: u32,
+    src: u32,
+    n: u32,
+    overlap: bool,
+) -> u64 {
+    let (r, w) = tables(regions);
+    if !within(r, src, n) || !within(w, dst, n) {
+        return 0;
+    }
+    let at = |a: u32| mem.add(a as usize);
+    if overlap {
+        std::ptr::copy(at(src), at(dst), n as usize);
+    } else {
+        let disjoint = src as u64 + n as u64 <= dst as u64 || dst as u64 + n as u64 <= src as u64;
+        if n != 0 && !disjoint {
+            return 0;
+        }
+        std::ptr::copy_nonoverlapping(at(src), at(dst), n as usize);
+    }
+    HANDLED | dst as u64
+}
+
+/// Bit `i` set where byte `i` of the 16 at `p` is zero.
+#[inline(always)]
+unsafe fn zeros16(p: *const u8) -> u32 {
+    use std::arch::x86_64::*;
+    let v = _mm_loadu_si128(p as *const __m128i);
+    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) as u32
+}
+
+/// # Safety
+/// As [`fast32_aot_intrinsic`].
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_strlen(
+    _: u32,
+    mem: *mut u8,
+    regions: *const u64,
+    a: u32,
+    _: u32,
+    _: u32,
+) -> u64 {
+    let (r, _) = tables(regions);
+    let Some(end) = extent(r, a as u64) else {
+        return 0;
+    };
+    let max = (end - a as u64) as usize;
+    let p = mem.add(a as usize);
+    // 16 bytes at a time, never past readable memory.
+    let mut k = 0;
+    while k + 16 <= max.min(SHORT) {
+        let z = zeros16(p.add(k));
+        if z != 0 {
+            return HANDLED | (k + z.trailing_zeros() as usize) as u64;
+        }
+        k += 16;
+    }
+    if k < SHORT {
+        // Fewer than 16 readable bytes left.
+        return match (k..max).find(|&i| *p.add(i) == 0) {
+            Some(n) => HANDLED | n as u64,
+            None => 0,
+        };
+    }
+    // glibc's vectorized scan, bounded by readable memory.
+    let n = k + libc::strnlen(p.add(k) as *const libc::c_char, max - k);
+    if n < max {
+        HANDLED | n as u64
+    } else {
+        0
+    }
+}
+
+/// # Safety
+/// As [`fast32_aot_intrinsic`].
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_strcmp(
+    op: u32,
+    mem: *mut u8,
+    regions: *const u64,
+    a: u32,
+    b: u32,
+    _: u32,
+) -> u64 {
+    use std::arch::x86_64::*;
     let Some(op) = IntrinsicOp::from_u32(op) else {
         return 0;
     };
-    let at = |a: u32| mem.add(a as usize);
-    match op {
-        IntrinsicOp::Memcpy | IntrinsicOp::Memmove => {
-            let (dst, src, n) = (a0, a1, a2);
-            if !within(r, src, n) || !within(w, dst, n) {
-                return 0;
-            }
-            if op == IntrinsicOp::Memcpy {
-                let disjoint =
-                    src as u64 + n as u64 <= dst as u64 || dst as u64 + n as u64 <= src as u64;
-                if n != 0 && !disjoint {
-                    return 0;
-                }
-                std::ptr::copy_nonoverlapping(at(src), at(dst), n as usize);
-            } else {
-                std::ptr::copy(at(src), at(dst), n as usize);
-            }
-            HANDLED | dst as u64
+    let (r, _) = tables(regions);
+    let (Some(ea), Some(eb)) = (extent(r, a as u64), extent(r, b as u64)) else {
+        return 0;
+    };
+    let lim = (ea - a as u64).min(eb - b as u64) as usize;
+    let (pa, pb) = (mem.add(a as usize), mem.add(b as usize));
+    let result = |k: usize| HANDLED | strcmp_result(op, *pa.add(k), *pb.add(k)) as u32 as u64;
+    // 16 bytes at a time: stop at the first byte that differs or ends a.
+    let mut k = 0;
+    while k + 16 <= lim {
+        let x = _mm_loadu_si128(pa.add(k) as *const __m128i);
+        let y = _mm_loadu_si128(pb.add(k) as *const __m128i);
+        let same = _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) as u32;
+        let nul = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) as u32;
+        let stop = (same ^ 0xffff) | nul;
+        if stop != 0 {
+            return result(k + stop.trailing_zeros() as usize);
         }
-        IntrinsicOp::Memset => {
-            let (dst, c, n) = (a0, a1, a2);
-            if !within(w, dst, n) {
-                return 0;
-            }
-            std::ptr::write_bytes(at(dst), c as u8, n as usize);
-            HANDLED | dst as u64
-        }
-        IntrinsicOp::Strlen => {
-            let Some(end) = extent(r, a0 as u64) else {
-                return 0;
-            };
-            let max = (end - a0 as u64) as usize;
-            let p = at(a0);
-            // Short strings (most) a word at a time: cheaper than a call.
-            let mut k = 0;
-            while k + 8 <= max.min(SHORT) {
-                let z = zero_bytes((p.add(k) as *const u64).read_unaligned());
-                if z != 0 {
-                    return HANDLED | (k + (z.trailing_zeros() / 8) as usize) as u64;
-                }
-                k += 8;
-            }
-            if k < SHORT {
-                // Fewer than 8 readable bytes left.
-                return match (k..max).find(|&i| *p.add(i) == 0) {
-                    Some(n) => HANDLED | n as u64,
-                    None => 0,
-                };
-            }
-            // glibc's vectorized scan, bounded by readable memory.
-            let n = k + libc::strnlen(p.add(k) as *const libc::c_char, max - k);
-            if n < max {
-                HANDLED | n as u64
-            } else {
-                0
-            }
-        }
-        _ => {
-            let (Some(ea), Some(eb)) = (extent(r, a0 as u64), extent(r, a1 as u64)) else {
-                return 0;
-            };
-            let lim = (ea - a0 as u64).min(eb - a1 as u64) as usize;
-            let (pa, pb) = (at(a0), at(a1));
-            let stop = |k: usize| {
-                let (x, y) = (*pa.add(k), *pb.add(k));
-                (x != y || x == 0).then(|| HANDLED | strcmp_result(op, x, y) as u32 as u64)
-            };
-            // Short strings a word at a time: stop at the first word with
-            // a difference or a zero byte, then find it byte by byte.
-            let mut k = 0;
-            while k + 8 <= lim.min(SHORT) {
-                let x = (pa.add(k) as *const u64).read_unaligned();
-                let y = (pb.add(k) as *const u64).read_unaligned();
-                if x != y || zero_bytes(x) != 0 {
-                    break;
-                }
-                k += 8;
-            }
-            if k < SHORT {
-                return (k..lim).find_map(stop).unwrap_or(0);
-            }
-            // The first pair that differs lies within a's terminator.
-            let na = k + libc::strnlen(pa.add(k) as *const libc::c_char, lim - k);
-            let span = (na + 1).min(lim) - k;
-            let sa = std::slice::from_raw_parts(pa.add(k), span);
-            let sb = std::slice::from_raw_parts(pb.add(k), span);
-            match first_difference(sa, sb) {
-                Some(i) => HANDLED | strcmp_result(op, sa[i], sb[i]) as u32 as u64,
-                None if na < lim => HANDLED,
-                None => 0,
-            }
-        }
+        k += 16;
     }
-}
-
-/// A word with the high bit set in the lowest zero byte of `x` (and
-/// possibly in bytes above it, never below).
-fn zero_bytes(x: u64) -> u64 {
-    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080
-}
-
-/// Index of the first byte where `a` and `b` (same length) differ: equal
-/// 64-byte blocks skipped by `bcmp`, then eight bytes at a time.
-fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while i + 64 <= a.len() && a[i..i + 64] == b[i..i + 64] {
-        i += 64;
-    }
-    while i + 8 <= a.len() {
-        let x = u64::from_le_bytes(a[i..i + 8].try_into().expect("8 bytes"));
-        let y = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-        if x != y {
-            return Some(i + ((x ^ y).trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    (i..a.len()).find(|&k| a[k] != b[k])
+    // The last bytes before the end of readable memory one by one; equal
+    // up to there without a NUL: declined (the guest routine faults).
+    (k..lim)
+        .find(|&i| *pa.add(i) != *pb.add(i) || *pa.add(i) == 0)
+        .map_or(0, result)
 }
 
 /// The value a strcmp variant returns for the first pair of bytes that
@@ -250,6 +336,16 @@ pub fn strcmp_result(op: IntrinsicOp, x: u8, y: u8) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `from_u32` is the inverse of the discriminants compiled code passes.
+    #[test]
+    fn op_numbers_round_trip() {
+        for op in IntrinsicOp::ALL {
+            assert_eq!(IntrinsicOp::from_u32(op as u32), Some(op));
+        }
+        assert_eq!(IntrinsicOp::from_u32(0), None);
+        assert_eq!(IntrinsicOp::from_u32(9), None);
+    }
 
     /// The checks refuse ranges that leave an interval, and the ops work
     /// inside them (a plain buffer stands in for guest memory).

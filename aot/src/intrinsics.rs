@@ -717,13 +717,14 @@ impl Plan {
 /// What [`declare`] added to a module for the intrinsics.
 pub struct IntrinsicDecls {
     pub plan: std::sync::Arc<Plan>,
-    /// The native helper ([`fast32_aot_runtime::intrinsics::INTRINSIC_HELPER`]).
-    pub helper: cranelift_module::FuncId,
+    /// The native helper of each operation the plan uses
+    /// ([`fast32_aot_runtime::intrinsics::helper`]).
+    pub helpers: Vec<(IntrinsicOp, cranelift_module::FuncId)>,
     /// The region table.
     pub regions: cranelift_module::DataId,
 }
 
-/// The helper's signature: `(op, mem_base, regions, a0, a1, a2) -> u64`.
+/// The helpers' signature: `(op, mem_base, regions, a0, a1, a2) -> u64`.
 pub fn helper_signature<M: cranelift_module::Module>(m: &M) -> cranelift_codegen::ir::Signature {
     use cranelift_codegen::ir::{types, AbiParam};
     let mut sig = m.make_signature();
@@ -737,7 +738,7 @@ pub fn helper_signature<M: cranelift_module::Module>(m: &M) -> cranelift_codegen
     sig
 }
 
-/// Declares the helper and defines the region table, if `plan` replaces
+/// Declares the helpers and defines the region table, if `plan` replaces
 /// any call site.
 pub fn declare<M: cranelift_module::Module>(
     m: &mut M,
@@ -747,11 +748,15 @@ pub fn declare<M: cranelift_module::Module>(
     if plan.sites.is_empty() {
         return Ok(None);
     }
-    let helper = m.declare_function(
-        fast32_aot_runtime::intrinsics::INTRINSIC_HELPER,
-        Linkage::Import,
-        &helper_signature(m),
-    )?;
+    let mut helpers: Vec<(IntrinsicOp, cranelift_module::FuncId)> = Vec::new();
+    for site in plan.sites.values() {
+        if !helpers.iter().any(|h| h.0 == site.op) {
+            let name = fast32_aot_runtime::intrinsics::helper(site.op).0;
+            let id = m.declare_function(name, Linkage::Import, &helper_signature(m))?;
+            helpers.push((site.op, id));
+        }
+    }
+    helpers.sort_by_key(|h| h.0 as u32);
     let regions = m.declare_data("fast32_aot_intrinsic_regions", Linkage::Local, false, false)?;
     let mut d = DataDescription::new();
     let bytes: Vec<u8> = plan.regions.iter().flat_map(|w| w.to_le_bytes()).collect();
@@ -760,7 +765,7 @@ pub fn declare<M: cranelift_module::Module>(
     m.define_data(regions, &d)?;
     Ok(Some(IntrinsicDecls {
         plan,
-        helper,
+        helpers,
         regions,
     }))
 }

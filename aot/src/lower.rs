@@ -73,6 +73,7 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleE
 
 /// Module errors are large; keep them boxed.
 pub type ModuleResult<T> = Result<T, Box<ModuleError>>;
+use fast32_aot_runtime::intrinsics::IntrinsicOp;
 use fast32_isa::{semantics as sem, Format, Inst, Opcode};
 use fast32_runtime::state::{offsets, ExitReason};
 use fast32_runtime::TrapKind;
@@ -393,7 +394,11 @@ pub fn lower_function<M: Module>(
         .map(|id| m.declare_data_in_func(id, &mut ctx.func));
     let sig_ref = ctx.func.import_signature(d.sig.clone());
     let intrinsics = d.intrinsics.as_ref().map(|x| {
-        let f = m.declare_func_in_func(x.helper, &mut ctx.func);
+        let f: Vec<_> = x
+            .helpers
+            .iter()
+            .map(|&(op, id)| (op, m.declare_func_in_func(id, &mut ctx.func)))
+            .collect();
         let g = m.declare_data_in_func(x.regions, &mut ctx.func);
         (x, f, g)
     });
@@ -768,6 +773,14 @@ fn reason(r: ExitReason) -> i64 {
     (r as i64) << 32
 }
 
+/// The intrinsic plan, each operation's helper, and the region table, as
+/// one function refers to them.
+type IntrinsicRefs<'a> = (
+    &'a crate::intrinsics::IntrinsicDecls,
+    Vec<(IntrinsicOp, FuncRef)>,
+    GlobalValue,
+);
+
 struct FnLower<'a, 'f> {
     b: FunctionBuilder<'f>,
     prog: &'a Program,
@@ -840,8 +853,9 @@ struct FnLower<'a, 'f> {
     cur_block: u32,
     sig_ref: SigRef,
     func_refs: HashMap<usize, FuncRef>,
-    /// The intrinsic plan, helper and region table, if any.
-    intrinsics: Option<(&'a crate::intrinsics::IntrinsicDecls, FuncRef, GlobalValue)>,
+    /// The intrinsic plan, helpers (by operation) and region table, if
+    /// any.
+    intrinsics: Option<IntrinsicRefs<'a>>,
 }
 
 impl FnLower<'_, '_> {
@@ -1390,12 +1404,18 @@ impl FnLower<'_, '_> {
     /// site; otherwise (and at any other site) the current block is where
     /// the guest call follows.
     fn call_intrinsic(&mut self, pc: u32, ret_pc: u32) {
-        let Some((x, helper, regions)) = self.intrinsics else {
+        let Some((x, helpers, regions)) = &self.intrinsics else {
             return;
         };
         let Some(site) = x.plan.sites.get(&pc) else {
             return;
         };
+        let (regions, site) = (*regions, *site);
+        let helper = helpers
+            .iter()
+            .find(|h| h.0 == site.op)
+            .expect("a helper is declared for every planned operation")
+            .1;
         // No register is stored: if the routine does the work, execution
         // goes on at the return site with registers in their variables
         // (the ones the guest routine would clobber are dead there, see
