@@ -28,7 +28,8 @@
 //! grants directories like `fast32 run --dir`, `FAST32_TRACE_HOST=1` reports
 //! denied host requests on stderr, `FAST32_INHERIT_ENV=1` passes the
 //! environment to the guest, `FAST32_AOT_STATS=1` prints the dispatcher's
-//! counters (JIT fallbacks included) at exit, `FAST32_DETERMINISTIC=1` and
+//! counters (JIT fallbacks included) at exit, `FAST32_AOT_TRACE_FALLBACK=1`
+//! the guest PCs that most often fell back to the JIT, `FAST32_DETERMINISTIC=1` and
 //! `FAST32_MAX_INSTRUCTIONS=N` and `FAST32_TIMEOUT=SECONDS` act as
 //! `fast32 run`'s `--deterministic`, `--max-instructions` and `--timeout`
 //! (code not compiled interruptible then runs on the JIT, which polls).
@@ -415,6 +416,9 @@ pub unsafe extern "C" fn fast32_aot_main(
         disp.require_interrupts(timeout.is_some());
         let o = disp.run(&mut m);
         stats = Some(disp.stats);
+        for (pc, n) in disp.fallback_histogram().iter().take(10) {
+            eprintln!("fast32: aot: {n} JIT fallbacks at {pc:#010x}");
+        }
         o
     };
     m.host.flush();
