@@ -213,6 +213,16 @@ impl Function {
     pub fn lowered_blocks(&self) -> impl Iterator<Item = u32> + '_ {
         self.blocks.iter().chain(&self.inlined.blocks).copied()
     }
+
+    /// The indirect-jump targets lowered in this function, ascending: its
+    /// own, and those of the functions it absorbs ([`crate::inline`]).
+    pub fn lowered_indirect_targets(&self) -> &[u32] {
+        if self.inlined.absorbed.is_empty() {
+            &self.indirect_targets
+        } else {
+            &self.inlined.targets
+        }
+    }
 }
 
 /// The result of discovery.

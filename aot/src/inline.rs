@@ -74,8 +74,15 @@ pub struct Inlined {
     /// Per inlined callee (its start): the return sites of its inlined
     /// calls, ascending.
     pub returns: BTreeMap<u32, Vec<u32>>,
-    /// Blocks of the inlined callees, ascending: lowered in the caller.
+    /// Blocks of the inlined callees and absorbed functions, ascending:
+    /// lowered in the caller.
     pub blocks: Vec<u32>,
+    /// Functions (their starts) whose blocks are all lowered here because
+    /// this function's hot indirect jumps go there (see [`plan`]).
+    pub absorbed: Vec<u32>,
+    /// With absorbed functions: the indirect targets of this function and
+    /// of those, ascending.
+    pub targets: Vec<u32>,
 }
 
 impl Inlined {
@@ -128,6 +135,81 @@ fn own_insns(prog: &Program, fi: usize) -> u64 {
         .iter()
         .map(|s| ((prog.blocks[s].end - prog.blocks[s].start) / 4) as u64)
         .sum()
+}
+
+/// Most guest instructions of other functions one function absorbs.
+pub const MAX_ABSORBED_INSNS: u64 = 4096;
+
+/// The functions function `gi` absorbs (lowers all the blocks of, with a
+/// profile): when `gi` has a hot indirect jump (not a return), the
+/// functions holding hot blocks the profile saw entered by jumps it
+/// cannot attribute ([`Hints::unexplained`]: not function starts, which
+/// indirect calls enter) or that `gi`'s sites jumped to, and that jump
+/// (not call) back into `gi` from hot code. A threaded
+/// interpreter's `NEXT` jumps to primitives that discovery puts in other
+/// functions, and they jump back to it: absorbed, those jumps are jumps
+/// between blocks of one Cranelift function, registers in host
+/// registers, instead of tail calls that sync every register through
+/// `CpuState` and search the callee's entries (hot-region formation
+/// across function boundaries). Up to [`MAX_ABSORBED_INSNS`].
+fn absorbed_functions(
+    prog: &Program,
+    code: &CodeImage,
+    h: &Hints,
+    gi: usize,
+    hot: u64,
+    callees: &[usize],
+) -> Vec<usize> {
+    let g = &prog.functions[gi];
+    let sites: Vec<u32> = g
+        .blocks
+        .iter()
+        .map(|s| prog.blocks[s])
+        .filter(|b| matches!(b.term, Term::Indirect { link: false }) && !code.ends_in_return(b))
+        .filter(|b| h.count(b.start) >= hot)
+        .map(|b| b.end - 4)
+        .collect();
+    if sites.is_empty() {
+        return Vec::new();
+    }
+    let mut wanted: Vec<u32> = h
+        .unexplained
+        .iter()
+        .copied()
+        .filter(|&t| prog.functions[prog.owner(t)].start != t)
+        .collect();
+    for pc in sites {
+        wanted.extend(h.targets(pc).iter().map(|t| t.0));
+    }
+    let mut out: Vec<usize> = Vec::new();
+    let mut budget = MAX_ABSORBED_INSNS;
+    for t in wanted {
+        if !prog.blocks.contains_key(&t) || h.count(t) < hot {
+            continue;
+        }
+        let fi = prog.owner(t);
+        if fi == gi || callees.contains(&fi) || out.contains(&fi) {
+            continue;
+        }
+        // Only a function that jumps back (a primitive's jump to `NEXT`):
+        // targets entered from elsewhere would only make `gi` bigger.
+        let jumps_back = prog.functions[fi].blocks.iter().any(|s| {
+            let b = prog.blocks[s];
+            !matches!(b.term, Term::Jump { link: true, .. })
+                && h.count(b.start) >= hot
+                && b.successors().iter().any(|&x| prog.owns(gi, x))
+        });
+        if !jumps_back {
+            continue;
+        }
+        let size = own_insns(prog, fi);
+        if size > budget {
+            continue;
+        }
+        budget -= size;
+        out.push(fi);
+    }
+    out
 }
 
 /// Chooses the inlined calls of every function and records them in
@@ -183,6 +265,20 @@ pub fn plan(prog: &mut Program, code: &CodeImage, hints: Option<&Hints>) {
         }
         for &fi in &callees {
             inl.blocks.extend(prog.functions[fi].blocks.iter().copied());
+        }
+        if let Some(h) = hints {
+            let absorbed = absorbed_functions(prog, code, h, gi, hot, &callees);
+            if !absorbed.is_empty() {
+                inl.targets = g.indirect_targets.clone();
+                for &fi in &absorbed {
+                    let f = &prog.functions[fi];
+                    inl.blocks.extend(f.blocks.iter().copied());
+                    inl.targets.extend(f.indirect_targets.iter().copied());
+                    inl.absorbed.push(f.start);
+                }
+                inl.targets.sort_unstable();
+                inl.targets.dedup();
+            }
         }
         inl.blocks.sort_unstable();
         // Calls of a function whose blocks are lowered here (this one,

@@ -932,11 +932,23 @@ impl FnLower<'_, '_> {
                 matches!(b.term, Term::Indirect { link: false }) && !self.code.ends_in_return(&b)
             })
             .count();
-        self.per_site_dispatch = sites * f.indirect_targets.len() <= PER_SITE_EDGE_BUDGET;
+        self.per_site_dispatch = sites * f.lowered_indirect_targets().len() <= PER_SITE_EDGE_BUDGET;
         let starts: Vec<u32> = f.lowered_blocks().collect();
         self.explain.inlined_sites += f.inlined.calls.len() as u64;
         self.explain.inlined_callees += f.inlined.returns.len() as u64;
         self.explain.functions += 1;
+        if !f.inlined.absorbed.is_empty() {
+            let n = f
+                .inlined
+                .absorbed
+                .iter()
+                .flat_map(|&a| &self.prog.functions[self.prog.owner(a)].blocks)
+                .map(|s| ((self.prog.blocks[s].end - self.prog.blocks[s].start) / 4) as u64)
+                .sum();
+            self.explain
+                .regions
+                .push((f.start, f.inlined.absorbed.clone(), n));
+        }
         if let Some(h) = self.hints {
             if starts.iter().all(|&s| h.is_cold(s)) {
                 self.explain.cold_functions += 1;
@@ -1585,9 +1597,16 @@ impl FnLower<'_, '_> {
             self.speculate(s, &spec, |l, target| l.edge(target));
             speculated = !spec.is_empty();
         }
-        if is_return || self.prog.functions[self.fidx].indirect_targets.is_empty() {
+        if is_return {
             self.writeback();
             self.ret_dyn(t);
+            return;
+        }
+        if self.prog.functions[self.fidx]
+            .lowered_indirect_targets()
+            .is_empty()
+        {
+            self.leave_indirect(t);
             return;
         }
         if self.per_site_dispatch {
@@ -1628,7 +1647,9 @@ impl FnLower<'_, '_> {
     /// compares: dispatch under PGO ran 1.44x the time with a tree).
     fn emit_target_switch(&mut self, t: Value, speculated: bool) {
         let other = self.b.create_block();
-        let targets = self.prog.functions[self.fidx].indirect_targets.clone();
+        let targets = self.prog.functions[self.fidx]
+            .lowered_indirect_targets()
+            .to_vec();
         let (lo, hi) = (targets[0], targets[targets.len() - 1]);
         let slots = ((hi - lo) / 4 + 1) as usize;
         // Few targets: a tree of compares (conditional branches, which the
@@ -1662,8 +1683,54 @@ impl FnLower<'_, '_> {
             sw.emit(&mut self.b, t, other);
         }
         self.b.switch_to_block(other);
-        self.writeback();
-        self.ret_dyn(t);
+        self.leave_indirect(t);
+    }
+
+    /// An indirect jump to `t`, none of this function's own targets: a
+    /// tail call of the compiled entry at `t` if there is one (the entry
+    /// table, as for indirect calls), else back to the dispatcher with
+    /// `t`. Threaded interpreters jump between primitives that discovery
+    /// puts in different functions; through the dispatcher each such jump
+    /// cost a return, a table lookup and an entry (Forth: 2 million round
+    /// trips in a 221-million-instruction run). Interruptible code goes
+    /// back to the dispatcher, which checks the interrupt flag: a loop of
+    /// tail calls passes no back edge that would poll it.
+    fn leave_indirect(&mut self, t: Value) {
+        if self.interrupt_gv.is_some() {
+            self.writeback();
+            self.ret_dyn(t);
+            return;
+        }
+        self.writeback_call();
+        let miss = self.b.create_block();
+        self.b.set_cold_block(miss);
+        let look = self.b.create_block();
+        let limit = (self.code.words.len() as i64) * 4;
+        let in_code = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, t, limit);
+        let low_bits = self.b.ins().band_imm_s(t, 3);
+        let aligned = self.b.ins().icmp_imm_s(IntCC::Equal, low_bits, 0);
+        let ok = self.b.ins().band(in_code, aligned);
+        self.b.ins().brif(ok, look, &[], miss, &[]);
+
+        self.b.switch_to_block(look);
+        let base = self.b.ins().symbol_value(types::I64, self.table_gv);
+        let t64 = self.b.ins().uextend(types::I64, t);
+        let off = self.b.ins().ishl_imm_s(t64, 1);
+        let addr = self.b.ins().iadd(base, off);
+        let ptr = self
+            .b
+            .ins()
+            .load(types::I64, TRUSTED.with_readonly(), addr, 0);
+        let has = self.b.ins().icmp_imm_s(IntCC::NotEqual, ptr, 0);
+        let go = self.b.create_block();
+        self.b.ins().brif(has, go, &[], miss, &[]);
+        self.b.switch_to_block(go);
+        let args = self.call_args(t);
+        self.b.ins().return_call_indirect(self.sig_ref, ptr, &args);
+
+        self.b.switch_to_block(miss);
+        let v = self.b.ins().uextend(types::I64, t);
+        self.return_synced(v);
     }
 
     // ---- instructions ----------------------------------------------------

@@ -37,6 +37,64 @@ const MIN_TARGET_SHARE: f64 = 0.05;
 /// At most this many speculated targets per site.
 const MAX_TARGETS: usize = 4;
 
+/// A block is entered from unknown places when at least this share of
+/// its entries (and [`MIN_UNEXPLAINED`] of them) is not explained by
+/// the profile's edges into it.
+const UNEXPLAINED_SHARE: u64 = 64;
+const MIN_UNEXPLAINED: u64 = 16;
+
+/// Blocks the profile saw entered more often than its edges into them
+/// explain (fallthrough, direct jumps and branches from counted blocks,
+/// returns to call sites), so entered by indirect jumps whose targets the
+/// site's histogram had no room for: a threaded interpreter's `NEXT`
+/// reaches dozens of primitives from one JALR, which keeps 8 slots. As
+/// discovery roots they become indirect targets and entries of compiled
+/// code, where otherwise each such jump would leave compiled code for the
+/// JIT (Forth: 1.9 million fallbacks in a 221-million-instruction run).
+fn unexplained_entries(p: &Profile, code: &CodeImage) -> Vec<u32> {
+    use fast32_isa::Opcode;
+    // Entries of all blocks ending at each last instruction (a block
+    // entered in its middle is a second block with the same end).
+    let mut ends: HashMap<u32, u64> = HashMap::new();
+    let mut entered: HashMap<u32, u64> = HashMap::new();
+    for b in p.blocks.iter().filter(|b| b.count > 0 && b.len > 0) {
+        let last = b.pc.wrapping_add(4 * (b.len - 1));
+        *ends.entry(last).or_default() += b.count;
+        *entered.entry(b.pc).or_default() += b.count;
+    }
+    let taken: HashMap<u32, u64> = p.branches.iter().map(|b| (b.pc, b.taken)).collect();
+    let mut inflow: HashMap<u32, u64> = HashMap::new();
+    let mut add = |pc: u32, n: u64| *inflow.entry(pc).or_default() += n;
+    for (&last, &n) in &ends {
+        let next = last.wrapping_add(4);
+        match code.inst(last) {
+            Some(i) if i.op.is_branch() => {
+                let t = taken.get(&last).copied().unwrap_or(0).min(n);
+                add(next.wrapping_add(i.imm as u32), t);
+                add(next, n - t);
+            }
+            // A call's return site is counted by the returns below.
+            Some(i) if i.op == Opcode::Jal => add(last.wrapping_add(i.imm as u32), n),
+            Some(i) if i.op == Opcode::Jalr || i.op == Opcode::Halt => {}
+            // Anything else (a block cut short, a service) goes on.
+            _ => add(next, n),
+        }
+    }
+    for c in &p.calls {
+        add(c.call_pc.wrapping_add(4), c.returns);
+    }
+    let mut v: Vec<u32> = entered
+        .into_iter()
+        .filter(|&(pc, n)| {
+            let extra = n.saturating_sub(inflow.get(&pc).copied().unwrap_or(0));
+            extra >= MIN_UNEXPLAINED && extra * UNEXPLAINED_SHARE >= n && code.valid(pc)
+        })
+        .map(|(pc, _)| pc)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
 /// Profile facts keyed the way lowering asks for them.
 #[derive(Clone, Debug, Default)]
 pub struct Hints {
@@ -49,8 +107,12 @@ pub struct Hints {
     /// site's total executions.
     pub indirect: HashMap<u32, (Vec<(u32, u64)>, u64)>,
     pub cold: ColdPolicy,
-    /// Every indirect target the profile saw (extra discovery roots).
+    /// Every indirect target the profile saw, and every block entered
+    /// more often than the edges into it explain ([`unexplained_entries`]):
+    /// extra discovery roots, and entries of compiled code.
     pub all_targets: Vec<u32>,
+    /// The blocks of [`unexplained_entries`], ascending.
+    pub unexplained: Vec<u32>,
     /// Guest instructions the profiled runs executed.
     pub total_insns: u64,
 }
@@ -108,6 +170,8 @@ impl Hints {
                 indirect.insert(s.pc, (ts, total));
             }
         }
+        let unexplained = unexplained_entries(p, code);
+        all_targets.extend(&unexplained);
         all_targets.sort_unstable();
         all_targets.dedup();
         Hints {
@@ -116,6 +180,7 @@ impl Hints {
             indirect,
             cold,
             all_targets,
+            unexplained,
             total_insns,
         }
     }
@@ -169,6 +234,9 @@ pub struct Explain {
     pub functions: u64,
     /// Functions that never ran.
     pub cold_functions: u64,
+    /// (function start, the functions it absorbs, their guest
+    /// instructions): hot regions spanning functions ([`crate::inline`]).
+    pub regions: Vec<(u32, Vec<u32>, u64)>,
     /// The intrinsics report ([`crate::intrinsics::Plan::render`]).
     pub intrinsics: String,
 }
@@ -207,6 +275,21 @@ impl Explain {
             "profile: {} of {} functions never ran; register choice changed in {} functions",
             self.cold_functions, self.functions, self.regalloc_changed
         );
+        let mut regions = self.regions.clone();
+        regions.sort_by_key(|r| r.0);
+        let _ = writeln!(
+            s,
+            "profile: {} functions absorb the targets of their hot indirect jumps",
+            regions.len()
+        );
+        for (f, absorbed, n) in &regions {
+            let list: Vec<String> = absorbed.iter().map(|a| format!("0x{a:08x}")).collect();
+            let _ = writeln!(
+                s,
+                "  0x{f:08x} absorbs {} ({n} guest instructions)",
+                list.join(" ")
+            );
+        }
         let _ = writeln!(
             s,
             "profile: {} indirect sites speculated",

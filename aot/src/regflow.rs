@@ -111,7 +111,7 @@ fn block_info(
     let is_return = code.ends_in_return(b);
     let indirect = matches!(b.term, Term::Indirect { link: false })
         && !is_return
-        && !prog.functions[fidx].indirect_targets.is_empty();
+        && !prog.functions[fidx].lowered_indirect_targets().is_empty();
     let succs = match b.term {
         Term::Fallthrough => vec![succ(b.end)],
         Term::Branch { taken } => vec![succ(taken), succ(b.end)],
@@ -146,7 +146,7 @@ fn block_info(
                 v
             } else {
                 let mut v: Vec<Succ> = prog.functions[fidx]
-                    .indirect_targets
+                    .lowered_indirect_targets()
                     .iter()
                     .map(|&t| Succ::Local(t))
                     .collect();
@@ -243,7 +243,7 @@ pub fn analyze(
     }
     // Indirect-jump targets are entered with everything dirty at any
     // indirect jump (the shared dispatch block merges them).
-    for &t in &f.indirect_targets {
+    for &t in f.lowered_indirect_targets() {
         if let Some(e) = flow.dirty_in.get_mut(&t) {
             *e |= flow.indirect_dirty;
         }

@@ -251,3 +251,57 @@ twice:
     assert_eq!(o.status.code(), Some(10));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A threaded interpreter whose primitives discovery cannot see (see the
+/// program's header): without a profile each jump to one leaves compiled
+/// code for the embedded JIT; with one, the primitives are found from the
+/// profile's block counts and lowered inside NEXT's function, so the run
+/// never leaves compiled code.
+#[test]
+fn profile_keeps_threaded_code_compiled() {
+    let d = tmpdir("threaded");
+    let prog = assemble(
+        &d,
+        "threaded",
+        include_str!("../../tests/programs/threaded_code.s"),
+    );
+    let stats = |exe: &Path| {
+        let run = Command::new(exe)
+            .env("FAST32_AOT_STATS", "1")
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(0));
+        (
+            aot_stat(&run.stderr, "dispatches"),
+            aot_stat(&run.stderr, "JIT fallback entries"),
+        )
+    };
+    let plain = d.join("plain");
+    assert!(compile(&prog, &plain).status.success());
+    let (_, fallbacks) = stats(&plain);
+    assert!(fallbacks > 1000, "{fallbacks} fallbacks without a profile");
+
+    let profile = d.join("threaded.prof");
+    let o = fast32(&[
+        "profile".as_ref(),
+        "-o".as_ref(),
+        profile.as_os_str(),
+        prog.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pgo = d.join("pgo");
+    let o = fast32(&[
+        "compile".as_ref(),
+        "--explain".as_ref(),
+        "--profile".as_ref(),
+        profile.as_os_str(),
+        prog.as_os_str(),
+        "-o".as_ref(),
+        pgo.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("0x00000000 absorbs 0x0000002c"), "{out}");
+    assert_eq!(stats(&pgo), (1, 0));
+    let _ = std::fs::remove_dir_all(&d);
+}
