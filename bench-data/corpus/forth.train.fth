@@ -1,0 +1,4 @@
+: FIB ( n -- f ) DUP 2 < IF EXIT THEN DUP 1- RECURSE SWAP 2 - RECURSE + ;
+18 FIB . CR
+: SUMSQ ( n -- s ) 0 SWAP 0 DO I I * + LOOP ;
+30000 SUMSQ . CR
