@@ -1533,13 +1533,11 @@ impl FnLower<'_, '_> {
         }
     }
 
-    /// `s`: the JALR's `rs1 + imm`; `t` = `s & !1`, its target.
-    fn call_indirect(&mut self, s: Value, t: Value, ret_pc: u32, pc: u32) {
-        let spec = self.speculation_targets(pc, true);
-        self.speculate(s, &spec, |l, target| l.call_direct(target, ret_pc));
-        self.writeback_call();
-        let miss = self.b.create_block();
-        self.b.set_cold_block(miss);
+    /// The compiled entry at guest address `t` (entry table
+    /// [`ENTRY_TABLE`]: one host pointer per code word): continues in a new
+    /// block where there is one and returns its host address; a `t`
+    /// outside the code, misaligned or without an entry goes to `miss`.
+    fn lookup_entry(&mut self, t: Value, miss: Block) -> Value {
         let look = self.b.create_block();
         let limit = (self.code.words.len() as i64) * 4;
         let in_code = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, t, limit);
@@ -1558,10 +1556,20 @@ impl FnLower<'_, '_> {
             .ins()
             .load(types::I64, TRUSTED.with_readonly(), addr, 0);
         let has = self.b.ins().icmp_imm_s(IntCC::NotEqual, ptr, 0);
-        let callb = self.b.create_block();
-        self.b.ins().brif(has, callb, &[], miss, &[]);
+        let found = self.b.create_block();
+        self.b.ins().brif(has, found, &[], miss, &[]);
+        self.b.switch_to_block(found);
+        ptr
+    }
 
-        self.b.switch_to_block(callb);
+    /// `s`: the JALR's `rs1 + imm`; `t` = `s & !1`, its target.
+    fn call_indirect(&mut self, s: Value, t: Value, ret_pc: u32, pc: u32) {
+        let spec = self.speculation_targets(pc, true);
+        self.speculate(s, &spec, |l, target| l.call_direct(target, ret_pc));
+        self.writeback_call();
+        let miss = self.b.create_block();
+        self.b.set_cold_block(miss);
+        let ptr = self.lookup_entry(t, miss);
         let low = self.stack_low();
         let go = self.b.create_block();
         self.b.ins().brif(low, miss, &[], go, &[]);
@@ -1709,27 +1717,7 @@ impl FnLower<'_, '_> {
         self.writeback_call();
         let miss = self.b.create_block();
         self.b.set_cold_block(miss);
-        let look = self.b.create_block();
-        let limit = (self.code.words.len() as i64) * 4;
-        let in_code = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, t, limit);
-        let low_bits = self.b.ins().band_imm_s(t, 3);
-        let aligned = self.b.ins().icmp_imm_s(IntCC::Equal, low_bits, 0);
-        let ok = self.b.ins().band(in_code, aligned);
-        self.b.ins().brif(ok, look, &[], miss, &[]);
-
-        self.b.switch_to_block(look);
-        let base = self.b.ins().symbol_value(types::I64, self.table_gv);
-        let t64 = self.b.ins().uextend(types::I64, t);
-        let off = self.b.ins().ishl_imm_s(t64, 1);
-        let addr = self.b.ins().iadd(base, off);
-        let ptr = self
-            .b
-            .ins()
-            .load(types::I64, TRUSTED.with_readonly(), addr, 0);
-        let has = self.b.ins().icmp_imm_s(IntCC::NotEqual, ptr, 0);
-        let go = self.b.create_block();
-        self.b.ins().brif(has, go, &[], miss, &[]);
-        self.b.switch_to_block(go);
+        let ptr = self.lookup_entry(t, miss);
         let args = self.call_args(t);
         self.b.ins().return_call_indirect(self.sig_ref, ptr, &args);
 
