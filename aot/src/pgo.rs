@@ -316,3 +316,65 @@ impl Explain {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fast32_cache_format::profile::{BlockCount, BranchCount, CallReturn};
+
+    /// Entries that fallthrough, jumps, branches and returns account for
+    /// are explained; a block entered 1000 times from nowhere known is
+    /// not; one entered 10 times from nowhere is below the minimum.
+    #[test]
+    fn unexplained_entries_are_the_ones_no_edge_accounts_for() {
+        let src = "
+    .text
+_start:
+    li r5, 100
+loop:
+    call f
+    addi r5, r5, -1
+    bne r5, r0, loop
+    jalr r0, r6, 0
+    halt
+    halt
+f:
+    ret
+";
+        let image = fast32_asm::assemble(src, "t.s").expect("assembles");
+        let code = CodeImage::from_image(&image);
+        let op = |pc: u32| code.inst(pc).map(|i| i.op);
+        use fast32_isa::Opcode::*;
+        assert_eq!(
+            (0..8).map(|k| op(4 * k)).collect::<Vec<_>>(),
+            [Addi, Jal, Addi, Bne, Jalr, Halt, Halt, Jalr].map(Some),
+            "layout assumed below"
+        );
+        let block = |pc: u32, len: u32, count: u64| BlockCount { pc, len, count };
+        let p = Profile {
+            runs: 1,
+            instructions: 0,
+            blocks: vec![
+                block(0x00, 1, 1),
+                block(0x04, 1, 100),
+                block(0x08, 2, 100),
+                block(0x10, 1, 1),
+                block(0x14, 1, 10),
+                block(0x18, 1, 1000),
+                block(0x1c, 1, 100),
+            ],
+            branches: vec![BranchCount {
+                pc: 0x0c,
+                taken: 99,
+                not_taken: 1,
+            }],
+            indirect: Vec::new(),
+            calls: vec![CallReturn {
+                call_pc: 0x04,
+                returns: 100,
+            }],
+            shapes: Vec::new(),
+        };
+        assert_eq!(unexplained_entries(&p, &code), vec![0x18]);
+    }
+}
