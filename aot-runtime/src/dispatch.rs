@@ -252,7 +252,9 @@ impl Dispatcher {
     }
 
     /// Runs the JIT one block at a time from `cpu.pc` until the PC is an
-    /// entry of compiled code again. `Some` when the machine stopped.
+    /// entry of compiled code again, or, once the run is fallback-heavy
+    /// ([`CHAINED_AFTER`]), with its blocks chained until the machine
+    /// stops. `Some` when the machine stopped.
     fn fallback(&mut self, m: &mut Machine) -> Option<RunOutcome> {
         self.stats.fallback_entries += 1;
         if let Some(h) = &mut self.fallback_pcs {
@@ -260,10 +262,7 @@ impl Dispatcher {
         }
         if self.jit.is_none() {
             match Jit::new(m, JitOptions::default()) {
-                Ok(mut j) => {
-                    j.set_single_step_blocks(true);
-                    self.jit = Some(j);
-                }
+                Ok(j) => self.jit = Some(j),
                 Err(_) => {
                     // No executable memory for the JIT: the interpreter.
                     let mut i = Interpreter::new(m);
@@ -285,9 +284,10 @@ impl Dispatcher {
         // last asked to be linked to its target: linking that exit to
         // this PC would send it to the wrong block.
         m.cpu.chain_site = 0;
+        let jit = self.jit.as_mut().expect("jit");
+        jit.set_single_step_blocks(!chained);
         loop {
             let jit = self.jit.as_mut().expect("jit");
-            jit.set_single_step_blocks(!chained);
             if let Some(o) = jit.run_slice(m) {
                 return Some(o);
             }

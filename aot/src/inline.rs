@@ -129,7 +129,7 @@ pub fn inlinable_size(prog: &Program, code: &CodeImage, fi: usize) -> Option<u64
 }
 
 /// Guest instructions in function `fi`'s own blocks.
-fn own_insns(prog: &Program, fi: usize) -> u64 {
+pub(crate) fn own_insns(prog: &Program, fi: usize) -> u64 {
     prog.functions[fi]
         .blocks
         .iter()
@@ -182,15 +182,19 @@ fn absorbed_functions(
         wanted.extend(h.targets(pc).iter().map(|t| t.0));
     }
     let mut out: Vec<usize> = Vec::new();
+    // Functions already decided (absorbed or not): a function holds many
+    // targets, and the budget only shrinks.
+    let mut decided: Vec<usize> = Vec::new();
     let mut budget = MAX_ABSORBED_INSNS;
     for t in wanted {
         if !prog.blocks.contains_key(&t) || h.count(t) < hot {
             continue;
         }
         let fi = prog.owner(t);
-        if fi == gi || callees.contains(&fi) || out.contains(&fi) {
+        if fi == gi || callees.contains(&fi) || decided.contains(&fi) {
             continue;
         }
+        decided.push(fi);
         // Only a function that jumps back (a primitive's jump to `NEXT`):
         // targets entered from elsewhere would only make `gi` bigger.
         let jumps_back = prog.functions[fi].blocks.iter().any(|s| {

@@ -942,8 +942,7 @@ impl FnLower<'_, '_> {
                 .inlined
                 .absorbed
                 .iter()
-                .flat_map(|&a| &self.prog.functions[self.prog.owner(a)].blocks)
-                .map(|s| ((self.prog.blocks[s].end - self.prog.blocks[s].start) / 4) as u64)
+                .map(|&a| crate::inline::own_insns(self.prog, self.prog.owner(a)))
                 .sum();
             self.explain
                 .regions
@@ -1705,7 +1704,7 @@ impl FnLower<'_, '_> {
     /// `t`. Threaded interpreters jump between primitives that discovery
     /// puts in different functions; through the dispatcher each such jump
     /// cost a return, a table lookup and an entry (Forth: 2 million round
-    /// trips in a 221-million-instruction run). Interruptible code goes
+    /// trips in a 42-million-instruction run). Interruptible code goes
     /// back to the dispatcher, which checks the interrupt flag: a loop of
     /// tail calls passes no back edge that would poll it.
     fn leave_indirect(&mut self, t: Value) {

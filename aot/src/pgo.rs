@@ -50,7 +50,7 @@ const MIN_UNEXPLAINED: u64 = 16;
 /// reaches dozens of primitives from one JALR, which keeps 8 slots. As
 /// discovery roots they become indirect targets and entries of compiled
 /// code, where otherwise each such jump would leave compiled code for the
-/// JIT (Forth: 1.9 million fallbacks in a 221-million-instruction run).
+/// JIT (Forth: 1.9 million fallbacks in a 42-million-instruction run).
 fn unexplained_entries(p: &Profile, code: &CodeImage) -> Vec<u32> {
     use fast32_isa::Opcode;
     // Entries of all blocks ending at each last instruction (a block
