@@ -44,6 +44,10 @@ pub struct CodeImage {
     /// (address, value) of the 32-bit word at every even address of the
     /// loaded sections above the code region.
     pub data_words: Vec<(u32, u32)>,
+    /// The rodata region's bytes (`[code_limit, rodata_limit)`, zero where
+    /// no section loads) when the image is W^X, so that nothing can write
+    /// them during a run; empty otherwise.
+    pub rodata: Vec<u8>,
 }
 
 impl CodeImage {
@@ -52,7 +56,19 @@ impl CodeImage {
         let n = (code_limit / 4) as usize;
         let mut bytes = vec![0u8; n * 4];
         let mut data_words = Vec::new();
+        let ro_len = if image.header.wxorx() {
+            image.header.rodata_limit.saturating_sub(code_limit) as usize
+        } else {
+            0
+        };
+        let mut rodata = vec![0u8; ro_len];
         for s in image.sections.iter().filter(|s| s.is_loaded()) {
+            for (i, &b) in s.data.iter().enumerate() {
+                let a = s.vaddr as u64 + i as u64;
+                if a >= code_limit as u64 && a - (code_limit as u64) < ro_len as u64 {
+                    rodata[(a - code_limit as u64) as usize] = b;
+                }
+            }
             for (i, &b) in s.data.iter().enumerate() {
                 let a = s.vaddr as u64 + i as u64;
                 if a < bytes.len() as u64 {
@@ -93,7 +109,16 @@ impl CodeImage {
             entry: image.header.entry,
             symbols,
             data_words,
+            rodata,
         }
+    }
+
+    /// The 32-bit word at `addr` if all four bytes lie in read-only data
+    /// ([`CodeImage::rodata`]): its value is the same for the whole run.
+    pub fn read_only_word(&self, addr: u32) -> Option<u32> {
+        let off = addr.checked_sub(self.code_limit)? as usize;
+        let b = self.rodata.get(off..off.checked_add(4)?)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     /// Is `pc` an address the interpreter would execute from its decoded

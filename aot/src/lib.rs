@@ -24,6 +24,7 @@ pub mod driver;
 pub mod inline;
 pub mod intrinsics;
 pub mod jit_driver;
+pub mod jumptable;
 pub mod link;
 pub mod liveness;
 pub mod lower;

@@ -482,6 +482,7 @@ pub fn lower_function<M: Module>(
         mem_var: Variable::from_u32(0),
         fixed_mem_base: d.fixed_mem_base,
         state_var: Variable::from_u32(0),
+        table: None,
         narrowed: HashMap::new(),
         abi: &d.abi,
         args,
@@ -840,6 +841,9 @@ struct FnLower<'a, 'f> {
     fixed_mem_base: Option<u64>,
     /// See [`Self::state`].
     state_var: Variable,
+    /// The current block's table jump ([`crate::jumptable`]), with its
+    /// index once the lowering has passed the instruction that forms it.
+    table: Option<(crate::jumptable::TableJump, Option<Value>)>,
     /// 32-bit values → a 64-bit value known to be their zero extension:
     /// reads of register variables (which hold their register
     /// zero-extended) and zero-extending loads. Writing one to a register,
@@ -1610,6 +1614,12 @@ impl FnLower<'_, '_> {
                 self.speculate(s, &sites, |l, target| l.edge(target));
             }
         }
+        if !is_return {
+            if let Some((tj, Some(idx))) = self.table.take() {
+                self.table_jump(&tj, idx, t);
+                return;
+            }
+        }
         let mut speculated = false;
         if !is_return {
             let spec = self.speculation_targets(pc, false);
@@ -1648,6 +1658,44 @@ impl FnLower<'_, '_> {
             }
         };
         self.b.ins().jump(d, &[BlockArg::Value(t)]);
+    }
+
+    /// A jump through a jump table in read-only memory
+    /// ([`crate::jumptable`]): one host table jump on the guest's index,
+    /// to the blocks of the table's targets (or out, for targets in other
+    /// functions). Needs no profile: the table names every target. `idx`
+    /// is the guest's index; `t` (the loaded target) serves the default:
+    /// an index beyond the table (which a bounds-checked switch never
+    /// makes) leaves for the dispatcher.
+    fn table_jump(&mut self, tj: &crate::jumptable::TableJump, idx: Value, t: Value) {
+        self.explain.table_jumps += 1;
+        let dirty = self.dirty;
+        let mut pending = Vec::new();
+        let mut by_target: HashMap<u32, Block> = HashMap::new();
+        let mut calls = Vec::with_capacity(tj.targets.len());
+        for &target in &tj.targets {
+            let blk = match by_target.get(&target) {
+                Some(&b) => b,
+                None => {
+                    let b = self.edge_block(target, &mut pending);
+                    by_target.insert(target, b);
+                    b
+                }
+            };
+            calls.push(self.b.func.dfg.block_call(blk, &[]));
+        }
+        let other = self.b.create_block();
+        self.b.set_cold_block(other);
+        let def = self.b.func.dfg.block_call(other, &[]);
+        let jt = self
+            .b
+            .create_jump_table(cranelift_codegen::ir::JumpTableData::new(def, &calls));
+        self.b.ins().br_table(idx, jt);
+        self.b.switch_to_block(other);
+        self.writeback();
+        self.ret_dyn(t);
+        self.dirty = dirty;
+        self.fill_pending(pending);
     }
 
     /// Emits the shared dispatch block (after every guest block).
@@ -1748,9 +1796,28 @@ impl FnLower<'_, '_> {
         self.dirty = self.flow.dirty_in[&start];
         let control = !matches!(blk.term, Term::Fallthrough | Term::Trap);
         let last = if control { blk.end - 4 } else { blk.end };
+        self.table = match blk.term {
+            Term::Indirect { link: false } => {
+                crate::jumptable::recognize(self.code, blk.start, last).map(|tj| (tj, None))
+            }
+            _ => None,
+        };
         let mut pc = blk.start;
         while pc < last {
             self.b.set_srcloc(SourceLoc::new(pc));
+            let at = self.table.as_ref().filter(|(tj, _)| tj.index_pc == pc);
+            if let Some((r, mask)) = at.map(|(tj, _)| (tj.index, tj.mask)) {
+                // The table index, read before the instruction that forms
+                // it from the register may overwrite that register.
+                let x = self.reg(r);
+                let v = match mask {
+                    Some(m) => self.b.ins().band_imm_s(x, m as i64),
+                    None => x,
+                };
+                if let Some((_, idx)) = &mut self.table {
+                    *idx = Some(v);
+                }
+            }
             let i = self.code.inst(pc).expect("blocks hold valid instructions");
             if pc + 4 < last {
                 let n = self

@@ -231,6 +231,9 @@ pub struct Explain {
     /// callee) pairs ([`crate::inline`]).
     pub inlined_sites: u64,
     pub inlined_callees: u64,
+    /// Indirect jumps through read-only jump tables, lowered as host
+    /// table jumps ([`crate::jumptable`]).
+    pub table_jumps: u64,
     pub functions: u64,
     /// Functions that never ran.
     pub cold_functions: u64,
@@ -245,8 +248,9 @@ impl Explain {
     /// The inlining line of the report (with or without a profile).
     pub fn inlining(&self) -> String {
         format!(
-            "inlining: {} calls into {} inlined copies of small callees\n",
-            self.inlined_sites, self.inlined_callees
+            "inlining: {} calls into {} inlined copies of small callees\n\
+             jump tables: {} indirect jumps through read-only tables\n",
+            self.inlined_sites, self.inlined_callees, self.table_jumps
         )
     }
 
