@@ -29,6 +29,11 @@ pub struct TableJump {
     /// `index_pc`, before the instruction there executes.
     pub index: u8,
     pub index_pc: u32,
+    /// The table load, and whether it always reads inside the table
+    /// (masked index): it then cannot fault, and is dead code if the
+    /// loaded value is.
+    pub load_pc: u32,
+    pub load_in_table: bool,
     /// `Some(mask)`: the index is `r[index] & mask`; `None`: `r[index]`.
     pub mask: Option<u32>,
     /// The jump target for each index (entry + imm, low bit cleared, as
@@ -171,6 +176,8 @@ pub fn recognize(code: &CodeImage, start: u32, jalr_pc: u32) -> Option<TableJump
     Some(TableJump {
         index: index.reg,
         index_pc: index.pc,
+        load_pc: lpc,
+        load_in_table: index.mask.is_some(),
         mask: index.mask,
         targets,
     })

@@ -2079,6 +2079,15 @@ impl FnLower<'_, '_> {
             }
             Ldb | Ldh | Ldw | Ldbu | Ldhu => {
                 let p = self.addr(i);
+                // A masked index's table load reads read-only memory
+                // inside the table: it cannot fault, and Cranelift may
+                // drop it where the loaded register is dead.
+                let guest = match &self.table {
+                    Some((tj, _)) if tj.load_in_table && tj.load_pc == pc => {
+                        TRUSTED.with_readonly()
+                    }
+                    _ => guest,
+                };
                 let v = match i.op {
                     Ldb => self.b.ins().sload8(types::I32, guest, p, 0),
                     Ldh => self.b.ins().sload16(types::I32, guest, p, 0),
