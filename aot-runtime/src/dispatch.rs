@@ -174,7 +174,11 @@ impl Dispatcher {
             .code
             .fixed_mem_base
             .is_some_and(|b| b != m.mem.base_ptr() as usize);
-        if m.cpu.insn_limit != u64::MAX || deaf || misplaced {
+        // Compiled code adds offsets without wrapping at 4 GiB where the
+        // layout lets low memory be mirrored above it; a machine whose
+        // host refused the mirror runs on the JIT.
+        let unmirrored = m.mem.layout().mirrors_low_memory() && !m.mem.mirrored();
+        if m.cpu.insn_limit != u64::MAX || deaf || misplaced || unmirrored {
             // Compiled code does not count instructions (and code not
             // compiled interruptible would never see a timeout, and code
             // compiled for memory elsewhere cannot address this machine's).

@@ -48,6 +48,10 @@ pub struct CodeImage {
     /// no section loads) when the image is W^X, so that nothing can write
     /// them during a run; empty otherwise.
     pub rodata: Vec<u8>,
+    /// Guest low memory is mirrored above 4 GiB in this image's layout
+    /// ([`fast32_runtime::memory::MemLayout::mirrors_low_memory`]):
+    /// compiled code may add offsets without wrapping at 4 GiB.
+    pub low_memory_mirrored: bool,
 }
 
 impl CodeImage {
@@ -110,6 +114,8 @@ impl CodeImage {
             symbols,
             data_words,
             rodata,
+            low_memory_mirrored: fast32_runtime::memory::MemLayout::from_header(&image.header)
+                .mirrors_low_memory(),
         }
     }
 

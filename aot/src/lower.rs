@@ -1992,7 +1992,19 @@ impl FnLower<'_, '_> {
     }
 
     /// The host address of guest address `a + imm` (wrapping at 4 GiB).
+    /// Where low memory is mirrored above 4 GiB and nothing is mapped
+    /// just below it ([`CodeImage::low_memory_mirrored`]), the sum is not
+    /// wrapped: `a + imm` past 4 GiB reaches the mirror of the bytes the
+    /// wrapped address names, below 0 the unmapped guard, and the offset
+    /// folds into the host addressing mode (`disp(reg)`) instead of an
+    /// `lea` of the 32-bit sum before each access.
     fn host_addr(&mut self, a: Value, imm: i32) -> Value {
+        if self.code.low_memory_mirrored {
+            let w = self.widen(a);
+            let mem = self.mem();
+            let p = self.b.ins().iadd(mem, w);
+            return self.b.ins().iadd_imm_s(p, imm as i64);
+        }
         let ea = if imm == 0 {
             self.widen(a)
         } else {

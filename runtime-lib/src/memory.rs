@@ -37,8 +37,19 @@ const NUM_PAGES: usize = 1 << 20;
 /// Address space reserved beyond 4 GiB so that a 32-bit address plus an
 /// access size never leaves the reservation.
 pub const GUARD_SIZE: usize = 64 * 1024;
+/// Address space reserved below guest address 0 (never mapped): code
+/// that adds a negative offset to a zero-extended register without
+/// wrapping at 4 GiB lands here, and faults.
+pub const GUARD_BELOW: usize = 64 * 1024;
 /// Total reservation per machine.
-pub const RESERVATION_SIZE: usize = (1usize << 32) + GUARD_SIZE;
+pub const RESERVATION_SIZE: usize = GUARD_BELOW + (1usize << 32) + GUARD_SIZE;
+/// Guest bytes `[0, MIRROR_SIZE)` also appear at host `base + 4 GiB` (the
+/// same pages mapped twice) when [`MemLayout::mirrors_low_memory`]: an
+/// address computed as `register + offset` without wrapping at 4 GiB then
+/// reaches the bytes the guest's wrapped address names. Compiled code
+/// addresses memory that way, so that the offset becomes part of the host
+/// addressing mode.
+pub const MIRROR_SIZE: usize = GUARD_SIZE;
 
 /// Page permission bits.
 pub const PERM_R: u8 = 1;
@@ -114,6 +125,16 @@ fn page_up(x: u64) -> u64 {
 }
 
 impl MemLayout {
+    /// Does no region reach into the top [`MIRROR_SIZE`] bytes of the
+    /// 4 GiB guest space? Then low memory is mirrored above 4 GiB
+    /// ([`GuestMemory::mirrored`]): an access there wraps to the bytes it
+    /// names, and no access that starts below 4 GiB can run on into the
+    /// mirror, as the pages just below 4 GiB fault first.
+    pub fn mirrors_low_memory(&self) -> bool {
+        let top = (1u64 << 32) - MIRROR_SIZE as u64;
+        self.regions.iter().all(|r| r.end <= top)
+    }
+
     /// Derives the region map from a header (which the loader has already
     /// validated for ordering).
     pub fn from_header(h: &Header) -> MemLayout {
@@ -180,6 +201,8 @@ pub struct GuestMemory {
     base: NonNull<u8>,
     perms: Box<[u8]>,
     layout: MemLayout,
+    /// Low memory is mirrored above 4 GiB ([`MIRROR_SIZE`]).
+    mirrored: bool,
 }
 
 // The reservation is owned exclusively by this value.
@@ -226,7 +249,7 @@ impl GuestMemory {
             }
         };
         let mut ptr = libc::MAP_FAILED;
-        if let Some(addr) = at {
+        if let Some(addr) = at.and_then(|a| a.checked_sub(GUARD_BELOW)) {
             ptr = reserve(addr, libc::MAP_FIXED_NOREPLACE);
             if ptr != libc::MAP_FAILED && ptr as usize != addr {
                 // A kernel without MAP_FIXED_NOREPLACE took it as a hint.
@@ -241,12 +264,18 @@ impl GuestMemory {
         if ptr == libc::MAP_FAILED {
             return Err(MemError::Reserve(std::io::Error::last_os_error()));
         }
-        let base = NonNull::new(ptr as *mut u8).expect("mmap returned null");
+        // SAFETY: inside the reservation just made.
+        let base = unsafe { (ptr as *mut u8).add(GUARD_BELOW) };
+        let base = NonNull::new(base).expect("mmap returned null");
         let mut mem = GuestMemory {
             base,
             perms: vec![0u8; NUM_PAGES].into_boxed_slice(),
+            mirrored: false,
             layout,
         };
+        if mem.layout.mirrors_low_memory() {
+            mem.mirrored = mem.mirror_low_memory();
+        }
         let regions = mem.layout.regions.clone();
         for r in &regions {
             mem.protect(r.start, r.end, libc::PROT_READ | libc::PROT_WRITE)?;
@@ -257,7 +286,81 @@ impl GuestMemory {
         Ok(mem)
     }
 
+    /// Maps one shared-memory object over guest `[0, MIRROR_SIZE)` and
+    /// again at `base + 4 GiB` (both PROT_NONE until [`Self::protect`]
+    /// opens them). False if the host refuses (then compiled code that
+    /// relies on the mirror is not used: see [`GuestMemory::mirrored`]).
+    fn mirror_low_memory(&mut self) -> bool {
+        // SAFETY: a new anonymous file, mapped twice inside our own
+        // reservation (MAP_FIXED replaces only our PROT_NONE pages).
+        unsafe {
+            let fd = libc::memfd_create(c"fast32-guest-low".as_ptr(), libc::MFD_CLOEXEC);
+            if fd < 0 {
+                return false;
+            }
+            let mut ok = libc::ftruncate(fd, MIRROR_SIZE as libc::off_t) == 0;
+            for at in [0usize, 1 << 32] {
+                if !ok {
+                    break;
+                }
+                let want = self.base.as_ptr().add(at) as *mut libc::c_void;
+                let p = libc::mmap(
+                    want,
+                    MIRROR_SIZE,
+                    libc::PROT_NONE,
+                    libc::MAP_SHARED | libc::MAP_FIXED,
+                    fd,
+                    0,
+                );
+                ok = p == want;
+            }
+            libc::close(fd);
+            if !ok {
+                // Back to private anonymous PROT_NONE pages at both places.
+                for at in [0usize, 1 << 32] {
+                    libc::mmap(
+                        self.base.as_ptr().add(at) as *mut libc::c_void,
+                        MIRROR_SIZE,
+                        libc::PROT_NONE,
+                        libc::MAP_PRIVATE
+                            | libc::MAP_ANONYMOUS
+                            | libc::MAP_NORESERVE
+                            | libc::MAP_FIXED,
+                        -1,
+                        0,
+                    );
+                }
+            }
+            ok
+        }
+    }
+
+    /// Is guest low memory mirrored above 4 GiB ([`MIRROR_SIZE`])? Code
+    /// compiled for a layout that [`MemLayout::mirrors_low_memory`] relies
+    /// on it.
+    pub fn mirrored(&self) -> bool {
+        self.mirrored
+    }
+
     fn protect(&mut self, start: u64, end: u64, prot: libc::c_int) -> Result<(), MemError> {
+        if self.mirrored && start < MIRROR_SIZE as u64 {
+            let m_end = end.min(MIRROR_SIZE as u64);
+            // SAFETY: the mirror of [start, m_end), inside our reservation.
+            let rc = unsafe {
+                libc::mprotect(
+                    self.base.as_ptr().add((1usize << 32) + start as usize) as *mut libc::c_void,
+                    (m_end - start) as usize,
+                    prot,
+                )
+            };
+            if rc != 0 {
+                return Err(MemError::Protect {
+                    start,
+                    end: m_end,
+                    err: std::io::Error::last_os_error(),
+                });
+            }
+        }
         // SAFETY: [start, end) lies inside our own reservation.
         let rc = unsafe {
             libc::mprotect(
@@ -556,7 +659,41 @@ impl Drop for GuestMemory {
     fn drop(&mut self) {
         // SAFETY: unmapping exactly our own reservation.
         unsafe {
-            libc::munmap(self.base.as_ptr() as *mut libc::c_void, RESERVATION_SIZE);
+            libc::munmap(
+                self.base.as_ptr().sub(GUARD_BELOW) as *mut libc::c_void,
+                RESERVATION_SIZE,
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Low memory is visible at 4 GiB too, with the same protection; a
+    /// layout that maps the top of the guest space gets no mirror.
+    #[test]
+    fn low_memory_is_mirrored_above_4_gib() {
+        let h = Header::new();
+        let layout = MemLayout::from_header(&h);
+        assert!(layout.mirrors_low_memory());
+        let mut mem = GuestMemory::new(layout).expect("guest memory");
+        assert!(mem.mirrored());
+        mem.load(8, &[1, 2, 3, 4]).expect("load");
+        mem.seal().expect("seal");
+        // SAFETY: the mirror page is mapped readable (code is R).
+        let above = unsafe { std::ptr::read(mem.base_ptr().add((1 << 32) + 8) as *const [u8; 4]) };
+        assert_eq!(above, [1, 2, 3, 4]);
+
+        let top = Header {
+            mem_size: 0,
+            stack_base: 0xFFFF_FFF0,
+            stack_end: 0xFFF0_0000,
+            ..Header::new()
+        };
+        let layout = MemLayout::from_header(&top);
+        assert!(!layout.mirrors_low_memory());
+        assert!(!GuestMemory::new(layout).expect("guest memory").mirrored());
     }
 }
