@@ -382,33 +382,44 @@ impl GuestMemory {
     /// Applies guest permissions to host pages: read-only pages become
     /// read-only in hardware, so translated code faults on a bad store.
     pub fn seal(&mut self) -> Result<(), MemError> {
-        let mut page = 0usize;
-        while page < NUM_PAGES {
-            let p = self.perms[page];
-            // The run of pages with the same permissions, 8 at a time:
-            // the table has 2^20 entries and this runs at every start
-            // (page by page it was 7% of a short Lua run's host
-            // instructions).
-            let mut end = page + 1;
-            let pat = u64::from_ne_bytes([p; 8]);
-            while end + 8 <= NUM_PAGES {
-                let w: [u8; 8] = self.perms[end..end + 8].try_into().expect("8 bytes");
-                if u64::from_ne_bytes(w) != pat {
-                    break;
+        // Permissions change only at region boundaries: each stretch
+        // between two consecutive boundaries has one permission, so the
+        // runs come from a handful of boundaries, not from a scan of the
+        // 2^20-entry table (1.2 million host instructions at every start,
+        // 11% of a short csv run).
+        let mut cuts: Vec<u64> = self
+            .layout
+            .regions
+            .iter()
+            .flat_map(|r| [r.start, r.end])
+            .chain([0, 1 << 32])
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut run: Option<(u64, u64, u8)> = None;
+        for w in cuts.windows(2) {
+            let (start, end) = (w[0], w[1]);
+            let p = self.perms[(start >> PAGE_SHIFT) as usize];
+            run = match run {
+                Some((s, _, q)) if q == p => Some((s, end, p)),
+                Some((s, e, q)) => {
+                    self.protect_run(s, e, q)?;
+                    Some((start, end, p))
                 }
-                end += 8;
-            }
-            while end < NUM_PAGES && self.perms[end] == p {
-                end += 1;
-            }
-            if p != 0 && p != (PERM_R | PERM_W) && p != (PERM_R | PERM_W | PERM_X) {
-                self.protect(
-                    (page as u64) << PAGE_SHIFT,
-                    (end as u64) << PAGE_SHIFT,
-                    host_prot(p),
-                )?;
-            }
-            page = end;
+                None => Some((start, end, p)),
+            };
+        }
+        if let Some((s, e, q)) = run {
+            self.protect_run(s, e, q)?;
+        }
+        Ok(())
+    }
+
+    /// Gives a maximal run of pages with guest permissions `p` its host
+    /// protection (pages start unmapped-but-reserved or read + write).
+    fn protect_run(&mut self, start: u64, end: u64, p: u8) -> Result<(), MemError> {
+        if p != 0 && p != (PERM_R | PERM_W) && p != (PERM_R | PERM_W | PERM_X) {
+            self.protect(start, end, host_prot(p))?;
         }
         Ok(())
     }
