@@ -24,7 +24,7 @@ pub use fault::{FaultSite, HostSite};
 /// `FIXED_MEM_BASE + address`, a constant displacement, so no host register
 /// holds the memory base and nothing reloads it after calls (Lua: 7% fewer
 /// host instructions). Below 2 GiB, as x86-64 displacements are signed 32
-/// bits; 4 GiB + guard from here lie clear of the places Linux puts a PIE
+/// bits; 4 GiB + guards around here lie clear of the places Linux puts a PIE
 /// executable, its heap, shared libraries and stacks, and of Valgrind's own
 /// code (at 0x58000000). If the range is taken anyway, the run goes to the
 /// JIT ([`CompiledCode::fixed_mem_base`]).

@@ -1,12 +1,15 @@
 //! Guest memory: one sandbox shared by every engine.
 //!
-//! Each machine reserves the guest's whole 32-bit address space plus a
-//! guard (4 GiB + 64 KiB of `PROT_NONE` address space, nothing committed),
-//! then opens the regions the `.s32x` header describes. Translated code
-//! adds a zero-extended 32-bit guest address to the base pointer: any
-//! address, even one computed from `0xFFFFFFFF + 3`, lands inside the
-//! reservation, so no guest access can ever reach host memory, and an
-//! access to an unmapped or read-only page faults in hardware.
+//! Each machine reserves the guest's whole 32-bit address space plus
+//! guards (64 KiB below, 4 GiB, 64 KiB above: `PROT_NONE` address space,
+//! nothing committed), then opens the regions the `.s32x` header
+//! describes. Translated code adds a zero-extended 32-bit guest address to
+//! the base pointer: any address, even one computed from `0xFFFFFFFF + 3`,
+//! lands inside the reservation, so no guest access can ever reach host
+//! memory, and an access to an unmapped or read-only page faults in
+//! hardware. The first 64 KiB of guest memory are mapped a second time
+//! just above 4 GiB ([`MIRROR_SIZE`]), so that compiled code may add a
+//! 12-bit offset to a register without wrapping the sum at 4 GiB.
 //!
 //! The interpreter and the host services check the per-page permission
 //! table instead of faulting, so the oracle never depends on signals.
@@ -195,8 +198,8 @@ impl MemLayout {
     }
 }
 
-/// A machine's guest memory: a 4 GiB + guard reservation and its page
-/// permission table.
+/// A machine's guest memory: a reservation of 4 GiB and guards, and its
+/// page permission table.
 pub struct GuestMemory {
     base: NonNull<u8>,
     perms: Box<[u8]>,
