@@ -53,6 +53,9 @@ pub struct CompiledFunctions {
     pub codegen_time: Duration,
     /// What the profile changed (empty without one).
     pub explain: crate::pgo::Explain,
+    /// Twins compiled after the functions ([`crate::pgo::ColdPolicy::Outline`]),
+    /// in the order of their sizes and sites after the functions'.
+    pub twins: Vec<cranelift_module::FuncId>,
 }
 
 /// Lowers and compiles every function of `prog` into `module`. With
@@ -70,20 +73,26 @@ pub fn compile_functions<M: Module>(
     // FAST32_AOT_DUMP=1 prints the IR and machine code of every function.
     let dump = std::env::var_os("FAST32_AOT_DUMP").is_some();
     let mut out = CompiledFunctions::default();
-    for (i, f) in prog.functions.iter().enumerate() {
+    // Twins see their function's cold blocks as entries.
+    let twin_prog = (!decls.twins.is_empty()).then(|| lower::twin_program(prog, decls));
+    let mut twins: Vec<usize> = decls.twins.keys().copied().collect();
+    twins.sort_unstable();
+    let jobs = (0..prog.functions.len())
+        .map(|i| (i, false))
+        .chain(twins.iter().map(|&i| (i, true)));
+    for (i, twin) in jobs {
+        let f = &prog.functions[i];
+        let (p, id) = match (&twin_prog, twin) {
+            (Some(tp), true) => (tp, decls.twins[&i]),
+            _ => (prog, decls.funcs[i]),
+        };
+        // A twin's lowering would count the function's blocks again.
+        let mut scratch = crate::pgo::Explain::default();
+        let explain = if twin { &mut scratch } else { &mut out.explain };
         let t = Instant::now();
-        lower::lower_function(
-            module,
-            decls,
-            prog,
-            code,
-            i,
-            &mut ctx,
-            &mut fbc,
-            &mut out.explain,
-        );
+        lower::lower_function(module, decls, p, code, i, &mut ctx, &mut fbc, explain, twin);
         out.lower_time += t.elapsed();
-        if let Some(dir) = clif_dir {
+        if let Some(dir) = clif_dir.filter(|_| !twin) {
             write_clif(dir, prog, code, i, &ctx)?;
         }
         if dump {
@@ -92,7 +101,7 @@ pub fn compile_functions<M: Module>(
         }
         let t = Instant::now();
         module
-            .define_function(decls.funcs[i], &mut ctx)
+            .define_function(id, &mut ctx)
             .map_err(|e| AotError::Codegen {
                 pc: f.start,
                 msg: match &e {
@@ -114,8 +123,12 @@ pub fn compile_functions<M: Module>(
                 .map(|c| c.code_info().total_size)
                 .unwrap_or(0),
         );
+        if twin {
+            out.twins.push(id);
+        }
         module.clear_context(&mut ctx);
     }
+    out.explain.twins = twins.len() as u64;
     Ok(out)
 }
 

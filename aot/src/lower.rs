@@ -205,6 +205,8 @@ pub struct Decls {
     /// base from `CpuState`. In-memory compilation serves machines
     /// wherever their memory is.
     pub fixed_mem_base: Option<u64>,
+    /// Twins of functions ([`ColdPolicy::Outline`]), by function index.
+    pub twins: HashMap<usize, FuncId>,
 }
 
 /// The addresses the dispatcher may enter compiled code at, with their
@@ -257,7 +259,42 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
         hints: None,
         intrinsics: None,
         fixed_mem_base: None,
+        twins: HashMap::new(),
     })
+}
+
+/// Declares a twin for each function of `prog` with code the profile
+/// never saw run, under [`ColdPolicy::Outline`].
+pub fn declare_twins<M: Module>(m: &mut M, d: &mut Decls, prog: &Program) -> ModuleResult<()> {
+    let Some(h) = d.hints.clone().filter(|h| h.cold == ColdPolicy::Outline) else {
+        return Ok(());
+    };
+    for (i, f) in prog.functions.iter().enumerate() {
+        if f.lowered_blocks().any(|s| h.is_cold(s)) {
+            let name = format!("{}_cold", function_name(f.start));
+            let id = m.declare_function(&name, Linkage::Local, &d.sig)?;
+            d.twins.insert(i, id);
+        }
+    }
+    Ok(())
+}
+
+/// The program as a twin sees it ([`ColdPolicy::Outline`]): each twinned
+/// function can also be entered at its cold blocks, where the function
+/// hands over to the twin.
+pub fn twin_program(prog: &Program, d: &Decls) -> Program {
+    let mut p = prog.clone();
+    let Some(h) = d.hints.as_deref() else {
+        return p;
+    };
+    for &i in d.twins.keys() {
+        let f = &mut p.functions[i];
+        let cold: Vec<u32> = f.lowered_blocks().filter(|&s| h.is_cold(s)).collect();
+        f.entries.extend(cold);
+        f.entries.sort_unstable();
+        f.entries.dedup();
+    }
+    p
 }
 
 /// Defines the entry table: one pointer per code word, the function that
@@ -382,10 +419,16 @@ pub fn lower_function<M: Module>(
     ctx: &mut Context,
     fbc: &mut FunctionBuilderContext,
     explain: &mut Explain,
+    twin: bool,
 ) {
     ctx.func.signature = d.sig.clone();
     let hints = d.hints.as_deref();
-    ctx.func.name = UserFuncName::user(0, d.funcs[fidx].as_u32());
+    let own = if twin { d.twins[&fidx] } else { d.funcs[fidx] };
+    ctx.func.name = UserFuncName::user(0, own.as_u32());
+    let outline = d.twins.get(&fidx).map(|&t| {
+        let other = if twin { d.funcs[fidx] } else { t };
+        (m.declare_func_in_func(other, &mut ctx.func), twin)
+    });
     let fp_ref = m.declare_func_in_func(d.fp, &mut ctx.func);
     let fp_preserving_ref = m.declare_func_in_func(d.fp_trampoline, &mut ctx.func);
     let table_gv = m.declare_data_in_func(d.table, &mut ctx.func);
@@ -482,6 +525,7 @@ pub fn lower_function<M: Module>(
         mem_var: Variable::from_u32(0),
         fixed_mem_base: d.fixed_mem_base,
         state_var: Variable::from_u32(0),
+        outline,
         table: None,
         narrowed: HashMap::new(),
         abi: &d.abi,
@@ -841,6 +885,9 @@ struct FnLower<'a, 'f> {
     fixed_mem_base: Option<u64>,
     /// See [`Self::state`].
     state_var: Variable,
+    /// With [`ColdPolicy::Outline`]: the other half of a function and its
+    /// twin, and whether this is the twin.
+    outline: Option<(FuncRef, bool)>,
     /// The current block's table jump ([`crate::jumptable`]), with its
     /// index once the lowering has passed the instruction that forms it.
     table: Option<(crate::jumptable::TableJump, Option<Value>)>,
@@ -972,6 +1019,39 @@ impl FnLower<'_, '_> {
         for s in starts {
             let blk = self.blocks[&s];
             self.b.switch_to_block(blk);
+            if let Some((other, twin)) = self.outline {
+                // Cold code of a function with a twin is the twin's; in the
+                // twin, the hot blocks the function can be entered at are
+                // the function's ([`ColdPolicy::Outline`]).
+                let hot = self.hints.is_some_and(|h| !h.is_cold(s));
+                let leave = if twin {
+                    hot && f.entries.contains(&s)
+                } else {
+                    !hot
+                };
+                if leave {
+                    if !twin {
+                        let b = self.prog.blocks[&s];
+                        self.b.set_cold_block(blk);
+                        self.explain.blocks += 1;
+                        self.explain.cold_blocks += 1;
+                        self.explain.cold_insns += ((b.end - b.start) / 4) as u64;
+                        self.explain.outlined_blocks += 1;
+                    }
+                    self.cur_block = s;
+                    self.b.set_srcloc(SourceLoc::new(s));
+                    self.dirty = self.flow.dirty_in[&s];
+                    self.writeback_call();
+                    let tv = self.b.ins().iconst(types::I32, s as i64);
+                    let args = self.call_args(tv);
+                    self.b.ins().return_call(other, &args);
+                    continue;
+                }
+                if twin {
+                    self.lower_block(s);
+                    continue;
+                }
+            }
             self.explain.blocks += 1;
             if let Some(h) = self.hints.filter(|h| h.is_cold(s)) {
                 // Never ran in the profile: out of the hot path, or not

@@ -89,6 +89,7 @@ pub fn compile_object(
     let mut m = ObjectModule::new(builder);
     let mut decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
     decls.hints = opts.hints.clone();
+    lower::declare_twins(&mut m, &mut decls, &prog).map_err(merr)?;
     // An executable runs one machine: its memory can be at a fixed place.
     decls.fixed_mem_base = Some(fast32_aot_runtime::FIXED_MEM_BASE);
     let plan = opts
@@ -111,7 +112,10 @@ pub fn compile_object(
     phases.cranelift = compiled.codegen_time;
 
     let t = Instant::now();
-    let nfuncs = prog.functions.len();
+    // The functions, then their twins: the order of `compiled.sizes` and
+    // `compiled.sites`.
+    let all_funcs: Vec<_> = decls.funcs.iter().chain(&compiled.twins).copied().collect();
+    let nfuncs = all_funcs.len();
     let image_id = define_bytes(&mut m, "fast32_aot_image", image_bytes.to_vec(), 16, false)?;
     // Function addresses: one relocated word each.
     let funcs_id = m
@@ -120,7 +124,7 @@ pub fn compile_object(
     let mut d = DataDescription::new();
     d.define(vec![0u8; nfuncs.max(1) * 8].into_boxed_slice());
     d.set_align(8);
-    for (i, &f) in decls.funcs.iter().enumerate() {
+    for (i, &f) in all_funcs.iter().enumerate() {
         let r = m.declare_func_in_data(f, &mut d);
         d.write_function_addr((i * 8) as u32, r);
     }

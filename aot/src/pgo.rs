@@ -30,6 +30,14 @@ pub enum ColdPolicy {
     Translate,
     /// Do not compile it: reaching it hands control to the embedded JIT.
     Jit,
+    /// Compile it in a twin of its function: the function tail-calls the
+    /// twin where it reaches such code, and the twin tail-calls the
+    /// function back at the next block the profile saw run that can be
+    /// entered. The hot function is as small as under `Jit` (register
+    /// allocation sees only what ran), and leaving it costs a tail call,
+    /// not a round trip through the dispatcher and the JIT. Executables
+    /// only (in-memory compilation translates).
+    Outline,
 }
 
 /// Minimum share of a site's executions for a target to be speculated.
@@ -205,6 +213,12 @@ impl Hints {
         self.cold == ColdPolicy::Jit && self.is_cold(pc)
     }
 
+    /// Is the code at `pc` compiled in its function's twin
+    /// ([`ColdPolicy::Outline`] and never run in the profile)?
+    pub fn outlined(&self, pc: u32) -> bool {
+        self.cold == ColdPolicy::Outline && self.is_cold(pc)
+    }
+
     /// Speculation targets of the JALR at `pc` (not for returns).
     pub fn targets(&self, pc: u32) -> &[(u32, u64)] {
         self.indirect.get(&pc).map(|v| &v.0[..]).unwrap_or(&[])
@@ -221,6 +235,10 @@ pub struct Explain {
     pub cold_blocks: u64,
     /// Cold blocks left to the JIT ([`ColdPolicy::Jit`]).
     pub jit_blocks: u64,
+    /// Cold blocks compiled in twins ([`ColdPolicy::Outline`]), and the
+    /// functions that have a twin.
+    pub outlined_blocks: u64,
+    pub twins: u64,
     /// Guest instructions in cold blocks.
     pub cold_insns: u64,
     /// (JALR pc, links, speculated targets with counts, site total).
@@ -267,12 +285,14 @@ impl Explain {
         };
         let _ = writeln!(
             s,
-            "profile: {} of {} blocks cold ({:.1}%, {} guest instructions); {} left to the JIT",
+            "profile: {} of {} blocks cold ({:.1}%, {} guest instructions); {} left to the JIT; {} in twins of {} functions",
             self.cold_blocks,
             self.blocks,
             pct(self.cold_blocks, self.blocks),
             self.cold_insns,
-            self.jit_blocks
+            self.jit_blocks,
+            self.outlined_blocks,
+            self.twins
         );
         let _ = writeln!(
             s,

@@ -311,3 +311,129 @@ fn profile_keeps_threaded_code_compiled() {
     assert_eq!(stats(&pgo), (1, 0));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A loop whose rare branch (taken only when the program gets an
+/// argument) calls a function: a profile without arguments never sees
+/// either, so under `--cold=outline` both live in twins. Run with an
+/// argument, the executable goes back and forth between each function and
+/// its twin, and must print what the interpreter prints without ever
+/// leaving compiled code.
+const OUTLINED: &str = "
+    .text
+    .globl main
+main:
+    addi sp, sp, -16
+    stw sp+0, lr
+    stw sp+4, s0
+    stw sp+8, s1
+    stw sp+12, s2
+    mv s2, a0
+    li s0, 0
+    li s1, 0
+loop:
+    li t0, 2000
+    bge s1, t0, done
+    slli a1, s0, 5
+    add s0, s0, a1
+    add s0, s0, s1
+    li t0, 2
+    blt s2, t0, next
+    andi a1, s1, 7
+    bnez a1, next
+    mv a0, s0
+    call mix
+    xor s0, s0, rv
+next:
+    addi s1, s1, 1
+    j loop
+done:
+    la a0, msg
+    call print_str
+    mv a0, s0
+    call print_hex
+    li a0, 10
+    call print_char
+    li rv, 0
+    ldw lr, sp+0
+    ldw s0, sp+4
+    ldw s1, sp+8
+    ldw s2, sp+12
+    addi sp, sp, 16
+    ret
+mix:
+    la t0, buf
+    li a1, 0
+1:  stw t0+0, a0
+    ldw a2, t0+0
+    slli a2, a2, 3
+    xor a0, a0, a2
+    addi a1, a1, 1
+    li a2, 5
+    blt a1, a2, 1b
+    mv rv, a0
+    ret
+    .data
+buf:
+    .word 0
+msg:
+    .asciz \"outline \"
+";
+
+#[test]
+fn cold_code_outlined_in_twins_runs_compiled() {
+    let d = tmpdir("outline");
+    let src = format!(
+        "{}\n{OUTLINED}",
+        include_str!("../../bench-data/programs/rt.s")
+    );
+    let prog = assemble(&d, "outlined", &src);
+    let profile = d.join("outlined.prof");
+    let o = fast32(&[
+        "profile".as_ref(),
+        "-o".as_ref(),
+        profile.as_os_str(),
+        prog.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let exe = d.join("outlined");
+    let o = fast32(&[
+        "compile".as_ref(),
+        "--explain".as_ref(),
+        "--cold".as_ref(),
+        "outline".as_ref(),
+        "--profile".as_ref(),
+        profile.as_os_str(),
+        prog.as_os_str(),
+        "-o".as_ref(),
+        exe.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = String::from_utf8_lossy(&o.stdout);
+    let twins: u64 = report
+        .split(" in twins of ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no twin count in {report}"));
+    assert!(twins >= 2, "main and mix have twins: {report}");
+    for args in [&[][..], &["x"][..]] {
+        let mut want = Command::new(FAST32);
+        want.args(["run", "--engine", "interp"])
+            .arg(&prog)
+            .args(args);
+        let want = want.output().unwrap();
+        let got = Command::new(&exe)
+            .args(args)
+            .env("FAST32_AOT_STATS", "1")
+            .output()
+            .unwrap();
+        assert_eq!(got.status.code(), want.status.code(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&got.stdout),
+            String::from_utf8_lossy(&want.stdout),
+            "{args:?}"
+        );
+        assert_eq!(aot_stat(&got.stderr, "JIT fallback entries"), 0, "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

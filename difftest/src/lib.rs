@@ -54,6 +54,10 @@ pub enum Engine {
     /// Like [`Engine::AotPgo`], with code the profile never saw left to
     /// the JIT (`--cold=jit`).
     AotPgoColdJit,
+    /// An executable like [`Engine::AotExe`], guided by the profile of
+    /// [`Engine::AotPgo`], with code the profile never saw compiled in
+    /// twins of its functions (`--cold=outline`, executables only).
+    AotExePgoOutline,
 }
 
 impl Engine {
@@ -181,6 +185,12 @@ pub fn run(image: &Image, engine: Engine, stdin: &[u8], limit: u64) -> Observed 
             drop(m);
             return run_executable(image, stdin, limit).unwrap_or_else(|e| panic!("{e}"));
         }
+        Engine::AotExePgoOutline => {
+            drop(m);
+            let opts = pgo_options(image, limit, fast32_aot::pgo::ColdPolicy::Outline);
+            return run_executable_with(image, stdin, limit, &opts)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
     };
     m.host.flush();
     let stdout = out.lock().map(|b| b.clone()).unwrap_or_default();
@@ -222,14 +232,24 @@ pub fn pgo_options(
 /// with the same deterministic host as [`test_host`]; its stderr is
 /// discarded like the harness's.
 pub fn run_executable(image: &Image, stdin: &[u8], limit: u64) -> Result<Observed, String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let bytes = fast32_isa::s32x::write(image);
     let opts = fast32_aot::AotOptions {
         verify: true,
         ..Default::default()
     };
-    let obj = fast32_aot::object_driver::compile_object(&bytes, image, &opts)
+    run_executable_with(image, stdin, limit, &opts)
+}
+
+/// [`run_executable`] with the compiler's options.
+pub fn run_executable_with(
+    image: &Image,
+    stdin: &[u8],
+    limit: u64,
+    opts: &fast32_aot::AotOptions,
+) -> Result<Observed, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let bytes = fast32_isa::s32x::write(image);
+    let obj = fast32_aot::object_driver::compile_object(&bytes, image, opts)
         .map_err(|e| format!("compile: {e}"))?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let exe = dir.path().join("prog");
@@ -327,7 +347,11 @@ pub fn compare(
         }
         if matches!(
             e,
-            Engine::Aot | Engine::AotExe | Engine::AotPgo | Engine::AotPgoColdJit
+            Engine::Aot
+                | Engine::AotExe
+                | Engine::AotPgo
+                | Engine::AotPgoColdJit
+                | Engine::AotExePgoOutline
         ) {
             relax_aot_trap(&oracle, &mut got);
         }

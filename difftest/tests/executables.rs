@@ -18,7 +18,10 @@ fn test_programs_pass_as_executables() {
     assert!(!files.is_empty());
     let mut failures = Vec::new();
     for f in &files {
-        if let Err(e) = filetest::run_file(f, &[Engine::Interp, Engine::AotExe]) {
+        if let Err(e) = filetest::run_file(
+            f,
+            &[Engine::Interp, Engine::AotExe, Engine::AotExePgoOutline],
+        ) {
             failures.push(format!("{}: {e}", f.display()));
         }
     }
@@ -35,7 +38,8 @@ fn generated_programs_match_as_executables() {
     for seed in 0..40u64 {
         let size = 10 + (seed * 7 % 110) as u32;
         let img = gen::program(&mut gen::Source::from_seed(seed ^ 0xe8e), size);
-        if let Err(e) = compare(&img, &[Engine::Interp, Engine::AotExe], b"", u64::MAX) {
+        let engines = [Engine::Interp, Engine::AotExe, Engine::AotExePgoOutline];
+        if let Err(e) = compare(&img, &engines, b"", u64::MAX) {
             panic!("seed {seed} size {size}: {e}");
         }
     }
