@@ -50,7 +50,7 @@ for p in "${progs[@]}"; do
     setup "$p" || { echo "$p: not in $corpus, skipped"; continue; }
     "$fast32" profile --deterministic -o "$work/$p.prof" "$image" < "$work/train" > /dev/null 2>&1
     "$fast32" compile -q "$image" -o "$work/$p.plain"
-    "$fast32" compile -q --profile "$work/$p.prof" "$image" -o "$work/$p.pgo"
+    "$fast32" compile -q ${PGO_FLAGS:-} --profile "$work/$p.prof" "$image" -o "$work/$p.pgo"
     "$fast32" run --deterministic --engine interp "$image" < "$work/bench" > "$work/expected" || true
     for e in plain pgo; do
         "$work/$p.$e" < "$work/bench" > "$work/out" || true

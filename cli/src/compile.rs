@@ -20,17 +20,19 @@ pub struct CompileArgs {
     /// use, profiled indirect targets compiled as entries).
     #[arg(long)]
     pub profile: Option<PathBuf>,
-    /// With --profile: code the profile never saw run is compiled out of
-    /// line (`translate`), not at all, left to the embedded JIT (`jit`),
-    /// or in a twin of its function, which the function tail-calls when it
-    /// gets there (`outline`).
-    // Default `translate`, by measurement: run times were equal (paired
-    // ratio jit/translate 1.00 on lua-bench, 0.996-1.05 on calls, float,
-    // csv, core, strings), while `jit` halves lua.s32x's compile time and
-    // makes it 16% smaller. Equal speed goes to the policy that cannot
-    // leave a loop the training input missed in the JIT's block-at-a-time
-    // fallback.
-    #[arg(long, value_name = "POLICY", default_value = "translate", value_parser = ["translate", "jit", "outline"])]
+    /// With --profile: code the profile never saw run is compiled in a
+    /// twin of its function, which the function tail-calls when it gets
+    /// there (`outline`), out of line at the end of its function
+    /// (`translate`), or not at all, left to the embedded JIT (`jit`).
+    // Default `outline`, by measurement (host instructions, profiles of a
+    // different input than the measured one, corpus-pgo.sh): against
+    // `translate`, Forth 0.914, Lua 0.967, Lisp 0.972, sbasic 1.029,
+    // Prolog 1.014; the benchmark programs equal or better (dispatch
+    // 0.976). The hot functions lose their cold code, which register
+    // allocation no longer has to fit around, and reaching cold code costs
+    // a tail call, where `jit` costs a round trip through the dispatcher
+    // and the JIT (Lua with a profile of another script: 600000 of them).
+    #[arg(long, value_name = "POLICY", default_value = "outline", value_parser = ["outline", "translate", "jit"])]
     pub cold: String,
     /// Report which calls became native intrinsics and, with --profile,
     /// what the profile changed.
