@@ -35,6 +35,17 @@ fn assemble(dir: &Path, name: &str, src: &str) -> PathBuf {
     out
 }
 
+/// `fast32 profile -o profile prog` (no arguments, no input).
+fn record_profile(prog: &Path, profile: &Path) {
+    let o = fast32(&[
+        "profile".as_ref(),
+        "-o".as_ref(),
+        profile.as_os_str(),
+        prog.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 fn compile(prog: &Path, exe: &Path) -> Output {
     fast32(&[
         "compile".as_ref(),
@@ -288,13 +299,7 @@ fn profile_keeps_threaded_code_compiled() {
     );
 
     let profile = d.join("threaded.prof");
-    let o = fast32(&[
-        "profile".as_ref(),
-        "-o".as_ref(),
-        profile.as_os_str(),
-        prog.as_os_str(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    record_profile(&prog, &profile);
     let pgo = d.join("pgo");
     let o = fast32(&[
         "compile".as_ref(),
@@ -388,13 +393,7 @@ fn cold_code_outlined_in_twins_runs_compiled() {
     );
     let prog = assemble(&d, "outlined", &src);
     let profile = d.join("outlined.prof");
-    let o = fast32(&[
-        "profile".as_ref(),
-        "-o".as_ref(),
-        profile.as_os_str(),
-        prog.as_os_str(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    record_profile(&prog, &profile);
     let exe = d.join("outlined");
     let o = fast32(&[
         "compile".as_ref(),
