@@ -1019,52 +1019,37 @@ impl FnLower<'_, '_> {
         for s in starts {
             let blk = self.blocks[&s];
             self.b.switch_to_block(blk);
-            if let Some((other, twin)) = self.outline {
-                // Cold code of a function with a twin is the twin's; in the
-                // twin, the hot blocks the function can be entered at are
-                // the function's ([`ColdPolicy::Outline`]).
+            if let Some((function, true)) = self.outline {
+                // A twin ([`ColdPolicy::Outline`]) hands back to its
+                // function at the blocks that ran and that the function
+                // can be entered at.
                 let hot = self.hints.is_some_and(|h| !h.is_cold(s));
-                let leave = if twin {
-                    hot && f.entries.contains(&s)
+                if hot && f.entries.binary_search(&s).is_ok() {
+                    self.start_exit_block(s);
+                    self.tail_call(function, s);
                 } else {
-                    !hot
-                };
-                if leave {
-                    if !twin {
-                        let b = self.prog.blocks[&s];
-                        self.b.set_cold_block(blk);
-                        self.explain.blocks += 1;
-                        self.explain.cold_blocks += 1;
-                        self.explain.cold_insns += ((b.end - b.start) / 4) as u64;
-                        self.explain.outlined_blocks += 1;
-                    }
-                    self.cur_block = s;
-                    self.b.set_srcloc(SourceLoc::new(s));
-                    self.dirty = self.flow.dirty_in[&s];
-                    self.writeback_call();
-                    let tv = self.b.ins().iconst(types::I32, s as i64);
-                    let args = self.call_args(tv);
-                    self.b.ins().return_call(other, &args);
-                    continue;
-                }
-                if twin {
                     self.lower_block(s);
-                    continue;
                 }
+                continue;
             }
             self.explain.blocks += 1;
             if let Some(h) = self.hints.filter(|h| h.is_cold(s)) {
-                // Never ran in the profile: out of the hot path, or not
-                // compiled at all (the dispatcher runs it on the JIT).
+                // Never ran in the profile: out of the hot path, in the
+                // function's twin, or not compiled at all (the dispatcher
+                // runs it on the JIT).
                 self.b.set_cold_block(blk);
                 let b = self.prog.blocks[&s];
                 self.explain.cold_blocks += 1;
                 self.explain.cold_insns += ((b.end - b.start) / 4) as u64;
+                if let Some((twin, false)) = self.outline {
+                    self.explain.outlined_blocks += 1;
+                    self.start_exit_block(s);
+                    self.tail_call(twin, s);
+                    continue;
+                }
                 if h.cold == ColdPolicy::Jit {
                     self.explain.jit_blocks += 1;
-                    self.cur_block = s;
-                    self.b.set_srcloc(SourceLoc::new(s));
-                    self.dirty = self.flow.dirty_in[&s];
+                    self.start_exit_block(s);
                     self.exit_const(ExitReason::None, s);
                     continue;
                 }
@@ -1415,11 +1400,25 @@ impl FnLower<'_, '_> {
         }
         // A jump into another function: a tail call (its result is ours;
         // the host stack does not grow).
-        self.writeback_call();
         let fref = self.func_refs[&self.prog.owner(t)];
+        self.tail_call(fref, t);
+    }
+
+    /// Continues at guest address `t` in function `fref` (entered there):
+    /// the dirty registers stored but the arguments, which it is passed.
+    fn tail_call(&mut self, fref: FuncRef, t: u32) {
+        self.writeback_call();
         let tv = self.b.ins().iconst(types::I32, t as i64);
         let args = self.call_args(tv);
         self.b.ins().return_call(fref, &args);
+    }
+
+    /// Begins the block of guest block `s` when it is only an exit (the
+    /// state it is entered with, without lowering its code).
+    fn start_exit_block(&mut self, s: u32) {
+        self.cur_block = s;
+        self.b.set_srcloc(SourceLoc::new(s));
+        self.dirty = self.flow.dirty_in[&s];
     }
 
     /// On a loop back-edge of interruptible code: leave (with the

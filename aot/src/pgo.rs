@@ -213,12 +213,6 @@ impl Hints {
         self.cold == ColdPolicy::Jit && self.is_cold(pc)
     }
 
-    /// Is the code at `pc` compiled in its function's twin
-    /// ([`ColdPolicy::Outline`] and never run in the profile)?
-    pub fn outlined(&self, pc: u32) -> bool {
-        self.cold == ColdPolicy::Outline && self.is_cold(pc)
-    }
-
     /// Speculation targets of the JALR at `pc` (not for returns).
     pub fn targets(&self, pc: u32) -> &[(u32, u64)] {
         self.indirect.get(&pc).map(|v| &v.0[..]).unwrap_or(&[])
