@@ -222,6 +222,28 @@ fn host_prot(perms: u8) -> libc::c_int {
     p
 }
 
+/// An anonymous `PROT_NONE` mapping of `len` bytes at `addr` (a hint, or
+/// exact with `flags`): address space, no memory committed until a page
+/// is opened and touched (MAP_NORESERVE).
+///
+/// # Safety
+/// With `MAP_FIXED`, `[addr, addr + len)` must be address space this
+/// value owns.
+unsafe fn map_reserved(
+    addr: *mut libc::c_void,
+    len: usize,
+    flags: libc::c_int,
+) -> *mut libc::c_void {
+    libc::mmap(
+        addr,
+        len,
+        libc::PROT_NONE,
+        libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | flags,
+        -1,
+        0,
+    )
+}
+
 impl GuestMemory {
     /// Reserves the sandbox and maps the regions read + write, ready for
     /// loading; call [`GuestMemory::seal`] afterwards to apply the guest
@@ -236,20 +258,10 @@ impl GuestMemory {
     /// the sandbox goes anywhere, as with `new`: callers compare
     /// [`GuestMemory::base_ptr`] with what they asked for.
     pub fn new_at(layout: MemLayout, at: Option<usize>) -> Result<GuestMemory, MemError> {
-        let reserve = |addr: usize, flags: libc::c_int| {
-            // SAFETY: a fresh anonymous PROT_NONE mapping (never replacing
-            // one: MAP_FIXED_NOREPLACE); MAP_NORESERVE so that no memory
-            // is committed until a page is opened and touched.
-            unsafe {
-                libc::mmap(
-                    addr as *mut libc::c_void,
-                    RESERVATION_SIZE,
-                    libc::PROT_NONE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | flags,
-                    -1,
-                    0,
-                )
-            }
+        // SAFETY: a fresh mapping that replaces none (no MAP_FIXED, or
+        // MAP_FIXED_NOREPLACE).
+        let reserve = |addr: usize, flags: libc::c_int| unsafe {
+            map_reserved(addr as *mut libc::c_void, RESERVATION_SIZE, flags)
         };
         let mut ptr = libc::MAP_FAILED;
         if let Some(addr) = at.and_then(|a| a.checked_sub(GUARD_BELOW)) {
@@ -319,19 +331,10 @@ impl GuestMemory {
             }
             libc::close(fd);
             if !ok {
-                // Back to private anonymous PROT_NONE pages at both places.
+                // Back to reserved pages at both places.
                 for at in [0usize, 1 << 32] {
-                    libc::mmap(
-                        self.base.as_ptr().add(at) as *mut libc::c_void,
-                        MIRROR_SIZE,
-                        libc::PROT_NONE,
-                        libc::MAP_PRIVATE
-                            | libc::MAP_ANONYMOUS
-                            | libc::MAP_NORESERVE
-                            | libc::MAP_FIXED,
-                        -1,
-                        0,
-                    );
+                    let p = self.base.as_ptr().add(at) as *mut libc::c_void;
+                    map_reserved(p, MIRROR_SIZE, libc::MAP_FIXED);
                 }
             }
             ok
@@ -345,29 +348,28 @@ impl GuestMemory {
         self.mirrored
     }
 
+    /// Gives guest pages `[start, end)` host protection `prot`, and their
+    /// mirror above 4 GiB too.
     fn protect(&mut self, start: u64, end: u64, prot: libc::c_int) -> Result<(), MemError> {
         if self.mirrored && start < MIRROR_SIZE as u64 {
-            let m_end = end.min(MIRROR_SIZE as u64);
-            // SAFETY: the mirror of [start, m_end), inside our reservation.
-            let rc = unsafe {
-                libc::mprotect(
-                    self.base.as_ptr().add((1usize << 32) + start as usize) as *mut libc::c_void,
-                    (m_end - start) as usize,
-                    prot,
-                )
-            };
-            if rc != 0 {
-                return Err(MemError::Protect {
-                    start,
-                    end: m_end,
-                    err: std::io::Error::last_os_error(),
-                });
-            }
+            self.mprotect(1 << 32, start, end.min(MIRROR_SIZE as u64), prot)?;
         }
-        // SAFETY: [start, end) lies inside our own reservation.
+        self.mprotect(0, start, end, prot)
+    }
+
+    /// `mprotect` of the host pages at `above` bytes past guest pages
+    /// `[start, end)` (0, or the mirror's 4 GiB).
+    fn mprotect(
+        &self,
+        above: usize,
+        start: u64,
+        end: u64,
+        prot: libc::c_int,
+    ) -> Result<(), MemError> {
+        // SAFETY: [start, end) + `above` lies inside our own reservation.
         let rc = unsafe {
             libc::mprotect(
-                self.base.as_ptr().add(start as usize) as *mut libc::c_void,
+                self.base.as_ptr().add(above + start as usize) as *mut libc::c_void,
                 (end - start) as usize,
                 prot,
             )
