@@ -1751,7 +1751,7 @@ impl FnLower<'_, '_> {
         let dirty = self.dirty;
         let mut pending = Vec::new();
         let mut by_target: HashMap<u32, Block> = HashMap::new();
-        let mut calls = Vec::with_capacity(tj.targets.len());
+        let mut table = Vec::with_capacity(tj.targets.len());
         for &target in &tj.targets {
             let blk = match by_target.get(&target) {
                 Some(&b) => b,
@@ -1761,20 +1761,29 @@ impl FnLower<'_, '_> {
                     b
                 }
             };
-            calls.push(self.b.func.dfg.block_call(blk, &[]));
+            table.push(blk);
         }
         let other = self.b.create_block();
         self.b.set_cold_block(other);
-        let def = self.b.func.dfg.block_call(other, &[]);
-        let jt = self
-            .b
-            .create_jump_table(cranelift_codegen::ir::JumpTableData::new(def, &calls));
-        self.b.ins().br_table(idx, jt);
+        self.br_table(idx, &table, other);
         self.b.switch_to_block(other);
         self.writeback();
         self.ret_dyn(t);
         self.dirty = dirty;
         self.fill_pending(pending);
+    }
+
+    /// Jumps to `table[idx]`, or to `default` for an index past its end.
+    fn br_table(&mut self, idx: Value, table: &[Block], default: Block) {
+        let calls: Vec<_> = table
+            .iter()
+            .map(|&blk| self.b.func.dfg.block_call(blk, &[]))
+            .collect();
+        let def = self.b.func.dfg.block_call(default, &[]);
+        let jt = self
+            .b
+            .create_jump_table(cranelift_codegen::ir::JumpTableData::new(def, &calls));
+        self.b.ins().br_table(idx, jt);
     }
 
     /// Emits the shared dispatch block (after every guest block).
@@ -1812,15 +1821,7 @@ impl FnLower<'_, '_> {
             }
             let off = self.b.ins().iadd_imm_s(t, -(lo as i64));
             let idx = self.b.ins().rotr_imm_s(off, 2);
-            let calls: Vec<_> = table
-                .iter()
-                .map(|&blk| self.b.func.dfg.block_call(blk, &[]))
-                .collect();
-            let def = self.b.func.dfg.block_call(other, &[]);
-            let jt = self
-                .b
-                .create_jump_table(cranelift_codegen::ir::JumpTableData::new(def, &calls));
-            self.b.ins().br_table(idx, jt);
+            self.br_table(idx, &table, other);
         } else {
             let mut sw = Switch::new();
             for &x in &targets {
