@@ -18,7 +18,7 @@
 //! code that does not poll is left to the JIT. Programs without W^X (which may
 //! rewrite their code) run on the interpreter, as with the JIT.
 
-use crate::fault::{self, FaultContext, HostSite};
+use crate::fault::{self, FaultContext, SiteTable};
 use fast32_jit::{Jit, JitOptions};
 use fast32_runtime::state::ExitReason;
 use fast32_runtime::{Interpreter, Machine, RunOutcome, Trap, TrapKind};
@@ -29,12 +29,10 @@ use std::sync::Arc;
 /// Compiled code as the dispatcher needs it, independent of its origin.
 pub struct CompiledCode {
     /// Host function per code word that is an entry (0 if none).
-    pub entries: Box<[usize]>,
-    /// Fault sites, sorted by host address.
-    pub sites: Vec<HostSite>,
-    /// Bounds of all compiled code (fault claims outside are refused).
-    pub code_start: usize,
-    pub code_end: usize,
+    /// (An executable's is its own data, read in place.)
+    pub entries: std::borrow::Cow<'static, [usize]>,
+    /// Fault sites, by host address.
+    pub sites: SiteTable,
     /// Where interruptible code reads the address of the interrupt flag
     /// (null when the code was not compiled interruptible).
     pub interrupt_slot: *mut usize,
@@ -202,10 +200,11 @@ impl Dispatcher {
             let here = stack_here();
             sp_limit = sp_limit.max(here.saturating_sub(b));
         }
+        let (code_start, code_end) = self.code.sites.code_bounds();
         let mut ctx = FaultContext {
-            code_start: self.code.code_start,
-            code_end: self.code.code_end,
-            sites: &self.code.sites[..] as *const [HostSite],
+            code_start,
+            code_end,
+            sites: &self.code.sites,
             state: &mut m.cpu,
             mem_base: m.mem.base_ptr() as usize,
             saved_rsp: 0,

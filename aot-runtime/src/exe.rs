@@ -41,7 +41,7 @@
 //! harness compares executables with the other engines through it.
 
 use crate::dispatch::{CompiledCode, Dispatcher};
-use crate::fault::{FaultSite, HostSite};
+use crate::fault::{FaultSite, SiteTable};
 use fast32_runtime::host::{exec_seconds_left, AccessPolicy, ExecFn, ExecRequest, HostConfig};
 use fast32_runtime::{Machine, RunOutcome, TrapKind};
 use std::time::{Duration, Instant};
@@ -106,7 +106,9 @@ const _: () = {
     assert!(std::mem::size_of::<RawSite>() == RawSite::SIZE);
 };
 
-/// A fault site as stored in the object: function index + offset.
+/// A fault site as an executable stores it: function index + offset
+/// (the object writer in `fast32_aot::object_driver` emits them grouped by
+/// function, each function's sorted by offset; see [`SiteTable::from_raw`]).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct RawSite {
@@ -131,6 +133,16 @@ impl RawSite {
         b[13] = self.size;
         b
     }
+
+    /// The site, if its kind is valid.
+    pub fn site(&self) -> Option<FaultSite> {
+        Some(FaultSite {
+            offset: self.offset,
+            guest_pc: self.guest_pc,
+            kind: TrapKind::from_u32(self.kind as u32)?,
+            size: self.size,
+        })
+    }
 }
 
 /// Reads the compiled code's tables.
@@ -138,54 +150,22 @@ impl RawSite {
 /// # Safety
 /// `d` must be the descriptor emitted with the program's object.
 unsafe fn compiled_code(d: &ExeDescriptor) -> Result<CompiledCode, String> {
-    let slice = |p: *const usize, n: u64| {
+    /// The descriptor's tables are data of this executable: read in
+    /// place, never copied.
+    unsafe fn slice<T>(p: *const T, n: u64) -> &'static [T] {
         if n == 0 {
-            &[][..]
+            &[]
         } else {
             std::slice::from_raw_parts(p, n as usize)
         }
-    };
-    let entries = slice(d.entries, d.entries_len);
-    let funcs = slice(d.funcs, d.nfuncs);
-    let sizes: &[u32] = if d.nfuncs == 0 {
-        &[]
-    } else {
-        std::slice::from_raw_parts(d.func_sizes, d.nfuncs as usize)
-    };
-    let raw: &[RawSite] = if d.nsites == 0 {
-        &[]
-    } else {
-        std::slice::from_raw_parts(d.sites, d.nsites as usize)
-    };
-    let mut sites = Vec::with_capacity(raw.len());
-    for r in raw {
-        let base = *funcs
-            .get(r.func as usize)
-            .ok_or("fault site names a missing function")?;
-        let kind = TrapKind::from_u32(r.kind as u32).ok_or("fault site with a bad kind")?;
-        sites.push(HostSite {
-            host: base + r.offset as usize,
-            site: FaultSite {
-                offset: r.offset,
-                guest_pc: r.guest_pc,
-                kind,
-                size: r.size,
-            },
-        });
     }
-    sites.sort_by_key(|s| s.host);
-    let code_start = funcs.iter().copied().min().unwrap_or(0);
-    let code_end = funcs
-        .iter()
-        .zip(sizes)
-        .map(|(&f, &s)| f + s as usize)
-        .max()
-        .unwrap_or(0);
+    let funcs = slice(d.funcs, d.nfuncs);
+    let sizes = slice(d.func_sizes, d.nfuncs);
+    let sites = SiteTable::from_raw(funcs, sizes, slice(d.sites, d.nsites))
+        .ok_or("fault sites not grouped by function")?;
     Ok(CompiledCode {
-        entries: entries.into(),
+        entries: std::borrow::Cow::Borrowed(slice(d.entries, d.entries_len)),
         sites,
-        code_start,
-        code_end,
         interrupt_slot: d.interrupt_slot,
         adapter: d.adapter,
         fixed_mem_base: (d.mem_base != 0).then_some(d.mem_base as usize),

@@ -18,7 +18,7 @@ pub mod fault;
 pub mod intrinsics;
 
 pub use dispatch::{CompiledCode, DispatchStats, Dispatcher};
-pub use fault::{FaultSite, HostSite};
+pub use fault::{FaultSite, SiteTable};
 
 /// Where executables put guest memory: their code addresses it as
 /// `FIXED_MEM_BASE + address`, a constant displacement, so no host register

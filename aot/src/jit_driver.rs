@@ -9,7 +9,7 @@ use crate::intrinsics;
 use crate::lower;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Module};
-use fast32_aot_runtime::{CompiledCode, Dispatcher, HostSite};
+use fast32_aot_runtime::{CompiledCode, Dispatcher, SiteTable};
 use fast32_isa::s32x::Image;
 use fast32_runtime::{Machine, RunOutcome};
 use std::time::{Duration, Instant};
@@ -195,17 +195,7 @@ impl Aot {
                 }
             }
         }
-        let mut sites = Vec::new();
-        let (mut lo, mut hi) = (usize::MAX, 0usize);
-        for (i, s) in compiled.sites.iter().enumerate() {
-            lo = lo.min(ptrs[i]);
-            hi = hi.max(ptrs[i] + sizes[i] as usize);
-            sites.extend(s.iter().map(|&site| HostSite {
-                host: ptrs[i] + site.offset as usize,
-                site,
-            }));
-        }
-        sites.sort_by_key(|s| s.host);
+        let sites = SiteTable::new(&ptrs, sizes, compiled.sites);
         let interrupt_slot = match decls.interrupt {
             Some(id) => module.get_finalized_data(id).0 as *mut usize,
             None => std::ptr::null_mut(),
@@ -221,10 +211,8 @@ impl Aot {
             ..AotStats::default()
         };
         let disp = Dispatcher::new(CompiledCode {
-            entries: entries.into_boxed_slice(),
+            entries: entries.into(),
             sites,
-            code_start: lo,
-            code_end: hi,
             interrupt_slot,
             adapter: module.get_finalized_function(decls.adapter) as usize,
             fixed_mem_base: None,
