@@ -518,6 +518,9 @@ pub fn lower_function<M: Module>(
         fvars: [Variable::from_u32(0); 32],
         pending: Vec::new(),
         dirty: 0,
+        mem_cache: [None; 32],
+        mem_cache_on: false,
+        dead_write: false,
         dispatch: None,
         per_site_dispatch: false,
         f64_cache: Vec::new(),
@@ -621,6 +624,99 @@ fn weighted_insts<'c>(
             .step_by(4)
             .filter_map(move |pc| code.inst(pc).map(|i| (i, w)))
     })
+}
+
+/// For each instruction of `[start, last)`: is it lowered with
+/// [`FnLower::mem_cache`] on (straight-line code, not the first of a pair
+/// move that may be fused), and does it write a register of `in_mem` that
+/// a later instruction of the same run of such instructions writes again
+/// (a dead write: its value need not be stored)?
+fn dead_writes(code: &CodeImage, start: u32, last: u32, in_mem: u32) -> (Vec<bool>, Vec<bool>) {
+    let n = ((last - start) / 4) as usize;
+    let insts: Vec<Inst> = (0..n)
+        .map(|k| {
+            code.inst(start + 4 * k as u32)
+                .expect("blocks hold valid instructions")
+        })
+        .collect();
+    // Two word moves of a pair may be lowered fused, with a branch.
+    let paired = |k: usize| {
+        insts
+            .get(k + 1)
+            .is_some_and(|x| pair_move(&insts[k], x).is_some())
+    };
+    let cached: Vec<bool> = (0..n)
+        .map(|k| straight_line(insts[k].op) && !paired(k) && (k == 0 || !paired(k - 1)))
+        .collect();
+    let mut dead = vec![false; n];
+    let mut later = 0u32;
+    for k in (0..n).rev() {
+        if !cached[k] {
+            later = 0;
+            continue;
+        }
+        let rd = insts[k].rd;
+        let (_, writes) = inst_regs(&insts[k]);
+        if writes & (1 << rd) != 0 && rd != 0 && in_mem & (1 << rd) != 0 {
+            dead[k] = later & (1 << rd) != 0;
+            later |= 1 << rd;
+        }
+    }
+    (cached, dead)
+}
+
+/// Is `op` lowered as straight-line code, so that values it reads or
+/// computes dominate the rest of its guest block (see
+/// [`FnLower::cache_mem`])? `AssertEq` branches only to an exit.
+fn straight_line(op: Opcode) -> bool {
+    use Opcode::*;
+    matches!(
+        op,
+        Add | Sub
+            | Xor
+            | Or
+            | And
+            | Sll
+            | Srl
+            | Sra
+            | Slt
+            | Sltu
+            | Mul
+            | Mulh
+            | Div
+            | Rem
+            | Seq
+            | Sne
+            | Sgt
+            | Sgtu
+            | Sle
+            | Sleu
+            | Sge
+            | Sgeu
+            | Mulhu
+            | Addi
+            | Ori
+            | Andi
+            | Xori
+            | Slli
+            | Srli
+            | Srai
+            | Slti
+            | Sltiu
+            | Lui
+            | Ldb
+            | Ldh
+            | Ldw
+            | Ldbu
+            | Ldhu
+            | Stb
+            | Sth
+            | Stw
+            | AssertEq
+            | Nop
+            | FnegS
+            | FabsS
+    )
 }
 
 /// The even register whose pair `i` then `n` move between registers and
@@ -864,6 +960,19 @@ struct FnLower<'a, 'f> {
     pending: Vec<(u8, Option<Value>, Option<Value>)>,
     /// Registers whose variables may differ from `CpuState` here.
     dirty: u32,
+    /// (value, unstored) of registers in `in_mem` that straight-line code
+    /// of the guest block being lowered has read or written. A read is
+    /// then not repeated, even after guest stores (which Cranelift cannot
+    /// tell from `CpuState` stores, so it forwards no load across them);
+    /// a write that the same code overwrites is never stored ([`dead_writes`]:
+    /// Cranelift does not remove dead stores), unless an exit in between
+    /// needs it.
+    mem_cache: [Option<(Value, bool)>; 32],
+    /// Is `mem_cache` in use (straight-line instructions only)?
+    mem_cache_on: bool,
+    /// Does the instruction being lowered write a register of `in_mem`
+    /// that the same straight-line code writes again?
+    dead_write: bool,
     /// The shared indirect-jump dispatch block, once needed.
     dispatch: Option<Block>,
     /// Does every indirect jump get its own target table?
@@ -1118,6 +1227,20 @@ impl FnLower<'_, '_> {
         }
     }
 
+    /// Turns [`Self::mem_cache`] on for an instruction whose lowering is
+    /// straight-line code (its values then dominate the rest of the
+    /// block), or else checks that it is empty and turns it off: code with
+    /// branches of its own may read or write a register on one path only.
+    /// ([`dead_writes`] ends a run of writes at such an instruction, so
+    /// nothing is left unstored there.)
+    fn cache_mem(&mut self, on: bool) {
+        if !on {
+            debug_assert!(self.mem_cache.iter().all(|e| !matches!(e, Some((_, true)))));
+            self.mem_cache = [None; 32];
+        }
+        self.mem_cache_on = on;
+    }
+
     /// The `CpuState` pointer. It lives in Cranelift's pinned register
     /// (r15 on x86-64), set by the adapter; reading that register is a
     /// move, so the value is read once at entry and after each guest call
@@ -1183,7 +1306,14 @@ impl FnLower<'_, '_> {
             };
             self.b.ins().ireduce(types::I32, bits)
         } else if self.in_mem & (1 << r) != 0 {
-            self.load_state(types::I32, offsets::reg(r))
+            if let Some((v, _)) = self.mem_cache[r as usize] {
+                return v;
+            }
+            let v = self.load_state(types::I32, offsets::reg(r));
+            if self.mem_cache_on {
+                self.mem_cache[r as usize] = Some((v, false));
+            }
+            v
         } else {
             let w = self.b.use_var(self.vars[r as usize]);
             let v = self.b.ins().ireduce(types::I32, w);
@@ -1224,7 +1354,12 @@ impl FnLower<'_, '_> {
                 return;
             }
             if self.in_mem & (1 << r) != 0 {
-                self.store_state(v, offsets::reg(r));
+                if self.mem_cache_on && self.dead_write {
+                    self.mem_cache[r as usize] = Some((v, true));
+                } else {
+                    self.mem_cache[r as usize] = self.mem_cache_on.then_some((v, false));
+                    self.store_state(v, offsets::reg(r));
+                }
                 return;
             }
             let w = self.widen(v);
@@ -1260,6 +1395,13 @@ impl FnLower<'_, '_> {
     /// have pending halves: inserted here without changing the variable,
     /// for exits in the middle of a guest block).
     fn store_dirty(&mut self, mask: u32) {
+        // Written memory registers (an exit inside the guest block: their
+        // entries stay dirty for the block's own path).
+        for r in 1..32u8 {
+            if let Some((v, true)) = self.mem_cache[r as usize] {
+                self.store_state(v, offsets::reg(r));
+            }
+        }
         let paired = paired_mask(self.f64_pairs);
         for p in (2..32u8).step_by(2) {
             if self.f64_pairs & (1 << p) != 0 && self.dirty & mask & (0b11 << p) != 0 {
@@ -1872,6 +2014,7 @@ impl FnLower<'_, '_> {
         // Cached values are SSA values of this guest block's code only.
         self.f64_cache.clear();
         debug_assert!(self.pending.is_empty(), "pending halves across blocks");
+        debug_assert!(!self.mem_cache_on && self.mem_cache.iter().all(Option::is_none));
         let blk = self.prog.blocks[&start];
         self.dirty = self.flow.dirty_in[&start];
         let control = !matches!(blk.term, Term::Fallthrough | Term::Trap);
@@ -1882,6 +2025,7 @@ impl FnLower<'_, '_> {
             }
             _ => None,
         };
+        let (cached, dead) = dead_writes(self.code, blk.start, last, self.in_mem);
         let mut pc = blk.start;
         while pc < last {
             self.b.set_srcloc(SourceLoc::new(pc));
@@ -1899,6 +2043,9 @@ impl FnLower<'_, '_> {
                 }
             }
             let i = self.code.inst(pc).expect("blocks hold valid instructions");
+            let k = ((pc - blk.start) / 4) as usize;
+            self.cache_mem(cached[k]);
+            self.dead_write = dead[k];
             if pc + 4 < last {
                 let n = self
                     .code
@@ -1914,6 +2061,7 @@ impl FnLower<'_, '_> {
         }
         self.b.set_srcloc(SourceLoc::new(last));
         // Values flow to other blocks in variables only.
+        self.cache_mem(false);
         self.flush_pairs();
         match blk.term {
             Term::Fallthrough => self.edge(blk.end),
