@@ -162,6 +162,7 @@ impl Aot {
 
         let mut decls = lower::declare(&mut module, prog, opts.interruptible).map_err(merr)?;
         decls.hints = opts.hints.clone();
+        decls.live = Some(std::sync::Arc::new(crate::liveness::analyze(prog, code)));
         let intrinsic_sites = plan.as_ref().map_or(0, |p| p.sites.len() as u64);
         if let Some(p) = plan {
             decls.intrinsics = intrinsics::declare(&mut module, p).map_err(merr)?;

@@ -41,6 +41,14 @@ pub struct TableJump {
     pub targets: Vec<u32>,
 }
 
+impl TableJump {
+    /// Does every index the jump can take have an entry (a masked index:
+    /// the table has `mask + 1`)? Its targets are then all its successors.
+    pub fn complete(&self) -> bool {
+        self.mask.is_some()
+    }
+}
+
 /// The last instruction in `[start, before)` that writes register `r`
 /// (r0 is never written), with its address.
 fn last_write(code: &CodeImage, start: u32, before: u32, r: u8) -> Option<(u32, Inst)> {

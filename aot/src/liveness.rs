@@ -6,7 +6,9 @@
 //! Conservative wherever control is not known:
 //!
 //! - HALT, YIELD/DEBUG, traps, indirect calls and indirect jumps that are
-//!   not plain returns make every register live;
+//!   not plain returns make every register live, but for a jump through a
+//!   complete read-only table ([`crate::jumptable`]), whose successors are
+//!   its entries;
 //! - a direct call makes live what the callee may read before writing
 //!   (its upward-exposed uses, computed interprocedurally with returns
 //!   reading nothing) plus what is live at the return site and not
@@ -104,6 +106,18 @@ fn facts(prog: &Program, code: &CodeImage) -> Vec<BlockFacts> {
             }
             Term::Indirect { link: false } if code.ends_in_return(b) => {
                 Out::Return(prog.owner(b.start))
+            }
+            Term::Indirect { link: false } => {
+                match crate::jumptable::recognize(code, b.start, b.end - 4).filter(|t| t.complete())
+                {
+                    Some(tj) => {
+                        let mut ts = tj.targets;
+                        ts.sort_unstable();
+                        ts.dedup();
+                        Out::Succ(ts)
+                    }
+                    None => Out::All,
+                }
             }
             Term::Indirect { .. } | Term::Halt | Term::Service | Term::Trap => Out::All,
         };
@@ -483,5 +497,49 @@ mod tests {
             0
         );
         assert_eq!(at("after"), ALL & !2, "HALT reads everything");
+    }
+
+    /// A jump through a complete read-only table has its entries as
+    /// successors: what every entry overwrites first (the table's own
+    /// registers) is dead before it, what one entry reads is live. A
+    /// table that is not complete keeps everything live.
+    #[test]
+    fn complete_table_jumps_have_their_entries_as_successors() {
+        let src = "
+        .text
+        _start:
+            li r9, 1
+        dispatch:
+            andi r5, r9, 1
+            slli r5, r5, 2
+            la r6, table
+            add r5, r5, r6
+            ldw r5, r5+0
+            jalr r0, r5, 0
+        a:
+            li r5, 0
+            li r6, 0
+            add r1, r7, r0
+            halt
+        b:
+            li r5, 0
+            li r6, 0
+            li r7, 0
+            halt
+        .rodata
+        table:
+            .word a
+            .word b
+        ";
+        let (l, img) = run(src);
+        let at = |n: &str| l.at(img.symbol_by_name(n).unwrap().value);
+        assert_eq!(at("dispatch") & (1 << 6), 0, "the table base: dead");
+        assert_ne!(at("dispatch") & (1 << 7), 0, "read by entry a");
+        assert_ne!(at("dispatch") & (1 << 9), 0, "the index");
+        let open = src.replace("andi r5, r9, 1", "mv r5, r9");
+        let (l, img) = run(&open);
+        // Everything but what the block writes before reading.
+        let at = l.at(img.symbol_by_name("dispatch").unwrap().value);
+        assert_eq!(at, ALL & !(1 << 5) & !(1 << 6));
     }
 }

@@ -207,6 +207,9 @@ pub struct Decls {
     pub fixed_mem_base: Option<u64>,
     /// Twins of functions ([`ColdPolicy::Outline`]), by function index.
     pub twins: HashMap<usize, FuncId>,
+    /// Whole-program register liveness, if computed: registers dead where
+    /// a transfer lands need not be passed ([`FnLower::call_args_at`]).
+    pub live: Option<std::sync::Arc<crate::liveness::Liveness>>,
 }
 
 /// The addresses the dispatcher may enter compiled code at, with their
@@ -260,6 +263,7 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
         intrinsics: None,
         fixed_mem_base: None,
         twins: HashMap::new(),
+        live: None,
     })
 }
 
@@ -543,6 +547,7 @@ pub fn lower_function<M: Module>(
         sig_ref,
         func_refs,
         hints,
+        live: d.live.as_deref(),
         explain,
         intrinsics,
     };
@@ -983,6 +988,8 @@ struct FnLower<'a, 'f> {
     /// splitting and recombining words.
     f64_cache: Vec<(u8, Value)>,
     hints: Option<&'a Hints>,
+    /// [`Decls::live`].
+    live: Option<&'a crate::liveness::Liveness>,
     explain: &'a mut Explain,
     blocks: HashMap<u32, Block>,
     /// The guest memory base, loaded from `CpuState` at entry and again
@@ -1093,7 +1100,7 @@ impl FnLower<'_, '_> {
         self.b.switch_to_block(bad_entry);
         let v = self.b.ins().uextend(types::I64, entry_pc);
         let v = self.b.ins().bor_imm_s(v, reason(ExitReason::Lookup));
-        self.return_synced(v);
+        self.return_synced(v, None);
 
         // Per-site target tables cost sites × targets CFG edges.
         let sites = f
@@ -1391,6 +1398,22 @@ impl FnLower<'_, '_> {
         self.store_dirty(!self.args);
     }
 
+    /// [`Self::writeback_call`] before the guest continues at `resume`
+    /// (if known): registers dead there are not stored.
+    fn writeback_call_at(&mut self, resume: Option<u32>) {
+        let live = self.live_at(resume);
+        self.store_dirty(!self.args & live);
+    }
+
+    /// The registers live at guest address `pc` ([`Decls::live`]); all
+    /// when unknown.
+    fn live_at(&self, pc: Option<u32>) -> u32 {
+        match (pc, self.live) {
+            (Some(pc), Some(l)) => l.at(pc),
+            _ => crate::liveness::ALL,
+        }
+    }
+
     /// A dirty f64-resident pair is stored whole (8 bytes; its value may
     /// have pending halves: inserted here without changing the variable,
     /// for exits in the middle of a guest block).
@@ -1463,11 +1486,17 @@ impl FnLower<'_, '_> {
     /// Returns `result` when `CpuState` holds every register but the
     /// arguments (after [`Self::writeback_call`], or at entry): the other
     /// returned registers are read from there.
-    fn return_synced(&mut self, result: Value) {
+    ///
+    /// With `resume`, the guest continues there (a `None` exit): a
+    /// register dead there is returned as 0.
+    fn return_synced(&mut self, result: Value, resume: Option<u32>) {
+        let dead = !self.live_at(resume);
         let mut vals = vec![result];
         for k in 0..self.abi.rets.len() {
             let r = self.abi.rets[k];
-            vals.push(if self.args & (1 << r) != 0 {
+            vals.push(if dead & (1 << r) != 0 {
+                self.b.ins().iconst(types::I64, 0)
+            } else if self.args & (1 << r) != 0 {
                 self.b.use_var(self.vars[r as usize])
             } else {
                 self.load_state_wide(offsets::reg(r))
@@ -1479,9 +1508,10 @@ impl FnLower<'_, '_> {
     /// Leaves for the dispatcher (a cold path: everything goes through
     /// `CpuState`).
     fn ret_const(&mut self, why: ExitReason, pc: u32) {
-        self.writeback_call();
+        let resume = (why == ExitReason::None).then_some(pc);
+        self.writeback_call_at(resume);
         let v = self.b.ins().iconst(types::I64, reason(why) | pc as i64);
-        self.return_synced(v);
+        self.return_synced(v, resume);
     }
 
     fn ret_dyn(&mut self, pc: Value) {
@@ -1526,6 +1556,25 @@ impl FnLower<'_, '_> {
         args
     }
 
+    /// The call arguments for entering known guest address `t` (value
+    /// `tv`): a register dead there (read by nothing before it is
+    /// written, [`crate::liveness`]) is passed as 0. Its value is then
+    /// not kept alive up to here: an interpreter loop's jump-table
+    /// registers, for example, or a second argument register a callee
+    /// never reads.
+    fn call_args_at(&mut self, tv: Value, t: u32) -> Vec<Value> {
+        let mut args = self.call_args(tv);
+        if let Some(live) = self.live {
+            let live = live.at(t);
+            for k in 0..self.abi.args.len() {
+                if live & (1 << self.abi.args[k]) == 0 {
+                    args[k + 1] = self.b.ins().iconst(types::I64, 0);
+                }
+            }
+        }
+        args
+    }
+
     /// Emits a transfer to guest address `t` (the current block ends).
     fn edge(&mut self, t: u32) {
         if let Some(blk) = self.local_block(t) {
@@ -1549,9 +1598,9 @@ impl FnLower<'_, '_> {
     /// Continues at guest address `t` in function `fref` (entered there):
     /// the dirty registers stored but the arguments, which it is passed.
     fn tail_call(&mut self, fref: FuncRef, t: u32) {
-        self.writeback_call();
+        self.writeback_call_at(Some(t));
         let tv = self.b.ins().iconst(types::I32, t as i64);
-        let args = self.call_args(tv);
+        let args = self.call_args_at(tv, t);
         self.b.ins().return_call(fref, &args);
     }
 
@@ -1695,7 +1744,7 @@ impl FnLower<'_, '_> {
             self.exit_const(ExitReason::None, target);
             return;
         }
-        self.writeback_call();
+        self.writeback_call_at(Some(target));
         let fref = self.func_refs[&self.prog.owner(target)];
         let low = self.stack_low();
         let low_blk = self.b.create_block();
@@ -1707,10 +1756,10 @@ impl FnLower<'_, '_> {
             .b
             .ins()
             .iconst(types::I64, reason(ExitReason::None) | target as i64);
-        self.return_synced(v);
+        self.return_synced(v, Some(target));
         self.b.switch_to_block(ok_blk);
         let tv = self.b.ins().iconst(types::I32, target as i64);
-        let args = self.call_args(tv);
+        let args = self.call_args_at(tv, target);
         let call = self.b.ins().call(fref, &args);
         let res = self.b.inst_results(call).to_vec();
         self.after_call(res, ret_pc);
@@ -1819,7 +1868,7 @@ impl FnLower<'_, '_> {
 
         self.b.switch_to_block(miss);
         let v = self.b.ins().uextend(types::I64, t);
-        self.return_synced(v);
+        self.return_synced(v, None);
     }
 
     /// `s`: the JALR's `rs1 + imm`; `t` = `s & !1`, its target. The
@@ -1905,12 +1954,18 @@ impl FnLower<'_, '_> {
             };
             table.push(blk);
         }
-        let other = self.b.create_block();
-        self.b.set_cold_block(other);
-        self.br_table(idx, &table, other);
-        self.b.switch_to_block(other);
-        self.writeback();
-        self.ret_dyn(t);
+        if tj.complete() {
+            // No index leaves the table: no general path (which would
+            // keep the loaded target alive).
+            self.br_table(idx, &table, table[0]);
+        } else {
+            let other = self.b.create_block();
+            self.b.set_cold_block(other);
+            self.br_table(idx, &table, other);
+            self.b.switch_to_block(other);
+            self.writeback();
+            self.ret_dyn(t);
+        }
         self.dirty = dirty;
         self.fill_pending(pending);
     }
@@ -2004,7 +2059,7 @@ impl FnLower<'_, '_> {
 
         self.b.switch_to_block(miss);
         let v = self.b.ins().uextend(types::I64, t);
-        self.return_synced(v);
+        self.return_synced(v, None);
     }
 
     // ---- instructions ----------------------------------------------------

@@ -89,6 +89,7 @@ pub fn compile_object(
     let mut m = ObjectModule::new(builder);
     let mut decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
     decls.hints = opts.hints.clone();
+    decls.live = Some(std::sync::Arc::new(crate::liveness::analyze(&prog, &code)));
     lower::declare_twins(&mut m, &mut decls, &prog).map_err(merr)?;
     // An executable runs one machine: its memory can be at a fixed place.
     decls.fixed_mem_base = Some(fast32_aot_runtime::FIXED_MEM_BASE);
