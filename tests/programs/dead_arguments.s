@@ -5,8 +5,8 @@
 # any read, so it is not; a table entry reads the register that held the
 # table's address, which must therefore survive the jump, and r4, which is
 # therefore live at the call before (liveness follows the table's entries).
-# run: reg r20 0x0000020c
-# run: reg r21 0x0000020c
+# run: reg r20 0x00000146
+# run: reg r21 0x00000146
 # run: reg r22 0x00001000
 # run: reg r23 0x00000003
 # run: reg r24 0x0000005b
@@ -16,8 +16,8 @@
 _start:
     li r4, 77
     li r3, 5
-    call big                   # r1 = 400: r3 is overwritten first
-    add r20, r1, r4            # r4 survives the call: 400 + 77 + 47
+    call big                   # r1 = 202: r3 is overwritten first
+    add r20, r1, r4            # r4 survives the call: 202 + 77 + 47
     addi r20, r20, 47
     li r4, 77
     call big
@@ -54,7 +54,8 @@ out:
     li r1, 0
     halt
 
-# r1 = 400, ignoring its argument: too large to be inlined.
+# r1 = 202, ignoring its argument: too large to be inlined (more than 48
+# instructions).
 big:
     li r3, 5
     mv r1, r3
@@ -108,162 +109,62 @@ big:
     addi r1, r1, 6
     addi r1, r1, 7
     addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 6
-    addi r1, r1, 7
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 6
-    addi r1, r1, 7
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 6
-    addi r1, r1, 7
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 6
-    addi r1, r1, 7
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 6
-    addi r1, r1, 7
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 6
-    addi r1, r1, 7
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 6
-    addi r1, r1, 7
-    addi r1, r1, 1
-    addi r1, r1, 2
     ret
 
-# The same, called once (its return site alone decides what is live).
+# Another, called once (its return site alone decides what is live).
 big2:
     li r3, 5
     mv r1, r3
     addi r1, r1, 1
-    addi r1, r1, 2
+    xori r1, r1, 2
     addi r1, r1, 3
-    addi r1, r1, 4
+    xori r1, r1, 4
     addi r1, r1, 5
+    xori r1, r1, 1
+    addi r1, r1, 2
+    xori r1, r1, 3
+    addi r1, r1, 4
+    xori r1, r1, 5
     addi r1, r1, 1
-    addi r1, r1, 2
+    xori r1, r1, 2
     addi r1, r1, 3
-    addi r1, r1, 4
+    xori r1, r1, 4
     addi r1, r1, 5
+    xori r1, r1, 1
+    addi r1, r1, 2
+    xori r1, r1, 3
+    addi r1, r1, 4
+    xori r1, r1, 5
     addi r1, r1, 1
-    addi r1, r1, 2
+    xori r1, r1, 2
     addi r1, r1, 3
-    addi r1, r1, 4
+    xori r1, r1, 4
     addi r1, r1, 5
+    xori r1, r1, 1
+    addi r1, r1, 2
+    xori r1, r1, 3
+    addi r1, r1, 4
+    xori r1, r1, 5
     addi r1, r1, 1
-    addi r1, r1, 2
+    xori r1, r1, 2
     addi r1, r1, 3
-    addi r1, r1, 4
+    xori r1, r1, 4
     addi r1, r1, 5
+    xori r1, r1, 1
+    addi r1, r1, 2
+    xori r1, r1, 3
+    addi r1, r1, 4
+    xori r1, r1, 5
     addi r1, r1, 1
-    addi r1, r1, 2
+    xori r1, r1, 2
     addi r1, r1, 3
-    addi r1, r1, 4
+    xori r1, r1, 4
     addi r1, r1, 5
-    addi r1, r1, 1
+    xori r1, r1, 1
     addi r1, r1, 2
-    addi r1, r1, 3
+    xori r1, r1, 3
     addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
-    addi r1, r1, 1
-    addi r1, r1, 2
-    addi r1, r1, 3
-    addi r1, r1, 4
-    addi r1, r1, 5
+    xori r1, r1, 5
     ret
     .section .rodata
     .p2align 2
