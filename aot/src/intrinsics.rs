@@ -145,8 +145,16 @@ fn intervals(layout: &MemLayout, p: u8) -> Vec<(u64, u64)> {
     out
 }
 
-/// Plans the intrinsic call sites of a discovered program.
-pub fn plan(image: &Image, code: &CodeImage, prog: &Program, opts: &DiscoverOptions) -> Plan {
+/// Plans the intrinsic call sites of a discovered program; `live` is its
+/// whole-program liveness ([`liveness::analyze`], computed once for this
+/// and for the lowering).
+pub fn plan(
+    image: &Image,
+    code: &CodeImage,
+    prog: &Program,
+    opts: &DiscoverOptions,
+    live: &liveness::Liveness,
+) -> Plan {
     let layout = MemLayout::from_header(&image.header);
     let (rd, wr) = (intervals(&layout, PERM_R), intervals(&layout, PERM_W));
     let mut plan = Plan {
@@ -191,7 +199,6 @@ pub fn plan(image: &Image, code: &CodeImage, prog: &Program, opts: &DiscoverOpti
     if !plan.routines.iter().any(|r| r.class.is_ok()) {
         return plan;
     }
-    let live = liveness::analyze(prog, code);
     for b in prog.blocks.values() {
         let Term::Jump { target, link: true } = b.term else {
             continue;

@@ -128,20 +128,22 @@ impl Aot {
         if opts.inline {
             crate::inline::plan(&mut prog, &code, opts.hints.as_deref());
         }
-        let plan = opts
-            .intrinsics
-            .then(|| std::sync::Arc::new(intrinsics::plan(image, &code, &prog, &opts.discover)));
-        Self::compile_program(&code, &prog, opts, t0, plan)
+        let live = std::sync::Arc::new(crate::liveness::analyze(&prog, &code));
+        let plan = opts.intrinsics.then(|| {
+            std::sync::Arc::new(intrinsics::plan(image, &code, &prog, &opts.discover, &live))
+        });
+        Self::compile_program(&code, &prog, opts, t0, plan, live)
     }
 
     /// Compiles an already discovered program, with the call sites `plan`
-    /// replaces by native routines.
+    /// replaces by native routines and its liveness `live`.
     pub fn compile_program(
         code: &CodeImage,
         prog: &Program,
         opts: &AotOptions,
         t0: Instant,
         plan: Option<std::sync::Arc<intrinsics::Plan>>,
+        live: std::sync::Arc<crate::liveness::Liveness>,
     ) -> Result<Aot, AotError> {
         let isa = driver::host_isa(opts.opt_level, opts.verify, false)?;
         let mut jb = JITBuilder::with_isa(isa, default_libcall_names());
@@ -162,7 +164,7 @@ impl Aot {
 
         let mut decls = lower::declare(&mut module, prog, opts.interruptible).map_err(merr)?;
         decls.hints = opts.hints.clone();
-        decls.live = Some(std::sync::Arc::new(crate::liveness::analyze(prog, code)));
+        decls.live = Some(live);
         let intrinsic_sites = plan.as_ref().map_or(0, |p| p.sites.len() as u64);
         if let Some(p) = plan {
             decls.intrinsics = intrinsics::declare(&mut module, p).map_err(merr)?;

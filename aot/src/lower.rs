@@ -485,13 +485,14 @@ pub fn lower_function<M: Module>(
     }
 
     let (args, rets) = (d.abi.arg_mask(), d.abi.ret_mask());
-    let replaced = |pc: u32| {
+    // Call sites a native routine replaces.
+    let intrinsic_site = |pc: u32| {
         d.intrinsics
             .as_ref()
             .is_some_and(|x| x.plan.sites.contains_key(&pc))
     };
     let choose = |hints: Option<&Hints>| {
-        let weights = block_weights(prog, fidx, hints, &replaced);
+        let weights = block_weights(prog, fidx, hints, &intrinsic_site);
         let f64_pairs = f64_pairs(code, &weights, rets);
         let in_mem = memory_registers(code, &weights, rets, paired_mask(f64_pairs));
         (f64_pairs, in_mem)
@@ -500,11 +501,6 @@ pub fn lower_function<M: Module>(
     if hints.is_some() && (f64_pairs, in_mem) != choose(None) {
         explain.regalloc_changed += 1;
     }
-    let intrinsic_site = |pc: u32| {
-        d.intrinsics
-            .as_ref()
-            .is_some_and(|x| x.plan.sites.contains_key(&pc))
-    };
     let flow = crate::regflow::analyze(
         prog,
         code,
@@ -1604,12 +1600,10 @@ impl FnLower<'_, '_> {
     /// never reads.
     fn call_args_at(&mut self, tv: Value, t: u32) -> Vec<Value> {
         let mut args = self.call_args(tv);
-        if let Some(live) = self.live {
-            let live = live.at(t);
-            for k in 0..self.abi.args.len() {
-                if live & (1 << self.abi.args[k]) == 0 {
-                    args[k + 1] = self.b.ins().iconst(types::I64, 0);
-                }
+        let dead = !self.live_at(Some(t));
+        for k in 0..self.abi.args.len() {
+            if dead & (1 << self.abi.args[k]) != 0 {
+                args[k + 1] = self.b.ins().iconst(types::I64, 0);
             }
         }
         args

@@ -89,13 +89,20 @@ pub fn compile_object(
     let mut m = ObjectModule::new(builder);
     let mut decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
     decls.hints = opts.hints.clone();
-    decls.live = Some(std::sync::Arc::new(crate::liveness::analyze(&prog, &code)));
+    let live = std::sync::Arc::new(crate::liveness::analyze(&prog, &code));
+    decls.live = Some(live.clone());
     lower::declare_twins(&mut m, &mut decls, &prog).map_err(merr)?;
     // An executable runs one machine: its memory can be at a fixed place.
     decls.fixed_mem_base = Some(fast32_aot_runtime::FIXED_MEM_BASE);
-    let plan = opts
-        .intrinsics
-        .then(|| std::sync::Arc::new(crate::intrinsics::plan(image, &code, &prog, &opts.discover)));
+    let plan = opts.intrinsics.then(|| {
+        std::sync::Arc::new(crate::intrinsics::plan(
+            image,
+            &code,
+            &prog,
+            &opts.discover,
+            &live,
+        ))
+    });
     let report = plan
         .as_ref()
         .map(|p| p.render(opts.hints.as_deref()))

@@ -14,7 +14,8 @@ fn plan_of(name: &str) -> (Plan, fast32_isa::s32x::Image) {
     let code = CodeImage::from_image(&image);
     let opts = DiscoverOptions::default();
     let prog = discover(&code, &opts);
-    (plan(&image, &code, &prog, &opts), image)
+    let live = fast32_aot::liveness::analyze(&prog, &code);
+    (plan(&image, &code, &prog, &opts, &live), image)
 }
 
 fn class(p: &Plan, name: &str) -> Result<(IntrinsicOp, RvMode), String> {
