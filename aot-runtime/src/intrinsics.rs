@@ -1,6 +1,9 @@
 //! Native replacements for guest libc routines (`memcpy`, `strlen`, ...)
 //! that compiled code calls instead of the guest routine where the
 //! compiler proved the replacement exact (see `fast32_aot::intrinsics`).
+//! Unsigned division (`__udivsi3`, `__umodsi3`: SLOW-32 has only signed
+//! `div` and `rem`) needs no helper: compiled code divides inline, and
+//! [`arith`] is its reference.
 //!
 //! The helper never faults and never guesses: it first checks that every
 //! byte it will touch lies in guest memory with the needed permission,
@@ -30,10 +33,22 @@ pub enum IntrinsicOp {
     StrcmpSignU = 7,
     /// -1/0/1 comparing signed chars.
     StrcmpSignS = 8,
+    /// `a / b` unsigned, all ones for `b == 0`.
+    UdivZeroOnes = 9,
+    /// ... 0 for `b == 0`.
+    UdivZeroZero = 10,
+    /// ... `a` for `b == 0`.
+    UdivZeroA = 11,
+    /// `a % b` unsigned, `a` for `b == 0`.
+    UmodZeroA = 12,
+    /// ... 0 for `b == 0`.
+    UmodZeroZero = 13,
+    /// ... all ones for `b == 0`.
+    UmodZeroOnes = 14,
 }
 
 impl IntrinsicOp {
-    pub const ALL: [IntrinsicOp; 8] = [
+    pub const ALL: [IntrinsicOp; 14] = [
         IntrinsicOp::Memcpy,
         IntrinsicOp::Memmove,
         IntrinsicOp::Memset,
@@ -42,6 +57,12 @@ impl IntrinsicOp {
         IntrinsicOp::StrcmpDiffS,
         IntrinsicOp::StrcmpSignU,
         IntrinsicOp::StrcmpSignS,
+        IntrinsicOp::UdivZeroOnes,
+        IntrinsicOp::UdivZeroZero,
+        IntrinsicOp::UdivZeroA,
+        IntrinsicOp::UmodZeroA,
+        IntrinsicOp::UmodZeroZero,
+        IntrinsicOp::UmodZeroOnes,
     ];
 
     pub fn from_u32(v: u32) -> Option<IntrinsicOp> {
@@ -54,6 +75,12 @@ impl IntrinsicOp {
             6 => IntrinsicOp::StrcmpDiffS,
             7 => IntrinsicOp::StrcmpSignU,
             8 => IntrinsicOp::StrcmpSignS,
+            9 => IntrinsicOp::UdivZeroOnes,
+            10 => IntrinsicOp::UdivZeroZero,
+            11 => IntrinsicOp::UdivZeroA,
+            12 => IntrinsicOp::UmodZeroA,
+            13 => IntrinsicOp::UmodZeroZero,
+            14 => IntrinsicOp::UmodZeroOnes,
             _ => return None,
         })
     }
@@ -68,8 +95,56 @@ impl IntrinsicOp {
             IntrinsicOp::StrcmpDiffS => "strcmp (signed char difference)",
             IntrinsicOp::StrcmpSignU => "strcmp (-1/0/1, unsigned bytes)",
             IntrinsicOp::StrcmpSignS => "strcmp (-1/0/1, signed chars)",
+            IntrinsicOp::UdivZeroOnes => "unsigned division (x / 0 = 0xffffffff)",
+            IntrinsicOp::UdivZeroZero => "unsigned division (x / 0 = 0)",
+            IntrinsicOp::UdivZeroA => "unsigned division (x / 0 = x)",
+            IntrinsicOp::UmodZeroA => "unsigned remainder (x % 0 = x)",
+            IntrinsicOp::UmodZeroZero => "unsigned remainder (x % 0 = 0)",
+            IntrinsicOp::UmodZeroOnes => "unsigned remainder (x % 0 = 0xffffffff)",
         }
     }
+
+    /// Does compiled code compute `op` inline on registers (no helper,
+    /// no memory)?
+    pub fn is_arith(self) -> bool {
+        arith(self, 0, 1).is_some()
+    }
+
+    /// The result of an arithmetic `op` for a zero divisor and dividend
+    /// `a`, and whether `op` is a remainder (else a quotient).
+    pub fn divide(self) -> Option<(DivZero, bool)> {
+        Some(match self {
+            IntrinsicOp::UdivZeroOnes => (DivZero::Ones, false),
+            IntrinsicOp::UdivZeroZero => (DivZero::Zero, false),
+            IntrinsicOp::UdivZeroA => (DivZero::Dividend, false),
+            IntrinsicOp::UmodZeroA => (DivZero::Dividend, true),
+            IntrinsicOp::UmodZeroZero => (DivZero::Zero, true),
+            IntrinsicOp::UmodZeroOnes => (DivZero::Ones, true),
+            _ => return None,
+        })
+    }
+}
+
+/// What an unsigned division routine returns for a zero divisor: guest
+/// libraries differ, and the compiler matches the one it finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DivZero {
+    Ones,
+    Zero,
+    Dividend,
+}
+
+/// The result of an arithmetic (division) `op` on `a` and `b`, or `None`
+/// for the memory and string operations.
+pub fn arith(op: IntrinsicOp, a: u32, b: u32) -> Option<u32> {
+    let (zero, rem) = op.divide()?;
+    Some(match (b, zero) {
+        (0, DivZero::Ones) => u32::MAX,
+        (0, DivZero::Zero) => 0,
+        (0, DivZero::Dividend) => a,
+        _ if rem => a % b,
+        _ => a / b,
+    })
 }
 
 /// Bit set in the helper's result when it did the work; the low 32 bits
@@ -133,9 +208,13 @@ pub unsafe fn fast32_aot_intrinsic(
     a1: u32,
     a2: u32,
 ) -> u64 {
-    match IntrinsicOp::from_u32(op) {
-        Some(o) => (helper(o).1)(op, mem, regions, a0, a1, a2),
-        None => 0,
+    let Some(o) = IntrinsicOp::from_u32(op) else {
+        return 0;
+    };
+    match (arith(o, a0, a1), helper(o)) {
+        (Some(v), _) => HANDLED | v as u64,
+        (None, Some((_, f))) => f(op, mem, regions, a0, a1, a2),
+        (None, None) => 0,
     }
 }
 
@@ -146,15 +225,17 @@ pub type Helper = unsafe extern "C" fn(u32, *mut u8, *const u64, u32, u32, u32) 
 
 /// The symbol and function compiled code calls for `op`: one per
 /// operation, so that a call pays for no dispatch on `op` and for no more
-/// saved registers than its operation uses.
-pub fn helper(op: IntrinsicOp) -> (&'static str, Helper) {
-    match op {
+/// saved registers than its operation uses. `None` for the arithmetic
+/// operations, which compiled code does inline.
+pub fn helper(op: IntrinsicOp) -> Option<(&'static str, Helper)> {
+    Some(match op {
         IntrinsicOp::Memcpy => ("fast32_aot_memcpy", fast32_aot_memcpy),
         IntrinsicOp::Memmove => ("fast32_aot_memmove", fast32_aot_memmove),
         IntrinsicOp::Memset => ("fast32_aot_memset", fast32_aot_memset),
         IntrinsicOp::Strlen => ("fast32_aot_strlen", fast32_aot_strlen),
+        _ if op.is_arith() => return None,
         _ => ("fast32_aot_strcmp", fast32_aot_strcmp),
-    }
+    })
 }
 
 /// # Safety
@@ -344,7 +425,30 @@ mod tests {
             assert_eq!(IntrinsicOp::from_u32(op as u32), Some(op));
         }
         assert_eq!(IntrinsicOp::from_u32(0), None);
-        assert_eq!(IntrinsicOp::from_u32(9), None);
+        assert_eq!(IntrinsicOp::from_u32(15), None);
+    }
+
+    /// Division: the quotient or remainder, and each zero-divisor result.
+    #[test]
+    fn division_ops() {
+        let t = region_table(&[], &[]);
+        let m = std::ptr::null_mut();
+        let run = |op: IntrinsicOp, a: u32, b: u32| unsafe {
+            fast32_aot_intrinsic(op as u32, m, t.as_ptr(), a, b, 0)
+        };
+        assert_eq!(
+            run(IntrinsicOp::UdivZeroOnes, 0xFFFF_FFFF, 7),
+            HANDLED | 0x2492_4924
+        );
+        assert_eq!(run(IntrinsicOp::UmodZeroA, 0xFFFF_FFFF, 7), HANDLED | 3);
+        assert_eq!(run(IntrinsicOp::UdivZeroOnes, 9, 0), HANDLED | 0xFFFF_FFFF);
+        assert_eq!(run(IntrinsicOp::UdivZeroZero, 9, 0), HANDLED);
+        assert_eq!(run(IntrinsicOp::UdivZeroA, 9, 0), HANDLED | 9);
+        assert_eq!(run(IntrinsicOp::UmodZeroA, 9, 0), HANDLED | 9);
+        assert_eq!(run(IntrinsicOp::UmodZeroZero, 9, 0), HANDLED);
+        assert_eq!(run(IntrinsicOp::UmodZeroOnes, 9, 0), HANDLED | 0xFFFF_FFFF);
+        assert!(IntrinsicOp::UmodZeroOnes.is_arith() && !IntrinsicOp::Strlen.is_arith());
+        assert!(helper(IntrinsicOp::UdivZeroA).is_none());
     }
 
     /// The checks refuse ranges that leave an interval, and the ops work

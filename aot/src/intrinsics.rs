@@ -1,6 +1,11 @@
 //! Intrinsics: calls to guest routines named `memcpy`, `memmove`,
 //! `memset`, `strlen` and `strcmp` replaced by native code
-//! ([`fast32_aot_runtime::intrinsics`]) where that is provably exact.
+//! ([`fast32_aot_runtime::intrinsics`]) where that is provably exact, and
+//! calls to the unsigned division routines `__udivsi3` and `__umodsi3`
+//! replaced by a host division inline (SLOW-32 divides only signed: its
+//! compilers call these for every unsigned `/` and `%`; Lua's number
+//! formatting and table hashing spend 3% of its run in a bit-by-bit
+//! `__udivsi3`).
 //!
 //! A name proves nothing, so each named routine is classified:
 //!
@@ -19,12 +24,22 @@
 //!    crosses a page, so the native range check is then exact about
 //!    faults), sp and lr must be kept, and memory and rv must equal one
 //!    candidate's native semantics on every probe. Exactly one candidate
-//!    must match.
+//!    must match. A division routine must not touch memory at all; its
+//!    probes are edge values (0, 1, 2, 3, 7, 10, 0xff, 0x100, 0xffff,
+//!    0x10000, 0x7fffffff, 0x80000000, all ones...) paired with each other and
+//!    500 random pairs, and its candidates differ in what a zero divisor
+//!    gives.
 //!
 //! A call site `jal lr, R` of a classified routine is replaced only where
 //! the registers of W other than rv are dead at the return site
 //! ([`crate::liveness`]): the native code cannot reproduce the values the
-//! routine leaves there. Compiled code then calls the helper; when it
+//! routine leaves there. Except a division's: the probes also find, for
+//! each register it writes, what it leaves there ([`Val`]: the quotient,
+//! the remainder, 0, the dividend's low bit, its old value... for a zero
+//! and for a nonzero divisor), and the inline division sets those too.
+//! A bit-by-bit `__udivsi3` leaves the remainder, zeros and the dividend's
+//! last bit in four scratch registers, which C callers may well hand to a
+//! variadic call unset (Lua's `__umodsi3` calls it so). Compiled code then calls the helper; when it
 //! declines (a range outside accessible memory, an overlapping memcpy,
 //! an unterminated string) the guest routine runs and faults as the
 //! interpreter does.
@@ -37,7 +52,7 @@ use crate::discover::{is_return, CodeImage, DiscoverOptions, Program, Term};
 use crate::liveness;
 use crate::lower::inst_regs;
 use crate::pgo::Hints;
-use fast32_aot_runtime::intrinsics::{region_table, strcmp_result, IntrinsicOp};
+use fast32_aot_runtime::intrinsics::{arith, region_table, strcmp_result, IntrinsicOp};
 use fast32_isa::s32x::Image;
 use fast32_isa::{Flow, Opcode, REG_LR, REG_SP};
 use fast32_runtime::host::HostConfig;
@@ -75,6 +90,59 @@ pub struct Routine {
     pub class: Result<(IntrinsicOp, RvMode), String>,
     /// Registers it may write.
     pub writes: u32,
+    /// Of those (rv aside), the ones whose final values the native code
+    /// reproduces: (register, value for a zero divisor, for a nonzero
+    /// one). Divisions only.
+    pub model: Vec<(u8, Val, Val)>,
+}
+
+/// A value a division routine leaves in a register, in terms of its
+/// arguments `a` (a0) and `b` (a1) and the register's value before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Val {
+    Keep,
+    Zero,
+    Ones,
+    A,
+    B,
+    Quot,
+    Rem,
+    ABit0,
+}
+
+impl Val {
+    /// Cheapest first.
+    const ALL: [Val; 8] = [
+        Val::Keep,
+        Val::Zero,
+        Val::Ones,
+        Val::A,
+        Val::B,
+        Val::Quot,
+        Val::Rem,
+        Val::ABit0,
+    ];
+
+    /// Its value (`None`: the quotient or remainder by zero).
+    pub fn eval(self, a: u32, b: u32, old: u32) -> Option<u32> {
+        Some(match self {
+            Val::Keep => old,
+            Val::Zero => 0,
+            Val::Ones => u32::MAX,
+            Val::A => a,
+            Val::B => b,
+            Val::Quot => a.checked_div(b)?,
+            Val::Rem => a.checked_rem(b)?,
+            Val::ABit0 => a & 1,
+        })
+    }
+}
+
+impl Routine {
+    /// The registers [`Routine::model`] reproduces.
+    pub fn modeled(&self) -> u32 {
+        self.model.iter().fold(0, |m, x| m | 1 << x.0)
+    }
 }
 
 /// A replaced call site.
@@ -102,7 +170,7 @@ pub struct Plan {
 }
 
 /// The routine names recognized and their candidate semantics.
-const NAMES: [(&str, &[IntrinsicOp]); 5] = [
+const NAMES: [(&str, &[IntrinsicOp]); 7] = [
     ("memcpy", &[IntrinsicOp::Memcpy]),
     ("memmove", &[IntrinsicOp::Memmove]),
     ("memset", &[IntrinsicOp::Memset]),
@@ -116,10 +184,27 @@ const NAMES: [(&str, &[IntrinsicOp]); 5] = [
             IntrinsicOp::StrcmpSignS,
         ],
     ),
+    (
+        "__udivsi3",
+        &[
+            IntrinsicOp::UdivZeroOnes,
+            IntrinsicOp::UdivZeroZero,
+            IntrinsicOp::UdivZeroA,
+        ],
+    ),
+    (
+        "__umodsi3",
+        &[
+            IntrinsicOp::UmodZeroA,
+            IntrinsicOp::UmodZeroZero,
+            IntrinsicOp::UmodZeroOnes,
+        ],
+    ),
 ];
 
 fn arity(op: IntrinsicOp) -> usize {
     match op {
+        _ if op.is_arith() => 2,
         IntrinsicOp::Memcpy | IntrinsicOp::Memmove | IntrinsicOp::Memset => 3,
         IntrinsicOp::Strlen => 1,
         _ => 2,
@@ -179,21 +264,25 @@ pub fn plan(
             continue;
         };
         let start = sym.value;
-        let class = match static_check(code, start, cands) {
-            Err(e) => (0, Err(e)),
+        let (writes, class, model) = match static_check(code, start, cands) {
+            Err(e) => (0, Err(e), Vec::new()),
             Ok(writes) => {
                 if prober.is_none() {
                     prober = Some(Prober::new(image, &wr));
                 }
                 let p = prober.as_mut().expect("just made");
-                (writes, p.classify(code, start, cands, writes))
+                match p.classify(code, start, cands, writes) {
+                    Ok((c, model)) => (writes, Ok(c), model),
+                    Err(e) => (writes, Err(e), Vec::new()),
+                }
             }
         };
         plan.routines.push(Routine {
             name,
             start,
-            class: class.1,
-            writes: class.0,
+            class,
+            writes,
+            model,
         });
     }
     if !plan.routines.iter().any(|r| r.class.is_ok()) {
@@ -216,7 +305,7 @@ pub fn plan(
         let scratch = match rv {
             RvMode::Result => r.writes & !2,
             RvMode::Keep => r.writes,
-        };
+        } & !r.modeled();
         let clash = live.at(b.end) & scratch;
         if clash == 0 {
             plan.sites.insert(
@@ -250,6 +339,9 @@ fn static_check(code: &CodeImage, start: u32, cands: &[IntrinsicOp]) -> Result<u
         let Some(i) = code.inst(pc) else {
             return Err(format!("0x{pc:08x} does not decode"));
         };
+        if cands[0].is_arith() && (i.op.is_load() || i.op.is_store()) {
+            return Err(format!("0x{pc:08x} accesses memory"));
+        }
         let (r, w) = inst_regs(&i);
         let next = pc.wrapping_add(4);
         let succ = match i.flow(pc) {
@@ -419,6 +511,50 @@ impl Prober {
                     }
                 }
             }
+            _ if op.is_arith() => {
+                // (Each probe runs a bit-by-bit division for some 300
+                // steps: this set and the random pairs cost Lua's compile
+                // 0.1 s.)
+                let edges = [
+                    0u32,
+                    1,
+                    2,
+                    3,
+                    7,
+                    10,
+                    0xFF,
+                    0x100,
+                    0xFFFF,
+                    0x1_0000,
+                    0x7FFF_FFFF,
+                    0x8000_0000,
+                    0x8000_0001,
+                    0xFFFF_FFFE,
+                    0xFFFF_FFFF,
+                    0xDEAD_BEEF,
+                    0x1234_5678,
+                ];
+                let mut pairs: Vec<(u32, u32)> = Vec::new();
+                for &a in &edges {
+                    for &b in &edges {
+                        pairs.push((a, b));
+                    }
+                }
+                for _ in 0..500 {
+                    let w = |p: &mut Self| u32::from_le_bytes(std::array::from_fn(|_| p.rand()));
+                    let a = w(self) >> (self.rand() % 32);
+                    let b = w(self) >> (self.rand() % 32);
+                    pairs.push((a, b));
+                }
+                for (a, b) in pairs {
+                    v.push(Probe {
+                        args: [a, b, 0],
+                        init: Vec::new(),
+                        reads: vec![],
+                        write: (0, 0),
+                    });
+                }
+            }
             IntrinsicOp::Strlen => {
                 // A string of `len` bytes at `s`.
                 let mut probe = |s: u32, len: u32| {
@@ -502,6 +638,9 @@ impl Prober {
 
     /// Expected (arena, rv) of `op` on a probe.
     fn expected(&self, op: IntrinsicOp, p: &Probe) -> (Vec<u8>, u32) {
+        if let Some(v) = arith(op, p.args[0], p.args[1]) {
+            return (Vec::new(), v);
+        }
         let mut a = p.init.clone();
         let off = |x: u32| (x - self.base) as usize;
         let [x, y, n] = p.args;
@@ -533,13 +672,16 @@ impl Prober {
         }
     }
 
+    /// The one candidate of `cands` the routine matches, and for a
+    /// division the registers it leaves values in that [`Val`]s name.
+    #[allow(clippy::type_complexity)]
     fn classify(
         &mut self,
         code: &CodeImage,
         start: u32,
         cands: &[IntrinsicOp],
         writes: u32,
-    ) -> Result<(IntrinsicOp, RvMode), String> {
+    ) -> Result<((IntrinsicOp, RvMode), Vec<(u8, Val, Val)>), String> {
         if self.m.is_none() {
             return Err("no probe area (stack region too small)".into());
         }
@@ -554,8 +696,21 @@ impl Prober {
         }
         let probes = self.probes(family);
         let mut alive: Vec<IntrinsicOp> = cands.to_vec();
+        // Per written register (rv aside), the values still possible for
+        // a zero and a nonzero divisor.
+        let mut vals: Vec<(u8, Vec<Val>, Vec<Val>)> = (2..32u8)
+            .filter(|&r| family.is_arith() && writes & (1 << r) != 0)
+            .map(|r| (r, Val::ALL.to_vec(), Val::ALL.to_vec()))
+            .collect();
         for (pi, p) in probes.iter().enumerate() {
-            let (arena, got_rv) = self.run(code, start, p, pi as u32)?;
+            let (arena, before, after) = self.run(code, start, p, pi as u32)?;
+            let got_rv = after[1];
+            let [a, b, _] = p.args;
+            for (r, zero, nonzero) in &mut vals {
+                let r = *r as usize;
+                let set = if b == 0 { zero } else { nonzero };
+                set.retain(|v| v.eval(a, b, before[r]) == Some(after[r]));
+            }
             alive.retain(|&op| {
                 let (want, want_rv) = self.expected(op, p);
                 want == arena && (rv == RvMode::Keep || want_rv == got_rv)
@@ -568,23 +723,29 @@ impl Prober {
                 ));
             }
         }
+        let model = vals
+            .into_iter()
+            .filter_map(|(r, z, n)| Some((r, *z.first()?, *n.first()?)))
+            .collect();
         match alive[..] {
-            [op] => Ok((op, rv)),
+            [op] => Ok(((op, rv), model)),
             _ => Err("more than one semantics matches".into()),
         }
     }
 
-    /// Runs the routine on one probe: (arena afterwards, rv), or why the
-    /// run disqualifies it.
+    /// Runs the routine on one probe: (arena afterwards, registers before
+    /// and after), or why the run disqualifies it.
+    #[allow(clippy::type_complexity)]
     fn run(
         &mut self,
         code: &CodeImage,
         start: u32,
         p: &Probe,
         k: u32,
-    ) -> Result<(Vec<u8>, u32), String> {
+    ) -> Result<(Vec<u8>, [u32; 32], [u32; 32]), String> {
         let (base, sp) = (self.base, self.sp);
         let (m, interp) = self.m.as_mut().expect("checked");
+        // (An arithmetic probe has no arena: it may not touch memory.)
         m.mem
             .write_bytes(base, &p.init)
             .map_err(|e| format!("probe area: {e}"))?;
@@ -636,11 +797,11 @@ impl Prober {
                 return Err(format!("changes r{r}"));
             }
         }
-        let mut arena = vec![0u8; ARENA as usize];
+        let mut arena = vec![0u8; if p.init.is_empty() { 0 } else { ARENA as usize }];
         m.mem
             .read_bytes(base, &mut arena)
             .map_err(|e| format!("probe area: {e}"))?;
-        Ok((arena, after[1]))
+        Ok((arena, before, after))
     }
 }
 
@@ -665,9 +826,14 @@ impl Plan {
                 Ok((op, rv)) => {
                     let n = self.sites.values().filter(|x| x.routine == r.start).count();
                     let k = self.kept.iter().filter(|x| x.1 == r.start).count();
+                    let model = if r.model.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (sets {} as it does)", reg_list(r.modeled()))
+                    };
                     let _ = writeln!(
                         s,
-                        "  {} at 0x{:08x}: {}{}, clobbers {}; {n} sites replaced, {k} kept",
+                        "  {} at 0x{:08x}: {}{}, clobbers {}{model}; {n} sites replaced, {k} kept",
                         r.name,
                         r.start,
                         op.name(),
@@ -758,7 +924,9 @@ pub fn declare<M: cranelift_module::Module>(
     let mut helpers: Vec<(IntrinsicOp, cranelift_module::FuncId)> = Vec::new();
     for site in plan.sites.values() {
         if !helpers.iter().any(|h| h.0 == site.op) {
-            let name = fast32_aot_runtime::intrinsics::helper(site.op).0;
+            let Some((name, _)) = fast32_aot_runtime::intrinsics::helper(site.op) else {
+                continue;
+            };
             let id = m.declare_function(name, Linkage::Import, &helper_signature(m))?;
             helpers.push((site.op, id));
         }

@@ -149,8 +149,9 @@ impl Aot {
         let mut jb = JITBuilder::with_isa(isa, default_libcall_names());
         jb.symbol(lower::FP_HELPER, lower::fast32_aot_fp as *const u8);
         for op in fast32_aot_runtime::intrinsics::IntrinsicOp::ALL {
-            let (name, f) = fast32_aot_runtime::intrinsics::helper(op);
-            jb.symbol(name, f as *const u8);
+            if let Some((name, f)) = fast32_aot_runtime::intrinsics::helper(op) {
+                jb.symbol(name, f as *const u8);
+            }
         }
         // One contiguous reservation, so that code and the entry table
         // stay within the ±2 GiB reach of PC-relative references.

@@ -60,6 +60,7 @@
 //! and size) are collected from the compiled code for the fault handler.
 
 use crate::discover::{CodeImage, Program, Term};
+use crate::intrinsics::Val;
 use crate::pgo::{ColdPolicy, Explain, Hints};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -73,7 +74,7 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleE
 
 /// Module errors are large; keep them boxed.
 pub type ModuleResult<T> = Result<T, Box<ModuleError>>;
-use fast32_aot_runtime::intrinsics::IntrinsicOp;
+use fast32_aot_runtime::intrinsics::{DivZero, IntrinsicOp};
 use fast32_isa::{semantics as sem, Format, Inst, Opcode};
 use fast32_runtime::state::{offsets, ExitReason};
 use fast32_runtime::TrapKind;
@@ -1733,15 +1734,28 @@ impl FnLower<'_, '_> {
     /// At a call site [`crate::intrinsics`] replaced: calls the native
     /// helper and, if it did the work, sets rv and continues at the return
     /// site; otherwise (and at any other site) the current block is where
-    /// the guest call follows.
-    fn call_intrinsic(&mut self, pc: u32, ret_pc: u32) {
+    /// the guest call follows. A division is done inline and always
+    /// succeeds: returns true, and the guest call is not lowered.
+    fn call_intrinsic(&mut self, pc: u32, ret_pc: u32) -> bool {
         let Some((x, helpers, regions)) = &self.intrinsics else {
-            return;
+            return false;
         };
         let Some(site) = x.plan.sites.get(&pc) else {
-            return;
+            return false;
         };
         let (regions, site) = (*regions, *site);
+        if let Some((zero, rem)) = site.op.divide() {
+            let model = x
+                .plan
+                .routines
+                .iter()
+                .find(|r| r.start == site.routine)
+                .map(|r| r.model.clone())
+                .unwrap_or_default();
+            self.divide_inline(zero, rem, &model);
+            self.edge(ret_pc);
+            return true;
+        }
         let helper = helpers
             .iter()
             .find(|h| h.0 == site.op)
@@ -1771,6 +1785,60 @@ impl FnLower<'_, '_> {
         self.edge(ret_pc);
         self.b.switch_to_block(slow);
         self.dirty = dirty;
+        false
+    }
+
+    /// rv = a0 / a1 (or a0 % a1) unsigned, with the guest routine's
+    /// result for a zero divisor, and the other registers of `model` as
+    /// the routine leaves them (see [`crate::intrinsics`]).
+    fn divide_inline(&mut self, zero: DivZero, rem: bool, model: &[(u8, Val, Val)]) {
+        let (a, b) = (self.reg(3), self.reg(4));
+        let is_zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
+        let one = self.b.ins().iconst(types::I32, 1);
+        // Cranelift's udiv traps on a zero divisor: divide by 1 instead,
+        // and select the zero-divisor result.
+        let d = self.b.ins().select(is_zero, one, b);
+        let quot = self.b.ins().udiv(a, d);
+        let rest = self.b.ins().urem(a, d);
+        let val = |s: &mut Self, r: u8, v: Val| match v {
+            Val::Keep => s.reg(r),
+            Val::Zero => s.b.ins().iconst(types::I32, 0),
+            Val::Ones => s.b.ins().iconst(types::I32, -1i32 as u32 as i64),
+            Val::A => a,
+            Val::B => b,
+            Val::Quot => quot,
+            Val::Rem => rest,
+            Val::ABit0 => s.b.ins().band_imm_s(a, 1),
+        };
+        let z = match zero {
+            DivZero::Ones => Val::Ones,
+            DivZero::Zero => Val::Zero,
+            DivZero::Dividend => Val::A,
+        };
+        let mut out = vec![(1u8, z, if rem { Val::Rem } else { Val::Quot })];
+        out.extend(model.iter().copied());
+        // Every value from the registers before the call, then set.
+        let vals: Vec<(u8, Value)> = out
+            .iter()
+            .map(|&(r, vz, vn)| {
+                let x = val(self, r, vz);
+                let y = val(self, r, vn);
+                (
+                    r,
+                    if x == y {
+                        x
+                    } else {
+                        self.b.ins().select(is_zero, x, y)
+                    },
+                )
+            })
+            .collect();
+        for (r, v) in vals {
+            self.set(r, v);
+        }
+        // Halves of f64-resident pairs go into their pair before the
+        // jump to the return site.
+        self.flush_pairs();
     }
 
     fn call_direct(&mut self, target: u32, ret_pc: u32) {
@@ -2264,12 +2332,13 @@ impl FnLower<'_, '_> {
                     let v = self.b.ins().iconst(types::I32, ret_pc as i64);
                     self.set(i.rd, v);
                     self.flush_pairs();
-                    self.call_intrinsic(pc, ret_pc);
-                    if self.prog.functions[self.fidx]
+                    let inlined = self.prog.functions[self.fidx]
                         .inlined
                         .calls
-                        .contains_key(&pc)
-                    {
+                        .contains_key(&pc);
+                    if self.call_intrinsic(pc, ret_pc) {
+                        // Done inline (a division): no guest call.
+                    } else if inlined {
                         // Into this function's copy of the callee.
                         self.edge(target);
                     } else {

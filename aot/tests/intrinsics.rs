@@ -3,7 +3,7 @@
 //! checked by the difftest crate).
 
 use fast32_aot::discover::{discover, CodeImage, DiscoverOptions};
-use fast32_aot::intrinsics::{plan, Plan, RvMode};
+use fast32_aot::intrinsics::{plan, Plan, RvMode, Val};
 use fast32_aot_runtime::intrinsics::IntrinsicOp;
 
 fn plan_of(name: &str) -> (Plan, fast32_isa::s32x::Image) {
@@ -84,4 +84,43 @@ fn calls_that_fault_are_still_planned_and_left_to_the_helper_checks() {
         let (p, _) = plan_of(f);
         assert_eq!(p.sites.len(), 2, "{f}: {}", p.render(None));
     }
+}
+
+#[test]
+fn division_routines_are_replaced_with_the_registers_they_leave() {
+    let (p, _) = plan_of("intrinsics_divide.s");
+    assert_eq!(
+        class(&p, "__udivsi3"),
+        Ok((IntrinsicOp::UdivZeroOnes, RvMode::Result))
+    );
+    assert_eq!(
+        class(&p, "__umodsi3"),
+        Ok((IntrinsicOp::UmodZeroA, RvMode::Result))
+    );
+    let model = |n: &str| {
+        p.routines
+            .iter()
+            .find(|r| r.name == n)
+            .expect("routine found")
+            .model
+            .clone()
+    };
+    // (register, for a zero divisor, for a nonzero one)
+    assert_eq!(
+        model("__udivsi3"),
+        vec![
+            (2, Val::Keep, Val::ABit0),
+            (3, Val::Keep, Val::Zero),
+            (5, Val::Keep, Val::Rem),
+            (6, Val::Keep, Val::Zero),
+        ]
+    );
+    // Its step counter (32 in a2 and t0) is no value the native code
+    // makes: calls where a2 is read afterwards stay guest calls.
+    assert_eq!(model("__umodsi3"), vec![(3, Val::Keep, Val::Zero)]);
+    assert_eq!((p.sites.len(), p.kept.len()), (4, 2), "{}", p.render(None));
+
+    let (p, _) = plan_of("intrinsics_not_udiv.s");
+    assert!(class(&p, "__udivsi3").is_err());
+    assert!(p.sites.is_empty());
 }

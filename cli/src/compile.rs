@@ -89,7 +89,10 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
         anyhow::bail!("the output would overwrite the program: choose another name with -o");
     }
     let mut opts = AotOptions {
-        verify: false,
+        // FAST32_VERIFY_CLIF=1 runs Cranelift's IR verifier on every
+        // function: a lowering bug is then reported with the function's IR
+        // instead of as a panic deep in an optimization pass.
+        verify: std::env::var_os("FAST32_VERIFY_CLIF").is_some(),
         opt_level: match a.opt_level.as_str() {
             "none" => "none",
             "speed_and_size" => "speed_and_size",
