@@ -33,13 +33,16 @@
 //! A call site `jal lr, R` of a classified routine is replaced only where
 //! the registers of W other than rv are dead at the return site
 //! ([`crate::liveness`]): the native code cannot reproduce the values the
-//! routine leaves there. Except a division's: the probes also find, for
-//! each register it writes, what it leaves there ([`Val`]: the quotient,
-//! the remainder, 0, the dividend's low bit, its old value... for a zero
-//! and for a nonzero divisor), and the inline division sets those too.
-//! A bit-by-bit `__udivsi3` leaves the remainder, zeros and the dividend's
-//! last bit in four scratch registers, which C callers may well hand to a
-//! variadic call unset (Lua's `__umodsi3` calls it so). Compiled code then calls the helper; when it
+//! routine leaves there. Except those whose values the probes pin down:
+//! they also find, for each register a routine writes, what it leaves
+//! there in terms of its arguments and result ([`Val`]: 0, the
+//! destination plus the count, the quotient, its old value...), for a
+//! zero and for a nonzero count or divisor ([`split_arg`]), and compiled
+//! code sets those too. A byte-loop `memset` leaves `dst + n` in two
+//! registers and zeros in two more; a bit-by-bit `__udivsi3` the
+//! remainder, zeros and the dividend's last bit. The liveness analysis
+//! must assume C callers may read them (a variadic callee reads every
+//! argument register): Prolog's hot `memset` calls were all kept. Compiled code then calls the helper; when it
 //! declines (a range outside accessible memory, an overlapping memcpy,
 //! an unterminated string) the guest routine runs and faults as the
 //! interpreter does.
@@ -91,13 +94,25 @@ pub struct Routine {
     /// Registers it may write.
     pub writes: u32,
     /// Of those (rv aside), the ones whose final values the native code
-    /// reproduces: (register, value for a zero divisor, for a nonzero
-    /// one). Divisions only.
+    /// reproduces: (register, value when the [`split_arg`] is zero, when
+    /// it is not).
     pub model: Vec<(u8, Val, Val)>,
 }
 
-/// A value a division routine leaves in a register, in terms of its
-/// arguments `a` (a0) and `b` (a1) and the register's value before.
+/// The argument whose being zero changes what a routine leaves in its
+/// registers (a division's divisor, a memory routine's count: the loop
+/// does not run), if any.
+pub fn split_arg(op: IntrinsicOp) -> Option<usize> {
+    match op {
+        _ if op.is_arith() => Some(1),
+        IntrinsicOp::Memcpy | IntrinsicOp::Memmove | IntrinsicOp::Memset => Some(2),
+        _ => None,
+    }
+}
+
+/// A value a routine leaves in a register, in terms of its arguments
+/// `a`, `b`, `c` (a0..a2), its result `rv` and the register's value
+/// before the call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Val {
     Keep,
@@ -105,35 +120,58 @@ pub enum Val {
     Ones,
     A,
     B,
+    C,
     Quot,
     Rem,
     ABit0,
+    APlusC,
+    BPlusC,
+    APlusRv,
 }
 
 impl Val {
     /// Cheapest first.
-    const ALL: [Val; 8] = [
+    const ALL: [Val; 12] = [
         Val::Keep,
         Val::Zero,
         Val::Ones,
         Val::A,
         Val::B,
+        Val::C,
         Val::Quot,
         Val::Rem,
         Val::ABit0,
+        Val::APlusC,
+        Val::BPlusC,
+        Val::APlusRv,
     ];
 
+    /// How many arguments it reads: a routine of fewer arguments gets
+    /// garbage in the others, which its probes set to 0.
+    fn args(self) -> usize {
+        match self {
+            Val::Keep | Val::Zero | Val::Ones | Val::A | Val::ABit0 | Val::APlusRv => 1,
+            Val::B | Val::Quot | Val::Rem => 2,
+            Val::C | Val::APlusC | Val::BPlusC => 3,
+        }
+    }
+
     /// Its value (`None`: the quotient or remainder by zero).
-    pub fn eval(self, a: u32, b: u32, old: u32) -> Option<u32> {
+    pub fn eval(self, args: [u32; 3], rv: u32, old: u32) -> Option<u32> {
+        let [a, b, c] = args;
         Some(match self {
             Val::Keep => old,
             Val::Zero => 0,
             Val::Ones => u32::MAX,
             Val::A => a,
             Val::B => b,
+            Val::C => c,
             Val::Quot => a.checked_div(b)?,
             Val::Rem => a.checked_rem(b)?,
             Val::ABit0 => a & 1,
+            Val::APlusC => a.wrapping_add(c),
+            Val::BPlusC => b.wrapping_add(c),
+            Val::APlusRv => a.wrapping_add(rv),
         })
     }
 }
@@ -152,6 +190,10 @@ pub struct Site {
     pub op: IntrinsicOp,
     pub rv: RvMode,
     pub routine: u32,
+    /// The registers of the routine's [`Routine::model`] live at the
+    /// return site: the ones compiled code sets (the others are dead
+    /// there, and setting them would only cost).
+    pub model_live: u32,
 }
 
 /// What [`plan`] decided.
@@ -315,6 +357,7 @@ pub fn plan(
                     op,
                     rv,
                     routine: target,
+                    model_live: live.at(b.end) & r.modeled(),
                 },
             );
         } else {
@@ -696,20 +739,25 @@ impl Prober {
         }
         let probes = self.probes(family);
         let mut alive: Vec<IntrinsicOp> = cands.to_vec();
-        // Per written register (rv aside), the values still possible for
-        // a zero and a nonzero divisor.
-        let mut vals: Vec<(u8, Vec<Val>, Vec<Val>)> = (2..32u8)
-            .filter(|&r| family.is_arith() && writes & (1 << r) != 0)
-            .map(|r| (r, Val::ALL.to_vec(), Val::ALL.to_vec()))
+        // Per written register (rv aside), the values still possible
+        // when the split argument is zero and when it is not.
+        let usable: Vec<Val> = Val::ALL
+            .into_iter()
+            .filter(|v| v.args() <= arity(family))
             .collect();
+        let mut vals: Vec<(u8, Vec<Val>, Vec<Val>)> = (2..32u8)
+            .filter(|&r| writes & (1 << r) != 0)
+            .map(|r| (r, usable.clone(), usable.clone()))
+            .collect();
+        let split = split_arg(family);
         for (pi, p) in probes.iter().enumerate() {
-            let (arena, before, after) = self.run(code, start, p, pi as u32)?;
+            let (arena, before, after) = self.run(code, start, family, p, pi as u32)?;
             let got_rv = after[1];
-            let [a, b, _] = p.args;
-            for (r, zero, nonzero) in &mut vals {
+            let zero = split.is_some_and(|k| p.args[k] == 0);
+            for (r, z, nz) in &mut vals {
                 let r = *r as usize;
-                let set = if b == 0 { zero } else { nonzero };
-                set.retain(|v| v.eval(a, b, before[r]) == Some(after[r]));
+                let set = if zero { z } else { nz };
+                set.retain(|v| v.eval(p.args, got_rv, before[r]) == Some(after[r]));
             }
             alive.retain(|&op| {
                 let (want, want_rv) = self.expected(op, p);
@@ -723,6 +771,7 @@ impl Prober {
                 ));
             }
         }
+        // (Without a split, the zero class had no probes: any value.)
         let model = vals
             .into_iter()
             .filter_map(|(r, z, n)| Some((r, *z.first()?, *n.first()?)))
@@ -740,6 +789,7 @@ impl Prober {
         &mut self,
         code: &CodeImage,
         start: u32,
+        op: IntrinsicOp,
         p: &Probe,
         k: u32,
     ) -> Result<(Vec<u8>, [u32; 32], [u32; 32]), String> {
@@ -753,7 +803,11 @@ impl Prober {
         for (r, v) in regs.iter_mut().enumerate().skip(1) {
             *v = 0xD00D_0000 ^ (r as u32) << 8 ^ k.wrapping_mul(0x9E37);
         }
-        regs[3..6].copy_from_slice(&p.args);
+        // Argument registers past the routine's arguments keep their
+        // distinct values: were they 0, a register the routine zeroes
+        // would look unchanged ([`Val::Keep`]).
+        let n = arity(op);
+        regs[3..3 + n].copy_from_slice(&p.args[..n]);
         regs[REG_SP as usize] = sp;
         regs[REG_LR as usize] = SENTINEL;
         let before = regs;

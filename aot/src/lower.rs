@@ -1744,14 +1744,17 @@ impl FnLower<'_, '_> {
             return false;
         };
         let (regions, site) = (*regions, *site);
+        let model = x
+            .plan
+            .routines
+            .iter()
+            .find(|r| r.start == site.routine)
+            .map(|r| r.model.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| site.model_live & (1 << m.0) != 0)
+            .collect::<Vec<_>>();
         if let Some((zero, rem)) = site.op.divide() {
-            let model = x
-                .plan
-                .routines
-                .iter()
-                .find(|r| r.start == site.routine)
-                .map(|r| r.model.clone())
-                .unwrap_or_default();
             self.divide_inline(zero, rem, &model);
             self.edge(ret_pc);
             return true;
@@ -1778,10 +1781,21 @@ impl FnLower<'_, '_> {
         self.b.ins().brif(done, fast, &[], slow, &[]);
         self.b.switch_to_block(fast);
         let dirty = self.dirty;
+        let rv = if site.rv == crate::intrinsics::RvMode::Result {
+            self.b.ins().ireduce(types::I32, r)
+        } else {
+            self.reg(1)
+        };
+        let split = crate::intrinsics::split_arg(site.op)
+            .map(|k| self.b.ins().icmp_imm_s(IntCC::Equal, [a0, a1, a2][k], 0));
+        let vals = self.model_values(&model, [a0, a1, a2], rv, split, None);
         if site.rv == crate::intrinsics::RvMode::Result {
-            let v = self.b.ins().ireduce(types::I32, r);
-            self.set(1, v);
+            self.set(1, rv);
         }
+        for (r, v) in vals {
+            self.set(r, v);
+        }
+        self.flush_pairs();
         self.edge(ret_pc);
         self.b.switch_to_block(slow);
         self.dirty = dirty;
@@ -1800,45 +1814,71 @@ impl FnLower<'_, '_> {
         let d = self.b.ins().select(is_zero, one, b);
         let quot = self.b.ins().udiv(a, d);
         let rest = self.b.ins().urem(a, d);
-        let val = |s: &mut Self, r: u8, v: Val| match v {
-            Val::Keep => s.reg(r),
-            Val::Zero => s.b.ins().iconst(types::I32, 0),
-            Val::Ones => s.b.ins().iconst(types::I32, -1i32 as u32 as i64),
-            Val::A => a,
-            Val::B => b,
-            Val::Quot => quot,
-            Val::Rem => rest,
-            Val::ABit0 => s.b.ins().band_imm_s(a, 1),
-        };
         let z = match zero {
             DivZero::Ones => Val::Ones,
             DivZero::Zero => Val::Zero,
             DivZero::Dividend => Val::A,
         };
-        let mut out = vec![(1u8, z, if rem { Val::Rem } else { Val::Quot })];
-        out.extend(model.iter().copied());
-        // Every value from the registers before the call, then set.
-        let vals: Vec<(u8, Value)> = out
-            .iter()
-            .map(|&(r, vz, vn)| {
-                let x = val(self, r, vz);
-                let y = val(self, r, vn);
-                (
-                    r,
-                    if x == y {
-                        x
-                    } else {
-                        self.b.ins().select(is_zero, x, y)
-                    },
-                )
-            })
-            .collect();
+        let args = [a, b, self.reg(5)];
+        let q = Some((quot, rest));
+        let rv_model = [(1u8, z, if rem { Val::Rem } else { Val::Quot })];
+        // (Reads no rv.)
+        let rv = self.model_values(&rv_model, args, quot, Some(is_zero), q)[0].1;
+        let vals = self.model_values(model, args, rv, Some(is_zero), q);
+        self.set(1, rv);
         for (r, v) in vals {
             self.set(r, v);
         }
         // Halves of f64-resident pairs go into their pair before the
         // jump to the return site.
         self.flush_pairs();
+    }
+
+    /// The values of `model`'s registers after a replaced routine, from
+    /// its arguments `args` and result `rv` ([`Val`]), the first of each
+    /// entry where `split` (the split argument is zero) holds. All are
+    /// computed before any is set: they read registers as they were.
+    fn model_values(
+        &mut self,
+        model: &[(u8, Val, Val)],
+        args: [Value; 3],
+        rv: Value,
+        split: Option<Value>,
+        quot_rem: Option<(Value, Value)>,
+    ) -> Vec<(u8, Value)> {
+        let [a, b, c] = args;
+        let val = |s: &mut Self, r: u8, v: Val| match v {
+            Val::Keep => s.reg(r),
+            Val::Zero => s.b.ins().iconst(types::I32, 0),
+            Val::Ones => s.b.ins().iconst(types::I32, -1i32 as u32 as i64),
+            Val::A => a,
+            Val::B => b,
+            Val::C => c,
+            Val::Quot => quot_rem.expect("a division's model").0,
+            Val::Rem => quot_rem.expect("a division's model").1,
+            Val::ABit0 => s.b.ins().band_imm_s(a, 1),
+            Val::APlusC => s.b.ins().iadd(a, c),
+            Val::BPlusC => s.b.ins().iadd(b, c),
+            Val::APlusRv => s.b.ins().iadd(a, rv),
+        };
+        model
+            .iter()
+            .map(|&(r, vz, vn)| {
+                let y = val(self, r, vn);
+                let v = match split {
+                    Some(is_zero) => {
+                        let x = val(self, r, vz);
+                        if x == y {
+                            x
+                        } else {
+                            self.b.ins().select(is_zero, x, y)
+                        }
+                    }
+                    None => y,
+                };
+                (r, v)
+            })
+            .collect()
     }
 
     fn call_direct(&mut self, target: u32, ret_pc: u32) {

@@ -124,3 +124,27 @@ fn division_routines_are_replaced_with_the_registers_they_leave() {
     assert!(class(&p, "__udivsi3").is_err());
     assert!(p.sites.is_empty());
 }
+
+#[test]
+fn memory_routines_are_replaced_with_the_registers_they_leave() {
+    let (p, _) = plan_of("intrinsics_leftover.s");
+    let model = |n: &str| {
+        p.routines
+            .iter()
+            .find(|r| r.name == n)
+            .expect("routine found")
+            .model
+            .clone()
+    };
+    // memset: the end of the range in a0 and 0 in a2 (both unchanged
+    // for a count of 0).
+    assert_eq!(
+        model("memset"),
+        vec![(3, Val::Keep, Val::APlusC), (5, Val::Keep, Val::Zero)]
+    );
+    // strlen (no count): the end of the string in a1, 0 in a2.
+    let s: Vec<(u8, Val)> = model("strlen").iter().map(|x| (x.0, x.2)).collect();
+    assert_eq!(s, vec![(4, Val::APlusRv), (5, Val::Zero)]);
+    // Read after every call, and reproduced: all replaced.
+    assert_eq!((p.sites.len(), p.kept.len()), (4, 0), "{}", p.render(None));
+}
