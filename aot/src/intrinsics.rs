@@ -949,6 +949,57 @@ pub struct IntrinsicDecls {
     pub helpers: Vec<(IntrinsicOp, cranelift_module::FuncId)>,
     /// The region table.
     pub regions: cranelift_module::DataId,
+    /// The C library's `memset`, `memcpy` and `memmove`, for the
+    /// operations the plan uses: compiled code checks their ranges
+    /// against the (few, constant) accessible intervals inline and calls
+    /// them directly, and calls the helper only when that check fails.
+    /// (The helper's search of the region table and its own call cost
+    /// some 30 host instructions a call: Lisp makes a million small
+    /// `memset`s.)
+    pub libc: Vec<(IntrinsicOp, cranelift_module::FuncId)>,
+}
+
+/// The C library routine compiled code calls directly for `op`, if any:
+/// `memset(p, c, n)`, `memcpy(d, s, n)`, `memmove(d, s, n)`.
+pub fn libc_routine(op: IntrinsicOp) -> Option<&'static str> {
+    match op {
+        IntrinsicOp::Memset => Some("memset"),
+        IntrinsicOp::Memcpy => Some("memcpy"),
+        IntrinsicOp::Memmove => Some("memmove"),
+        _ => None,
+    }
+}
+
+/// The signature of [`libc_routine`]s: `(ptr, ptr or int, size) -> ptr`.
+pub fn libc_signature<M: cranelift_module::Module>(
+    m: &M,
+    op: IntrinsicOp,
+) -> cranelift_codegen::ir::Signature {
+    use cranelift_codegen::ir::{types, AbiParam};
+    let mut sig = m.make_signature();
+    sig.params.push(AbiParam::new(types::I64));
+    let second = if op == IntrinsicOp::Memset {
+        types::I32
+    } else {
+        types::I64
+    };
+    sig.params.push(AbiParam::new(second));
+    sig.params.push(AbiParam::new(types::I64));
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+/// Guest address intervals `[start, end)`.
+pub type Intervals = Vec<(u64, u64)>;
+
+impl Plan {
+    /// The readable and writable intervals of [`Plan::regions`].
+    pub fn intervals(&self) -> (Intervals, Intervals) {
+        let t = &self.regions;
+        let (nr, nw) = (t[0] as usize, t[1] as usize);
+        let pairs: Vec<(u64, u64)> = t[2..].chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        (pairs[..nr].to_vec(), pairs[nr..nr + nw].to_vec())
+    }
 }
 
 /// The helpers' signature: `(op, mem_base, regions, a0, a1, a2) -> u64`.
@@ -986,6 +1037,13 @@ pub fn declare<M: cranelift_module::Module>(
         }
     }
     helpers.sort_by_key(|h| h.0 as u32);
+    let mut libc = Vec::new();
+    for &(op, _) in &helpers {
+        if let Some(name) = libc_routine(op) {
+            let id = m.declare_function(name, Linkage::Import, &libc_signature(m, op))?;
+            libc.push((op, id));
+        }
+    }
     let regions = m.declare_data("fast32_aot_intrinsic_regions", Linkage::Local, false, false)?;
     let mut d = DataDescription::new();
     let bytes: Vec<u8> = plan.regions.iter().flat_map(|w| w.to_le_bytes()).collect();
@@ -996,5 +1054,6 @@ pub fn declare<M: cranelift_module::Module>(
         plan,
         helpers,
         regions,
+        libc,
     }))
 }

@@ -153,6 +153,9 @@ impl Aot {
                 jb.symbol(name, f as *const u8);
             }
         }
+        jb.symbol("memset", libc::memset as *const u8);
+        jb.symbol("memcpy", libc::memcpy as *const u8);
+        jb.symbol("memmove", libc::memmove as *const u8);
         // One contiguous reservation, so that code and the entry table
         // stay within the ±2 GiB reach of PC-relative references.
         let reserve =

@@ -448,7 +448,12 @@ pub fn lower_function<M: Module>(
             .map(|&(op, id)| (op, m.declare_func_in_func(id, &mut ctx.func)))
             .collect();
         let g = m.declare_data_in_func(x.regions, &mut ctx.func);
-        (x, f, g)
+        let l: Vec<_> = x
+            .libc
+            .iter()
+            .map(|&(op, id)| (op, m.declare_func_in_func(id, &mut ctx.func)))
+            .collect();
+        (x, f, g, l)
     });
     let mut func_refs: HashMap<usize, FuncRef> = HashMap::new();
     let func = &prog.functions[fidx];
@@ -974,6 +979,7 @@ type IntrinsicRefs<'a> = (
     &'a crate::intrinsics::IntrinsicDecls,
     Vec<(IntrinsicOp, FuncRef)>,
     GlobalValue,
+    Vec<(IntrinsicOp, FuncRef)>,
 );
 
 struct FnLower<'a, 'f> {
@@ -1737,13 +1743,15 @@ impl FnLower<'_, '_> {
     /// the guest call follows. A division is done inline and always
     /// succeeds: returns true, and the guest call is not lowered.
     fn call_intrinsic(&mut self, pc: u32, ret_pc: u32) -> bool {
-        let Some((x, helpers, regions)) = &self.intrinsics else {
+        let Some((x, helpers, regions, libc)) = &self.intrinsics else {
             return false;
         };
         let Some(site) = x.plan.sites.get(&pc) else {
             return false;
         };
         let (regions, site) = (*regions, *site);
+        let direct = libc.iter().find(|l| l.0 == site.op).map(|l| l.1);
+        let (readable, writable) = x.plan.intervals();
         let model = x
             .plan
             .routines
@@ -1768,21 +1776,68 @@ impl FnLower<'_, '_> {
         // goes on at the return site with registers in their variables
         // (the ones the guest routine would clobber are dead there, see
         // `crate::intrinsics`), else the call syncs them as any call.
-        let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
-        let table = self.b.ins().symbol_value(types::I64, regions);
         let (a0, a1, a2) = (self.reg(3), self.reg(4), self.reg(5));
         let mem = self.mem();
+        let fast = self.b.create_block();
+        let res = self.b.append_block_param(fast, types::I64);
+        if let Some(f) = direct {
+            // The C library routine, when the ranges lie inside the
+            // accessible intervals (checked inline; else the helper).
+            let (dst, src) = (a0, a1);
+            let mut ok = self.within(dst, a2, &writable);
+            if site.op != IntrinsicOp::Memset {
+                let r = self.within(src, a2, &readable);
+                ok = self.b.ins().band(ok, r);
+            }
+            if site.op == IntrinsicOp::Memcpy {
+                // Disjoint: d + n <= s or s + n <= d (64-bit sums).
+                let n = self.b.ins().uextend(types::I64, a2);
+                let d = self.b.ins().uextend(types::I64, dst);
+                let s = self.b.ins().uextend(types::I64, src);
+                let de = self.b.ins().iadd(d, n);
+                let se = self.b.ins().iadd(s, n);
+                let x = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, de, s);
+                let y = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, se, d);
+                let disjoint = self.b.ins().bor(x, y);
+                ok = self.b.ins().band(ok, disjoint);
+            }
+            let call_blk = self.b.create_block();
+            let helper_blk = self.b.create_block();
+            self.b.ins().brif(ok, call_blk, &[], helper_blk, &[]);
+            self.b.switch_to_block(call_blk);
+            let host = |s: &mut Self, a: Value| {
+                let a = s.b.ins().uextend(types::I64, a);
+                s.b.ins().iadd(mem, a)
+            };
+            let d = host(self, dst);
+            let second = if site.op == IntrinsicOp::Memset {
+                a1
+            } else {
+                host(self, src)
+            };
+            let n = self.b.ins().uextend(types::I64, a2);
+            self.b.ins().call(f, &[d, second, n]);
+            // As the helper answers: done, rv = dst.
+            let v = self.b.ins().uextend(types::I64, dst);
+            let r = self
+                .b
+                .ins()
+                .bor_imm_s(v, fast32_aot_runtime::intrinsics::HANDLED as i64);
+            self.b.ins().jump(fast, &[r.into()]);
+            self.b.switch_to_block(helper_blk);
+        }
+        let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
+        let table = self.b.ins().symbol_value(types::I64, regions);
         let call = self.b.ins().call(helper, &[op, mem, table, a0, a1, a2]);
         let r = self.b.inst_results(call)[0];
         let done = self.b.ins().ushr_imm_s(r, 32);
-        let fast = self.b.create_block();
         let slow = self.b.create_block();
         self.b.set_cold_block(slow);
-        self.b.ins().brif(done, fast, &[], slow, &[]);
+        self.b.ins().brif(done, fast, &[r.into()], slow, &[]);
         self.b.switch_to_block(fast);
         let dirty = self.dirty;
         let rv = if site.rv == crate::intrinsics::RvMode::Result {
-            self.b.ins().ireduce(types::I32, r)
+            self.b.ins().ireduce(types::I32, res)
         } else {
             self.reg(1)
         };
@@ -1800,6 +1855,29 @@ impl FnLower<'_, '_> {
         self.b.switch_to_block(slow);
         self.dirty = dirty;
         false
+    }
+
+    /// Does `[addr, addr + len)` (guest words, as u64 sums) lie inside
+    /// one of `intervals`? Branch-free, over the first three (a layout
+    /// has the data and heap, the stack, and the MMIO window).
+    fn within(&mut self, addr: Value, len: Value, intervals: &[(u64, u64)]) -> Value {
+        let a = self.b.ins().uextend(types::I64, addr);
+        let n = self.b.ins().uextend(types::I64, len);
+        let end = self.b.ins().iadd(a, n);
+        let mut ok = self.b.ins().iconst(types::I8, 0);
+        for &(s, e) in intervals.iter().take(3) {
+            let lo = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, a, s as i64);
+            let hi = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, end, e as i64);
+            let both = self.b.ins().band(lo, hi);
+            ok = self.b.ins().bor(ok, both);
+        }
+        ok
     }
 
     /// rv = a0 / a1 (or a0 % a1) unsigned, with the guest routine's
