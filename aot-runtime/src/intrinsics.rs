@@ -334,8 +334,23 @@ pub unsafe extern "C" fn fast32_aot_strlen(
     let Some(end) = extent(r, a as u64) else {
         return 0;
     };
-    let max = (end - a as u64) as usize;
-    let p = mem.add(a as usize);
+    strlen_scan(mem.add(a as usize), end - a as u64)
+}
+
+/// `strlen` of the string at `p`, of which `max` bytes are readable:
+/// [`HANDLED`] | length, or 0 without a NUL in them. Compiled code finds
+/// `max` itself (from the layout's intervals) and calls this directly.
+///
+/// # Safety
+/// `max` bytes at `p` must be readable.
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_strlen_at(p: *const u8, max: u64) -> u64 {
+    strlen_scan(p, max)
+}
+
+#[inline(always)]
+unsafe fn strlen_scan(p: *const u8, max: u64) -> u64 {
+    let max = max as usize;
     // 16 bytes at a time, never past readable memory.
     let mut k = 0;
     while k + 16 <= max.min(SHORT) {
@@ -372,7 +387,6 @@ pub unsafe extern "C" fn fast32_aot_strcmp(
     b: u32,
     _: u32,
 ) -> u64 {
-    use std::arch::x86_64::*;
     let Some(op) = IntrinsicOp::from_u32(op) else {
         return 0;
     };
@@ -380,8 +394,34 @@ pub unsafe extern "C" fn fast32_aot_strcmp(
     let (Some(ea), Some(eb)) = (extent(r, a as u64), extent(r, b as u64)) else {
         return 0;
     };
-    let lim = (ea - a as u64).min(eb - b as u64) as usize;
-    let (pa, pb) = (mem.add(a as usize), mem.add(b as usize));
+    let lim = (ea - a as u64).min(eb - b as u64);
+    strcmp_scan(op, mem.add(a as usize), mem.add(b as usize), lim)
+}
+
+/// `strcmp` of the strings at `pa` and `pb`, `lim` bytes of each
+/// readable, with the result of the variant `op`: [`HANDLED`] | result,
+/// or 0 when they are equal and unterminated through `lim`. Compiled
+/// code finds `lim` itself and calls this directly.
+///
+/// # Safety
+/// `lim` bytes at `pa` and at `pb` must be readable.
+#[no_mangle]
+pub unsafe extern "C" fn fast32_aot_strcmp_at(
+    pa: *const u8,
+    pb: *const u8,
+    lim: u64,
+    op: u32,
+) -> u64 {
+    match IntrinsicOp::from_u32(op) {
+        Some(op) => strcmp_scan(op, pa, pb, lim),
+        None => 0,
+    }
+}
+
+#[inline(always)]
+unsafe fn strcmp_scan(op: IntrinsicOp, pa: *const u8, pb: *const u8, lim: u64) -> u64 {
+    use std::arch::x86_64::*;
+    let lim = lim as usize;
     let result = |k: usize| HANDLED | strcmp_result(op, *pa.add(k), *pb.add(k)) as u32 as u64;
     // 16 bytes at a time: stop at the first byte that differs or ends a.
     let mut k = 0;

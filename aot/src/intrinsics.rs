@@ -949,42 +949,47 @@ pub struct IntrinsicDecls {
     pub helpers: Vec<(IntrinsicOp, cranelift_module::FuncId)>,
     /// The region table.
     pub regions: cranelift_module::DataId,
-    /// The C library's `memset`, `memcpy` and `memmove`, for the
-    /// operations the plan uses: compiled code checks their ranges
-    /// against the (few, constant) accessible intervals inline and calls
-    /// them directly, and calls the helper only when that check fails.
-    /// (The helper's search of the region table and its own call cost
-    /// some 30 host instructions a call: Lisp makes a million small
-    /// `memset`s.)
-    pub libc: Vec<(IntrinsicOp, cranelift_module::FuncId)>,
+    /// The routine compiled code calls directly for each operation the
+    /// plan uses ([`direct_routine`]), after finding the accessible
+    /// extent of its ranges itself from the (few, constant) intervals of
+    /// the layout. (The helper's search of the region table and its own
+    /// call cost some 20 to 30 host instructions a call: Lisp makes a
+    /// million small `memset`s.)
+    pub direct: Vec<(IntrinsicOp, cranelift_module::FuncId)>,
 }
 
-/// The C library routine compiled code calls directly for `op`, if any:
-/// `memset(p, c, n)`, `memcpy(d, s, n)`, `memmove(d, s, n)`.
-pub fn libc_routine(op: IntrinsicOp) -> Option<&'static str> {
+/// What compiled code calls directly for `op`: the C library's
+/// `memset(p, c, n)`, `memcpy(d, s, n)`, `memmove(d, s, n)` when the
+/// ranges lie inside accessible intervals (else the helper), and the
+/// scans `fast32_aot_strlen_at(p, max)` and
+/// `fast32_aot_strcmp_at(pa, pb, lim, op)` given the readable bytes.
+pub fn direct_routine(op: IntrinsicOp) -> Option<&'static str> {
     match op {
         IntrinsicOp::Memset => Some("memset"),
         IntrinsicOp::Memcpy => Some("memcpy"),
         IntrinsicOp::Memmove => Some("memmove"),
-        _ => None,
+        IntrinsicOp::Strlen => Some("fast32_aot_strlen_at"),
+        _ if op.is_arith() => None,
+        _ => Some("fast32_aot_strcmp_at"),
     }
 }
 
-/// The signature of [`libc_routine`]s: `(ptr, ptr or int, size) -> ptr`.
-pub fn libc_signature<M: cranelift_module::Module>(
+/// The signature of [`direct_routine`]s.
+pub fn direct_signature<M: cranelift_module::Module>(
     m: &M,
     op: IntrinsicOp,
 ) -> cranelift_codegen::ir::Signature {
     use cranelift_codegen::ir::{types, AbiParam};
     let mut sig = m.make_signature();
-    sig.params.push(AbiParam::new(types::I64));
-    let second = if op == IntrinsicOp::Memset {
-        types::I32
-    } else {
-        types::I64
+    let params: &[types::Type] = match op {
+        IntrinsicOp::Memset => &[types::I64, types::I32, types::I64],
+        IntrinsicOp::Memcpy | IntrinsicOp::Memmove => &[types::I64; 3],
+        IntrinsicOp::Strlen => &[types::I64; 2],
+        _ => &[types::I64, types::I64, types::I64, types::I32],
     };
-    sig.params.push(AbiParam::new(second));
-    sig.params.push(AbiParam::new(types::I64));
+    for &t in params {
+        sig.params.push(AbiParam::new(t));
+    }
     sig.returns.push(AbiParam::new(types::I64));
     sig
 }
@@ -1037,11 +1042,11 @@ pub fn declare<M: cranelift_module::Module>(
         }
     }
     helpers.sort_by_key(|h| h.0 as u32);
-    let mut libc = Vec::new();
+    let mut direct = Vec::new();
     for &(op, _) in &helpers {
-        if let Some(name) = libc_routine(op) {
-            let id = m.declare_function(name, Linkage::Import, &libc_signature(m, op))?;
-            libc.push((op, id));
+        if let Some(name) = direct_routine(op) {
+            let id = m.declare_function(name, Linkage::Import, &direct_signature(m, op))?;
+            direct.push((op, id));
         }
     }
     let regions = m.declare_data("fast32_aot_intrinsic_regions", Linkage::Local, false, false)?;
@@ -1054,6 +1059,6 @@ pub fn declare<M: cranelift_module::Module>(
         plan,
         helpers,
         regions,
-        libc,
+        direct,
     }))
 }

@@ -156,6 +156,11 @@ impl Aot {
         jb.symbol("memset", libc::memset as *const u8);
         jb.symbol("memcpy", libc::memcpy as *const u8);
         jb.symbol("memmove", libc::memmove as *const u8);
+        {
+            use fast32_aot_runtime::intrinsics as x;
+            jb.symbol("fast32_aot_strlen_at", x::fast32_aot_strlen_at as *const u8);
+            jb.symbol("fast32_aot_strcmp_at", x::fast32_aot_strcmp_at as *const u8);
+        }
         // One contiguous reservation, so that code and the entry table
         // stay within the ±2 GiB reach of PC-relative references.
         let reserve =

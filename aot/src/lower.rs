@@ -449,7 +449,7 @@ pub fn lower_function<M: Module>(
             .collect();
         let g = m.declare_data_in_func(x.regions, &mut ctx.func);
         let l: Vec<_> = x
-            .libc
+            .direct
             .iter()
             .map(|&(op, id)| (op, m.declare_func_in_func(id, &mut ctx.func)))
             .collect();
@@ -1743,14 +1743,14 @@ impl FnLower<'_, '_> {
     /// the guest call follows. A division is done inline and always
     /// succeeds: returns true, and the guest call is not lowered.
     fn call_intrinsic(&mut self, pc: u32, ret_pc: u32) -> bool {
-        let Some((x, helpers, regions, libc)) = &self.intrinsics else {
+        let Some((x, helpers, regions, direct)) = &self.intrinsics else {
             return false;
         };
         let Some(site) = x.plan.sites.get(&pc) else {
             return false;
         };
         let (regions, site) = (*regions, *site);
-        let direct = libc.iter().find(|l| l.0 == site.op).map(|l| l.1);
+        let direct = direct.iter().find(|l| l.0 == site.op).map(|l| l.1);
         let (readable, writable) = x.plan.intervals();
         let model = x
             .plan
@@ -1780,7 +1780,34 @@ impl FnLower<'_, '_> {
         let mem = self.mem();
         let fast = self.b.create_block();
         let res = self.b.append_block_param(fast, types::I64);
-        if let Some(f) = direct {
+        let slow = self.b.create_block();
+        self.b.set_cold_block(slow);
+        let host = |s: &mut Self, a: Value| {
+            let a = s.b.ins().uextend(types::I64, a);
+            s.b.ins().iadd(mem, a)
+        };
+        let is_mem = matches!(
+            site.op,
+            IntrinsicOp::Memset | IntrinsicOp::Memcpy | IntrinsicOp::Memmove
+        );
+        if let (Some(f), false) = (direct, is_mem) {
+            // A scan over the readable bytes from each string's start
+            // (none outside the intervals: the scan then declines).
+            let la = self.readable_extent(a0, &readable);
+            let pa = host(self, a0);
+            let call = if site.op == IntrinsicOp::Strlen {
+                self.b.ins().call(f, &[pa, la])
+            } else {
+                let lb = self.readable_extent(a1, &readable);
+                let lim = self.b.ins().umin(la, lb);
+                let pb = host(self, a1);
+                let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
+                self.b.ins().call(f, &[pa, pb, lim, op])
+            };
+            let r = self.b.inst_results(call)[0];
+            let done = self.b.ins().ushr_imm_s(r, 32);
+            self.b.ins().brif(done, fast, &[r.into()], slow, &[]);
+        } else if let Some(f) = direct {
             // The C library routine, when the ranges lie inside the
             // accessible intervals (checked inline; else the helper).
             let (dst, src) = (a0, a1);
@@ -1803,12 +1830,9 @@ impl FnLower<'_, '_> {
             }
             let call_blk = self.b.create_block();
             let helper_blk = self.b.create_block();
+            self.b.set_cold_block(helper_blk);
             self.b.ins().brif(ok, call_blk, &[], helper_blk, &[]);
             self.b.switch_to_block(call_blk);
-            let host = |s: &mut Self, a: Value| {
-                let a = s.b.ins().uextend(types::I64, a);
-                s.b.ins().iadd(mem, a)
-            };
             let d = host(self, dst);
             let second = if site.op == IntrinsicOp::Memset {
                 a1
@@ -1826,14 +1850,14 @@ impl FnLower<'_, '_> {
             self.b.ins().jump(fast, &[r.into()]);
             self.b.switch_to_block(helper_blk);
         }
-        let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
-        let table = self.b.ins().symbol_value(types::I64, regions);
-        let call = self.b.ins().call(helper, &[op, mem, table, a0, a1, a2]);
-        let r = self.b.inst_results(call)[0];
-        let done = self.b.ins().ushr_imm_s(r, 32);
-        let slow = self.b.create_block();
-        self.b.set_cold_block(slow);
-        self.b.ins().brif(done, fast, &[r.into()], slow, &[]);
+        if is_mem || direct.is_none() {
+            let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
+            let table = self.b.ins().symbol_value(types::I64, regions);
+            let call = self.b.ins().call(helper, &[op, mem, table, a0, a1, a2]);
+            let r = self.b.inst_results(call)[0];
+            let done = self.b.ins().ushr_imm_s(r, 32);
+            self.b.ins().brif(done, fast, &[r.into()], slow, &[]);
+        }
         self.b.switch_to_block(fast);
         let dirty = self.dirty;
         let rv = if site.rv == crate::intrinsics::RvMode::Result {
@@ -1857,27 +1881,42 @@ impl FnLower<'_, '_> {
         false
     }
 
-    /// Does `[addr, addr + len)` (guest words, as u64 sums) lie inside
-    /// one of `intervals`? Branch-free, over the first three (a layout
-    /// has the data and heap, the stack, and the MMIO window).
-    fn within(&mut self, addr: Value, len: Value, intervals: &[(u64, u64)]) -> Value {
+    /// How many bytes from `addr` on are readable (to the end of its
+    /// interval; 0 outside them), as an i64. Tests the first three
+    /// intervals in turn (a layout has the data and heap, the stack and
+    /// the MMIO window), each with one compare and branch: most
+    /// addresses are in the first.
+    fn readable_extent(&mut self, addr: Value, intervals: &[(u64, u64)]) -> Value {
         let a = self.b.ins().uextend(types::I64, addr);
-        let n = self.b.ins().uextend(types::I64, len);
-        let end = self.b.ins().iadd(a, n);
-        let mut ok = self.b.ins().iconst(types::I8, 0);
+        let join = self.b.create_block();
+        let n = self.b.append_block_param(join, types::I64);
         for &(s, e) in intervals.iter().take(3) {
-            let lo = self
+            let d = self.b.ins().iadd_imm_s(a, -(s as i64));
+            let inside = self
                 .b
                 .ins()
-                .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, a, s as i64);
-            let hi = self
-                .b
-                .ins()
-                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, end, e as i64);
-            let both = self.b.ins().band(lo, hi);
-            ok = self.b.ins().bor(ok, both);
+                .icmp_imm_s(IntCC::UnsignedLessThan, d, (e - s) as i64);
+            let end = self.b.ins().iconst(types::I64, e as i64);
+            let left = self.b.ins().isub(end, a);
+            let next = self.b.create_block();
+            // (Out of line: the stack and MMIO are the rare cases.)
+            self.b.set_cold_block(next);
+            self.b.ins().brif(inside, join, &[left.into()], next, &[]);
+            self.b.switch_to_block(next);
         }
-        ok
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.ins().jump(join, &[zero.into()]);
+        self.b.switch_to_block(join);
+        n
+    }
+
+    /// Does `[addr, addr + len)` (guest words, as u64 sums) lie inside
+    /// one of `intervals`? As [`Self::readable_extent`]: the bytes left
+    /// in the interval `addr` is in must cover `len`.
+    fn within(&mut self, addr: Value, len: Value, intervals: &[(u64, u64)]) -> Value {
+        let left = self.readable_extent(addr, intervals);
+        let n = self.b.ins().uextend(types::I64, len);
+        self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, n, left)
     }
 
     /// rv = a0 / a1 (or a0 % a1) unsigned, with the guest routine's
