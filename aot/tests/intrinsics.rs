@@ -18,13 +18,15 @@ fn plan_of(name: &str) -> (Plan, fast32_isa::s32x::Image) {
     (plan(&image, &code, &prog, &opts, &live), image)
 }
 
-fn class(p: &Plan, name: &str) -> Result<(IntrinsicOp, RvMode), String> {
+fn routine<'p>(p: &'p Plan, name: &str) -> &'p fast32_aot::intrinsics::Routine {
     p.routines
         .iter()
         .find(|r| r.name == name)
         .expect("routine found")
-        .class
-        .clone()
+}
+
+fn class(p: &Plan, name: &str) -> Result<(IntrinsicOp, RvMode), String> {
+    routine(p, name).class.clone()
 }
 
 #[test]
@@ -97,14 +99,7 @@ fn division_routines_are_replaced_with_the_registers_they_leave() {
         class(&p, "__umodsi3"),
         Ok((IntrinsicOp::UmodZeroA, RvMode::Result))
     );
-    let model = |n: &str| {
-        p.routines
-            .iter()
-            .find(|r| r.name == n)
-            .expect("routine found")
-            .model
-            .clone()
-    };
+    let model = |n: &str| routine(&p, n).model.clone();
     // (register, for a zero divisor, for a nonzero one)
     assert_eq!(
         model("__udivsi3"),
@@ -128,14 +123,7 @@ fn division_routines_are_replaced_with_the_registers_they_leave() {
 #[test]
 fn memory_routines_are_replaced_with_the_registers_they_leave() {
     let (p, _) = plan_of("intrinsics_leftover.s");
-    let model = |n: &str| {
-        p.routines
-            .iter()
-            .find(|r| r.name == n)
-            .expect("routine found")
-            .model
-            .clone()
-    };
+    let model = |n: &str| routine(&p, n).model.clone();
     // memset: the end of the range in a0 and 0 in a2 (both unchanged
     // for a count of 0).
     assert_eq!(

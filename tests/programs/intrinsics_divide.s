@@ -69,17 +69,7 @@ _start:
         add     s0, s0, a2
         add     s0, s0, rv
         mv      rv, s0
-# Every scratch register overwritten before HALT (HALT makes all live).
-        li      t0, 0
-        li      a0, 0
-        li      a1, 0
-        li      a2, 0
-        li      a3, 0
-        li      a4, 0
-        li      a5, 0
-        li      a6, 0
-        li      a7, 0
-        halt
+        .include "include/halt_clean.inc"
 
 # s0 = s0 * 31 + rv, then the registers __udivsi3 leaves: a0, a2, a3, t0.
 fold:

@@ -36,17 +36,7 @@ _start:
         addi    a1, a1, -1
         bnez    a1, 1b
         mv      rv, s0
-# Every scratch register overwritten before HALT (HALT makes all live).
-        li      t0, 0
-        li      a0, 0
-        li      a1, 0
-        li      a2, 0
-        li      a3, 0
-        li      a4, 0
-        li      a5, 0
-        li      a6, 0
-        li      a7, 0
-        halt
+        .include "include/halt_clean.inc"
 
 # s0 = s0 * 31 + rv, then a0, a1 and a2 as the routine left them.
 fold:

@@ -8,17 +8,7 @@ _start:
         la      a1, src
         li      a2, 12
         call    memcpy
-# Every scratch register overwritten before HALT (HALT makes all live).
-        li      t0, 0
-        li      a0, 0
-        li      a1, 0
-        li      a2, 0
-        li      a3, 0
-        li      a4, 0
-        li      a5, 0
-        li      a6, 0
-        li      a7, 0
-        halt
+        .include "include/halt_clean.inc"
 
         .globl memcpy
 memcpy:

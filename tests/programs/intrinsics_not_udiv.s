@@ -7,17 +7,7 @@ _start:
         li      a0, 0xffffffff
         li      a1, 0x80000000
         call    __udivsi3
-# Every scratch register overwritten before HALT (HALT makes all live).
-        li      t0, 0
-        li      a0, 0
-        li      a1, 0
-        li      a2, 0
-        li      a3, 0
-        li      a4, 0
-        li      a5, 0
-        li      a6, 0
-        li      a7, 0
-        halt
+        .include "include/halt_clean.inc"
 
         .globl __udivsi3
 __udivsi3:

@@ -13,17 +13,7 @@ _start:
         li      a1, 0
         li      a2, 8
         call    memset
-# Every scratch register overwritten before HALT (HALT makes all live).
-        li      t0, 0
-        li      a0, 0
-        li      a1, 0
-        li      a2, 0
-        li      a3, 0
-        li      a4, 0
-        li      a5, 0
-        li      a6, 0
-        li      a7, 0
-        halt
+        .include "include/halt_clean.inc"
 
 # ---- routines (what the compiler may replace) ------------------------------
         .include "include/mem_routines.inc"
