@@ -104,6 +104,14 @@ impl IntrinsicOp {
         }
     }
 
+    /// `memset`, `memcpy` or `memmove`?
+    pub fn is_mem(self) -> bool {
+        matches!(
+            self,
+            IntrinsicOp::Memcpy | IntrinsicOp::Memmove | IntrinsicOp::Memset
+        )
+    }
+
     /// Does compiled code compute `op` inline on registers (no helper,
     /// no memory)?
     pub fn is_arith(self) -> bool {

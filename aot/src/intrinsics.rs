@@ -26,9 +26,9 @@
 //!    candidate's native semantics on every probe. Exactly one candidate
 //!    must match. A division routine must not touch memory at all; its
 //!    probes are edge values (0, 1, 2, 3, 7, 10, 0xff, 0x100, 0xffff,
-//!    0x10000, 0x7fffffff, 0x80000000, all ones...) paired with each other and
-//!    500 random pairs, and its candidates differ in what a zero divisor
-//!    gives.
+//!    0x10000, 0x7fffffff, 0x80000000, all ones...) paired with each
+//!    other and 500 random pairs, and its candidates differ in what a
+//!    zero divisor gives.
 //!
 //! A call site `jal lr, R` of a classified routine is replaced only where
 //! the registers of W other than rv are dead at the return site
@@ -42,9 +42,14 @@
 //! registers and zeros in two more; a bit-by-bit `__udivsi3` the
 //! remainder, zeros and the dividend's last bit. The liveness analysis
 //! must assume C callers may read them (a variadic callee reads every
-//! argument register): Prolog's hot `memset` calls were all kept. Compiled code then calls the helper; when it
-//! declines (a range outside accessible memory, an overlapping memcpy,
-//! an unterminated string) the guest routine runs and faults as the
+//! argument register): Prolog's hot `memset` calls were all kept.
+//!
+//! Compiled code finds how far each range may go itself, from the
+//! layout's few intervals, and calls the C library's `memset`, `memcpy`
+//! or `memmove` (the native helper, which searches every interval, when
+//! that test fails) or the string scans. Where the native code declines
+//! (a range outside accessible memory, an overlapping memcpy, an
+//! unterminated string) the guest routine runs and faults as the
 //! interpreter does.
 //!
 //! Programs without W^X run self-modifying code exactly on the
@@ -105,7 +110,7 @@ pub struct Routine {
 pub fn split_arg(op: IntrinsicOp) -> Option<usize> {
     match op {
         _ if op.is_arith() => Some(1),
-        IntrinsicOp::Memcpy | IntrinsicOp::Memmove | IntrinsicOp::Memset => Some(2),
+        _ if op.is_mem() => Some(2),
         _ => None,
     }
 }
@@ -146,8 +151,9 @@ impl Val {
         Val::APlusRv,
     ];
 
-    /// How many arguments it reads: a routine of fewer arguments gets
-    /// garbage in the others, which its probes set to 0.
+    /// How many arguments it reads: a routine of fewer arguments has
+    /// whatever the caller left in the others (and its probes, distinct
+    /// values), no argument of it.
     fn args(self) -> usize {
         match self {
             Val::Keep | Val::Zero | Val::Ones | Val::A | Val::ABit0 | Val::APlusRv => 1,
@@ -205,8 +211,11 @@ pub struct Plan {
     /// Call sites of classified routines left alone: (pc, routine start,
     /// scratch registers live at the return site).
     pub kept: Vec<(u32, u32, u32)>,
-    /// [`region_table`] of the image's memory layout.
-    pub regions: Vec<u64>,
+    /// The image's merged readable and writable address intervals
+    /// (`[start, end)`): compiled code tests ranges against them, and the
+    /// helpers' [`region_table`] is made of them.
+    pub readable: Intervals,
+    pub writable: Intervals,
     /// Why nothing was planned at all, if so.
     pub disabled: Option<String>,
 }
@@ -247,14 +256,17 @@ const NAMES: [(&str, &[IntrinsicOp]); 7] = [
 fn arity(op: IntrinsicOp) -> usize {
     match op {
         _ if op.is_arith() => 2,
-        IntrinsicOp::Memcpy | IntrinsicOp::Memmove | IntrinsicOp::Memset => 3,
+        _ if op.is_mem() => 3,
         IntrinsicOp::Strlen => 1,
         _ => 2,
     }
 }
 
+/// Guest address intervals `[start, end)`.
+pub type Intervals = Vec<(u64, u64)>;
+
 /// Merged address intervals of the layout's regions with permission `p`.
-fn intervals(layout: &MemLayout, p: u8) -> Vec<(u64, u64)> {
+fn intervals(layout: &MemLayout, p: u8) -> Intervals {
     let mut v: Vec<(u64, u64)> = layout
         .regions
         .iter()
@@ -285,7 +297,8 @@ pub fn plan(
     let layout = MemLayout::from_header(&image.header);
     let (rd, wr) = (intervals(&layout, PERM_R), intervals(&layout, PERM_W));
     let mut plan = Plan {
-        regions: region_table(&rd, &wr),
+        readable: rd,
+        writable: wr,
         ..Plan::default()
     };
     if !layout.wxorx {
@@ -310,7 +323,7 @@ pub fn plan(
             Err(e) => (0, Err(e), Vec::new()),
             Ok(writes) => {
                 if prober.is_none() {
-                    prober = Some(Prober::new(image, &wr));
+                    prober = Some(Prober::new(image, &plan.writable));
                 }
                 let p = prober.as_mut().expect("just made");
                 match p.classify(code, start, cands, writes) {
@@ -557,7 +570,7 @@ impl Prober {
             _ if op.is_arith() => {
                 // (Each probe runs a bit-by-bit division for some 300
                 // steps: this set and the random pairs cost Lua's compile
-                // 0.1 s.)
+                // about 0.03 s.)
                 let edges = [
                     0u32,
                     1,
@@ -715,8 +728,8 @@ impl Prober {
         }
     }
 
-    /// The one candidate of `cands` the routine matches, and for a
-    /// division the registers it leaves values in that [`Val`]s name.
+    /// The one candidate of `cands` the routine matches, and the
+    /// registers it writes whose final values [`Val`]s name (its model).
     #[allow(clippy::type_complexity)]
     fn classify(
         &mut self,
@@ -944,8 +957,9 @@ impl Plan {
 /// What [`declare`] added to a module for the intrinsics.
 pub struct IntrinsicDecls {
     pub plan: std::sync::Arc<Plan>,
-    /// The native helper of each operation the plan uses
-    /// ([`fast32_aot_runtime::intrinsics::helper`]).
+    /// The native helper of each memory operation the plan uses
+    /// ([`fast32_aot_runtime::intrinsics::helper`]): it gets the calls
+    /// whose ranges fail the inline test, and searches every interval.
     pub helpers: Vec<(IntrinsicOp, cranelift_module::FuncId)>,
     /// The region table.
     pub regions: cranelift_module::DataId,
@@ -963,6 +977,7 @@ pub struct IntrinsicDecls {
 /// ranges lie inside accessible intervals (else the helper), and the
 /// scans `fast32_aot_strlen_at(p, max)` and
 /// `fast32_aot_strcmp_at(pa, pb, lim, op)` given the readable bytes.
+/// `None` for the divisions, done inline.
 pub fn direct_routine(op: IntrinsicOp) -> Option<&'static str> {
     match op {
         IntrinsicOp::Memset => Some("memset"),
@@ -994,19 +1009,6 @@ pub fn direct_signature<M: cranelift_module::Module>(
     sig
 }
 
-/// Guest address intervals `[start, end)`.
-pub type Intervals = Vec<(u64, u64)>;
-
-impl Plan {
-    /// The readable and writable intervals of [`Plan::regions`].
-    pub fn intervals(&self) -> (Intervals, Intervals) {
-        let t = &self.regions;
-        let (nr, nw) = (t[0] as usize, t[1] as usize);
-        let pairs: Vec<(u64, u64)> = t[2..].chunks_exact(2).map(|p| (p[0], p[1])).collect();
-        (pairs[..nr].to_vec(), pairs[nr..nr + nw].to_vec())
-    }
-}
-
 /// The helpers' signature: `(op, mem_base, regions, a0, a1, a2) -> u64`.
 pub fn helper_signature<M: cranelift_module::Module>(m: &M) -> cranelift_codegen::ir::Signature {
     use cranelift_codegen::ir::{types, AbiParam};
@@ -1031,27 +1033,25 @@ pub fn declare<M: cranelift_module::Module>(
     if plan.sites.is_empty() {
         return Ok(None);
     }
-    let mut helpers: Vec<(IntrinsicOp, cranelift_module::FuncId)> = Vec::new();
-    for site in plan.sites.values() {
-        if !helpers.iter().any(|h| h.0 == site.op) {
-            let Some((name, _)) = fast32_aot_runtime::intrinsics::helper(site.op) else {
-                continue;
-            };
-            let id = m.declare_function(name, Linkage::Import, &helper_signature(m))?;
-            helpers.push((site.op, id));
-        }
-    }
-    helpers.sort_by_key(|h| h.0 as u32);
-    let mut direct = Vec::new();
-    for &(op, _) in &helpers {
+    let mut ops: Vec<IntrinsicOp> = plan.sites.values().map(|s| s.op).collect();
+    ops.sort_by_key(|&op| op as u32);
+    ops.dedup();
+    let (mut helpers, mut direct) = (Vec::new(), Vec::new());
+    for op in ops {
         if let Some(name) = direct_routine(op) {
             let id = m.declare_function(name, Linkage::Import, &direct_signature(m, op))?;
             direct.push((op, id));
         }
+        if let Some((name, _)) = fast32_aot_runtime::intrinsics::helper(op).filter(|_| op.is_mem())
+        {
+            let id = m.declare_function(name, Linkage::Import, &helper_signature(m))?;
+            helpers.push((op, id));
+        }
     }
     let regions = m.declare_data("fast32_aot_intrinsic_regions", Linkage::Local, false, false)?;
     let mut d = DataDescription::new();
-    let bytes: Vec<u8> = plan.regions.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let table = region_table(&plan.readable, &plan.writable);
+    let bytes: Vec<u8> = table.iter().flat_map(|w| w.to_le_bytes()).collect();
     d.define(bytes.into_boxed_slice());
     d.set_align(8);
     m.define_data(regions, &d)?;

@@ -1749,17 +1749,17 @@ impl FnLower<'_, '_> {
         let Some(site) = x.plan.sites.get(&pc) else {
             return false;
         };
-        let (regions, site) = (*regions, *site);
-        let direct = direct.iter().find(|l| l.0 == site.op).map(|l| l.1);
-        let (readable, writable) = x.plan.intervals();
+        let (x, regions, site) = (*x, *regions, *site);
+        let find =
+            |refs: &[(IntrinsicOp, FuncRef)]| refs.iter().find(|r| r.0 == site.op).map(|r| r.1);
+        let (direct, helper) = (find(direct), find(helpers));
         let model = x
             .plan
             .routines
             .iter()
             .find(|r| r.start == site.routine)
-            .map(|r| r.model.clone())
-            .unwrap_or_default()
             .into_iter()
+            .flat_map(|r| r.model.iter().copied())
             .filter(|m| site.model_live & (1 << m.0) != 0)
             .collect::<Vec<_>>();
         if let Some((zero, rem)) = site.op.divide() {
@@ -1767,11 +1767,7 @@ impl FnLower<'_, '_> {
             self.edge(ret_pc);
             return true;
         }
-        let helper = helpers
-            .iter()
-            .find(|h| h.0 == site.op)
-            .expect("a helper is declared for every planned operation")
-            .1;
+        let f = direct.expect("a direct routine is declared for every planned operation");
         // No register is stored: if the routine does the work, execution
         // goes on at the return site with registers in their variables
         // (the ones the guest routine would clobber are dead there, see
@@ -1786,19 +1782,16 @@ impl FnLower<'_, '_> {
             let a = s.b.ins().uextend(types::I64, a);
             s.b.ins().iadd(mem, a)
         };
-        let is_mem = matches!(
-            site.op,
-            IntrinsicOp::Memset | IntrinsicOp::Memcpy | IntrinsicOp::Memmove
-        );
-        if let (Some(f), false) = (direct, is_mem) {
+        if !site.op.is_mem() {
             // A scan over the readable bytes from each string's start
             // (none outside the intervals: the scan then declines).
-            let la = self.readable_extent(a0, &readable);
+            let readable = &x.plan.readable;
+            let la = self.extent_in(a0, readable);
             let pa = host(self, a0);
             let call = if site.op == IntrinsicOp::Strlen {
                 self.b.ins().call(f, &[pa, la])
             } else {
-                let lb = self.readable_extent(a1, &readable);
+                let lb = self.extent_in(a1, readable);
                 let lim = self.b.ins().umin(la, lb);
                 let pb = host(self, a1);
                 let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
@@ -1807,13 +1800,13 @@ impl FnLower<'_, '_> {
             let r = self.b.inst_results(call)[0];
             let done = self.b.ins().ushr_imm_s(r, 32);
             self.b.ins().brif(done, fast, &[r.into()], slow, &[]);
-        } else if let Some(f) = direct {
+        } else {
             // The C library routine, when the ranges lie inside the
             // accessible intervals (checked inline; else the helper).
             let (dst, src) = (a0, a1);
-            let mut ok = self.within(dst, a2, &writable);
+            let mut ok = self.within(dst, a2, &x.plan.writable);
             if site.op != IntrinsicOp::Memset {
-                let r = self.within(src, a2, &readable);
+                let r = self.within(src, a2, &x.plan.readable);
                 ok = self.b.ins().band(ok, r);
             }
             if site.op == IntrinsicOp::Memcpy {
@@ -1849,8 +1842,7 @@ impl FnLower<'_, '_> {
                 .bor_imm_s(v, fast32_aot_runtime::intrinsics::HANDLED as i64);
             self.b.ins().jump(fast, &[r.into()]);
             self.b.switch_to_block(helper_blk);
-        }
-        if is_mem || direct.is_none() {
+            let helper = helper.expect("a helper is declared for every memory operation planned");
             let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
             let table = self.b.ins().symbol_value(types::I64, regions);
             let call = self.b.ins().call(helper, &[op, mem, table, a0, a1, a2]);
@@ -1881,12 +1873,12 @@ impl FnLower<'_, '_> {
         false
     }
 
-    /// How many bytes from `addr` on are readable (to the end of its
-    /// interval; 0 outside them), as an i64. Tests the first three
+    /// How many bytes from `addr` on lie in the same one of `intervals`
+    /// (to its end; 0 outside them), as an i64. Tests the first three
     /// intervals in turn (a layout has the data and heap, the stack and
     /// the MMIO window), each with one compare and branch: most
     /// addresses are in the first.
-    fn readable_extent(&mut self, addr: Value, intervals: &[(u64, u64)]) -> Value {
+    fn extent_in(&mut self, addr: Value, intervals: &[(u64, u64)]) -> Value {
         let a = self.b.ins().uextend(types::I64, addr);
         let join = self.b.create_block();
         let n = self.b.append_block_param(join, types::I64);
@@ -1911,10 +1903,10 @@ impl FnLower<'_, '_> {
     }
 
     /// Does `[addr, addr + len)` (guest words, as u64 sums) lie inside
-    /// one of `intervals`? As [`Self::readable_extent`]: the bytes left
-    /// in the interval `addr` is in must cover `len`.
+    /// one of `intervals`? As [`Self::extent_in`]: the bytes left in the
+    /// interval `addr` is in must cover `len`.
     fn within(&mut self, addr: Value, len: Value, intervals: &[(u64, u64)]) -> Value {
-        let left = self.readable_extent(addr, intervals);
+        let left = self.extent_in(addr, intervals);
         let n = self.b.ins().uextend(types::I64, len);
         self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, n, left)
     }
