@@ -1738,9 +1738,11 @@ impl FnLower<'_, '_> {
     }
 
     /// At a call site [`crate::intrinsics`] replaced: calls the native
-    /// helper and, if it did the work, sets rv and continues at the return
-    /// site; otherwise (and at any other site) the current block is where
-    /// the guest call follows. A division is done inline and always
+    /// code (the C library after an inline range test, else the helper;
+    /// a string scan) and, if it did the work, sets rv and the routine's
+    /// modeled registers and continues at the return site; otherwise (and
+    /// at any other site) the current block is where the guest call
+    /// follows. A division is done inline and always
     /// succeeds: returns true, and the guest call is not lowered.
     fn call_intrinsic(&mut self, pc: u32, ret_pc: u32) -> bool {
         let Some((x, helpers, regions, direct)) = &self.intrinsics else {
@@ -1768,10 +1770,11 @@ impl FnLower<'_, '_> {
             return true;
         }
         let f = direct.expect("a direct routine is declared for every planned operation");
-        // No register is stored: if the routine does the work, execution
-        // goes on at the return site with registers in their variables
-        // (the ones the guest routine would clobber are dead there, see
-        // `crate::intrinsics`), else the call syncs them as any call.
+        // No register is stored: if the native code does the work,
+        // execution goes on at the return site with registers in their
+        // variables (the ones the guest routine would clobber are set as
+        // it leaves them, or dead there, see `crate::intrinsics`), else
+        // the call syncs them as any call.
         let (a0, a1, a2) = (self.reg(3), self.reg(4), self.reg(5));
         let mem = self.mem();
         let fast = self.b.create_block();
@@ -1860,13 +1863,8 @@ impl FnLower<'_, '_> {
         let split = crate::intrinsics::split_arg(site.op)
             .map(|k| self.b.ins().icmp_imm_s(IntCC::Equal, [a0, a1, a2][k], 0));
         let vals = self.model_values(&model, [a0, a1, a2], rv, split, None);
-        if site.rv == crate::intrinsics::RvMode::Result {
-            self.set(1, rv);
-        }
-        for (r, v) in vals {
-            self.set(r, v);
-        }
-        self.flush_pairs();
+        let result = site.rv == crate::intrinsics::RvMode::Result;
+        self.set_returned(result.then_some(rv), vals);
         self.edge(ret_pc);
         self.b.switch_to_block(slow);
         self.dirty = dirty;
@@ -1928,18 +1926,28 @@ impl FnLower<'_, '_> {
             DivZero::Zero => Val::Zero,
             DivZero::Dividend => Val::A,
         };
-        let args = [a, b, self.reg(5)];
+        // (A division's values name no third argument: see `Val::args`.)
+        let unused = self.b.ins().iconst(types::I32, 0);
+        let args = [a, b, unused];
         let q = Some((quot, rest));
         let rv_model = [(1u8, z, if rem { Val::Rem } else { Val::Quot })];
         // (Reads no rv.)
         let rv = self.model_values(&rv_model, args, quot, Some(is_zero), q)[0].1;
         let vals = self.model_values(model, args, rv, Some(is_zero), q);
-        self.set(1, rv);
+        self.set_returned(Some(rv), vals);
+    }
+
+    /// Sets rv (if the routine returns one) and the registers of its
+    /// model after a replaced call, before the jump to the return site.
+    fn set_returned(&mut self, rv: Option<Value>, vals: Vec<(u8, Value)>) {
+        if let Some(v) = rv {
+            self.set(1, v);
+        }
         for (r, v) in vals {
             self.set(r, v);
         }
         // Halves of f64-resident pairs go into their pair before the
-        // jump to the return site.
+        // jump.
         self.flush_pairs();
     }
 
