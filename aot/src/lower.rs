@@ -72,6 +72,15 @@ use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleError};
 
+/// Which case of a routine's register model ([`crate::intrinsics::Val`]
+/// pairs) holds after a replaced call: is its split argument zero?
+#[derive(Clone, Copy, Debug)]
+enum ZeroCase {
+    Known(bool),
+    /// The argument is zero (a `b1` value).
+    Test(Value),
+}
+
 /// Module errors are large; keep them boxed.
 pub type ModuleResult<T> = Result<T, Box<ModuleError>>;
 use fast32_aot_runtime::intrinsics::{DivZero, IntrinsicOp};
@@ -1819,7 +1828,7 @@ impl FnLower<'_, '_> {
             .filter(|m| site.model_live & (1 << m.0) != 0)
             .collect::<Vec<_>>();
         if let Some((zero, rem)) = site.op.divide() {
-            self.divide_inline(zero, rem, &model);
+            self.divide_inline(zero, rem, &model, pc);
             self.edge(ret_pc);
             return true;
         }
@@ -1914,8 +1923,10 @@ impl FnLower<'_, '_> {
         } else {
             self.reg(1)
         };
-        let split = crate::intrinsics::split_arg(site.op)
-            .map(|k| self.b.ins().icmp_imm_s(IntCC::Equal, [a0, a1, a2][k], 0));
+        let split = match crate::intrinsics::split_arg(site.op) {
+            None => ZeroCase::Known(false),
+            Some(k) => self.zero_case([a0, a1, a2][k], 3 + k as u8, pc),
+        };
         let vals = self.model_values(&model, [a0, a1, a2], rv, split, None);
         let result = site.rv == crate::intrinsics::RvMode::Result;
         self.set_returned(result.then_some(rv), vals);
@@ -1966,7 +1977,7 @@ impl FnLower<'_, '_> {
     /// rv = a0 / a1 (or a0 % a1) unsigned, with the guest routine's
     /// result for a zero divisor, and the other registers of `model` as
     /// the routine leaves them (see [`crate::intrinsics`]).
-    fn divide_inline(&mut self, zero: DivZero, rem: bool, model: &[(u8, Val, Val)]) {
+    fn divide_inline(&mut self, zero: DivZero, rem: bool, model: &[(u8, Val, Val)], pc: u32) {
         let (a, b) = (self.reg(3), self.reg(4));
         let is_zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
         let one = self.b.ins().iconst(types::I32, 1);
@@ -1986,8 +1997,9 @@ impl FnLower<'_, '_> {
         let q = Some((quot, rest));
         let rv_model = [(1u8, z, if rem { Val::Rem } else { Val::Quot })];
         // (Reads no rv.)
-        let rv = self.model_values(&rv_model, args, quot, Some(is_zero), q)[0].1;
-        let vals = self.model_values(model, args, rv, Some(is_zero), q);
+        let split = self.zero_case(b, 4, pc);
+        let rv = self.model_values(&rv_model, args, quot, split, q)[0].1;
+        let vals = self.model_values(model, args, rv, split, q);
         self.set_returned(Some(rv), vals);
     }
 
@@ -2005,6 +2017,32 @@ impl FnLower<'_, '_> {
         self.flush_pairs();
     }
 
+    /// Whether `arg`, guest register `reg` at the call at `pc` (a count
+    /// or divisor that selects a model's case), is zero: known when the
+    /// call's block sets it to a constant (`memset(p, 0, 24)`, a
+    /// division by 10), else a test. Cranelift folds a select on a
+    /// constant, but the register reads of its dropped arm stay: it keeps
+    /// unused `CpuState` loads (Lisp's `cons_alloc`: three per call).
+    fn zero_case(&mut self, arg: Value, reg: u8, pc: u32) -> ZeroCase {
+        // The guest block sets the register to a constant before the call
+        // (in `CpuState`, the value read here is a load even so).
+        let mut p = pc;
+        while p > self.cur_block {
+            p -= 4;
+            let Some(i) = self.code.inst(p) else { break };
+            if inst_regs(&i).1 & (1 << reg) == 0 {
+                continue;
+            }
+            if matches!(i.op, Opcode::Addi | Opcode::Ori | Opcode::Xori) && i.rs1 == 0
+                || i.op == Opcode::Lui
+            {
+                return ZeroCase::Known(i.imm == 0);
+            }
+            break;
+        }
+        ZeroCase::Test(self.b.ins().icmp_imm_s(IntCC::Equal, arg, 0))
+    }
+
     /// The values of `model`'s registers after a replaced routine, from
     /// its arguments `args` and result `rv` ([`Val`]), the first of each
     /// entry where `split` (the split argument is zero) holds. All are
@@ -2014,7 +2052,7 @@ impl FnLower<'_, '_> {
         model: &[(u8, Val, Val)],
         args: [Value; 3],
         rv: Value,
-        split: Option<Value>,
+        split: ZeroCase,
         quot_rem: Option<(Value, Value)>,
     ) -> Vec<(u8, Value)> {
         let [a, b, c] = args;
@@ -2035,9 +2073,9 @@ impl FnLower<'_, '_> {
         model
             .iter()
             .map(|&(r, vz, vn)| {
-                let y = val(self, r, vn);
                 let v = match split {
-                    Some(is_zero) => {
+                    ZeroCase::Test(is_zero) => {
+                        let y = val(self, r, vn);
                         let x = val(self, r, vz);
                         if x == y {
                             x
@@ -2045,7 +2083,8 @@ impl FnLower<'_, '_> {
                             self.b.ins().select(is_zero, x, y)
                         }
                     }
-                    None => y,
+                    ZeroCase::Known(true) => val(self, r, vz),
+                    ZeroCase::Known(false) => val(self, r, vn),
                 };
                 (r, v)
             })
