@@ -3079,18 +3079,23 @@ impl FnLower<'_, '_> {
                 // commutative operation's operands to fold a load into it,
                 // and rewrites a product of two negations as the product of
                 // the unnegated values. There the test and the exact slow
-                // path stay.
-                let fragile = |v: Value| {
-                    use cranelift_codegen::ir::{Opcode as Op, ValueDef};
+                // path stay. (Only a load as the first operand is swapped
+                // there: x86 folds a second operand's load in place. The
+                // float benchmark's loaded velocities are second.)
+                let is = |v: Value, op: cranelift_codegen::ir::Opcode| {
+                    use cranelift_codegen::ir::ValueDef;
                     match self.b.func.dfg.value_def(v) {
-                        ValueDef::Result(inst, _) => {
-                            matches!(self.b.func.dfg.insts[inst].opcode(), Op::Load | Op::Fneg)
-                        }
+                        ValueDef::Result(inst, _) => self.b.func.dfg.insts[inst].opcode() == op,
                         _ => false,
                     }
                 };
-                let commutative = matches!(i.op, FaddS | FaddD | FmulS | FmulD);
-                if !commutative || !(fragile(a) || fragile(b)) {
+                use cranelift_codegen::ir::Opcode as Op;
+                let reordered = match i.op {
+                    FaddS | FaddD => is(b, Op::Load),
+                    FmulS | FmulD => is(b, Op::Load) || is(a, Op::Fneg) && is(b, Op::Fneg),
+                    _ => false,
+                };
+                if !reordered {
                     let r = match i.op {
                         FaddS | FaddD => self.b.ins().fadd(b, a),
                         FmulS | FmulD => self.b.ins().fmul(b, a),

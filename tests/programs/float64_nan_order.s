@@ -3,6 +3,12 @@
 # operand order (operands computed by other instructions), and keeps the
 # test where it may not (an operand straight from memory, or both
 # negated): both ways, in a loop (f64-resident pairs) and at its end.
+# An operand from memory that is the second one of x86's instruction
+# (rs1 of FADD and FMUL) stays in place: no test there.
+# run: reg r4 0x0000000b
+# run: reg r5 0xfff80000
+# run: reg r2 0x0000000b
+# run: reg r3 0xfff80000
 # run: reg r24 0x0000000b
 # run: reg r25 0xfff80000
 # run: reg r26 0x0000000a
@@ -30,6 +36,8 @@ loop:
     fdiv.d r8, r12, r10         # B
     fsub.d r16, r10, r14        # C = A, computed
     fsub.d r18, r12, r14        # D = B, computed
+    fadd.d r4, r10, r18         # rs2's: B (rs1 from memory, no test)
+    fmul.d r2, r10, r18         # rs2's: B (likewise)
     fadd.d r24, r16, r18        # rs2's: B
     fmul.d r26, r18, r16        # rs2's: A
     fneg.d r16, r10             # -A = fff80000:0000000a
