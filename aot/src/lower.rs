@@ -794,6 +794,16 @@ fn pair_move(i: &Inst, n: &Inst) -> Option<u8> {
     (r & 1 == 0 && r < 31).then_some(r)
 }
 
+/// FP-double instructions that read their pair operands as f64 values
+/// ([`FnLower::pair_f64`]).
+fn fp_double_reader(op: Opcode) -> bool {
+    use Opcode::*;
+    matches!(
+        op,
+        FaddD | FsubD | FmulD | FdivD | FsqrtD | FeqD | FltD | FleD
+    )
+}
+
 /// Both halves of every pair in `pairs` (a mask of pair bases).
 pub(crate) fn paired_mask(pairs: u32) -> u32 {
     pairs | pairs << 1
@@ -2523,13 +2533,21 @@ impl FnLower<'_, '_> {
             let next = (pc + 4 < last).then(|| self.code.inst(pc + 4)).flatten();
             let pair = next.and_then(|n| {
                 pair_move(&i, &n)
-                    .filter(|&p| self.is_f64_pair(p) && matches!(i.op, Ldw | Stw))
-                    .map(|_| n)
+                    .filter(|_| matches!(i.op, Ldw | Stw))
+                    .map(|p| (p, n))
             });
             match pair {
-                Some(n) => {
+                Some((p, n)) => {
+                    // A pair kept in words gains from one 8-byte access
+                    // where an FP instruction uses the f64 next (loads)
+                    // or computed it (stores): no combining or splitting.
+                    let gains = self.is_f64_pair(p)
+                        || match i.op {
+                            Ldw => self.read_as_f64_next(p, pc + 8, last),
+                            _ => self.written_as_f64(p, start, pc),
+                        };
                     // (A base of r0 is a constant: no test needed or made.)
-                    if i.rs1 != 0 && written & (1 << i.rs1) == 0 {
+                    if gains && i.rs1 != 0 && written & (1 << i.rs1) == 0 {
                         found.push(pc);
                     }
                     written |= inst_regs(&i).1 | inst_regs(&n).1;
@@ -2542,6 +2560,45 @@ impl FnLower<'_, '_> {
             }
         }
         found
+    }
+
+    /// Is the value register pair `p` has at `from` read in `[from,
+    /// last)`, and only as an f64 operand of FP-double instructions (an
+    /// integer read of a half would need it extracted from the f64)?
+    fn read_as_f64_next(&self, p: u8, from: u32, last: u32) -> bool {
+        let mut halves = 0b11u32 << p;
+        let mut fp_read = false;
+        let mut pc = from;
+        while pc < last && halves != 0 {
+            let Some(i) = self.code.inst(pc) else { break };
+            let (r, w) = inst_regs(&i);
+            if r & halves != 0 {
+                let (_, p1, p2) = sem::pair_operands(i.op);
+                if !(fp_double_reader(i.op) && (p1 && i.rs1 == p || p2 && i.rs2 == p)) {
+                    return false;
+                }
+                fp_read = true;
+            }
+            halves &= !w;
+            pc += 4;
+        }
+        fp_read
+    }
+
+    /// Did an FP-double instruction of `[start, pc)` write register pair
+    /// `p` last (its f64 then in [`Self::f64_cache`])?
+    fn written_as_f64(&self, p: u8, start: u32, pc: u32) -> bool {
+        use Opcode::*;
+        let halves = 0b11u32 << p;
+        let mut q = pc;
+        while q > start {
+            q -= 4;
+            let Some(i) = self.code.inst(q) else { break };
+            if inst_regs(&i).1 & halves != 0 {
+                return matches!(i.op, FaddD | FsubD | FmulD | FdivD | FsqrtD) && i.rd == p;
+            }
+        }
+        false
     }
 
     /// The instructions of `[start, last)`: a guest block but its
@@ -2601,9 +2658,30 @@ impl FnLower<'_, '_> {
     /// Returns false, lowering nothing, when the pattern does not apply.
     fn fused_pair_access(&mut self, i: &Inst, n: &Inst, pc: u32) -> bool {
         use Opcode::{Ldw, Stw};
-        let Some(pair) = pair_move(i, n).filter(|&p| self.is_f64_pair(p)) else {
+        let Some(pair) = pair_move(i, n) else {
             return false;
         };
+        if self.aligned.contains(&pc) && !self.is_f64_pair(pair) {
+            // Known 8-aligned, a pair kept in words: the f64 an FP
+            // instruction computed stored whole, or loaded whole for the
+            // FP instruction that reads it next (its words extracted for
+            // the registers; Cranelift drops what nothing reads).
+            let cached = self.f64_cache.iter().find(|e| e.0 == pair).map(|e| e.1);
+            let a = self.reg(i.rs1);
+            match (i.op, cached) {
+                (Stw, Some(v)) => {
+                    let p = self.host_addr(a, i.imm);
+                    self.b.ins().store(MemFlagsData::new(), v, p, 0);
+                }
+                (Stw, None) => return false,
+                _ => {
+                    let p = self.host_addr(a, i.imm);
+                    let v = self.b.ins().load(types::F64, MemFlagsData::new(), p, 0);
+                    self.set_pair_f64(pair, v);
+                }
+            }
+            return true;
+        }
         if self.aligned.contains(&pc) {
             // Known 8-aligned: one access, no test.
             let a = self.reg(i.rs1);
@@ -2622,7 +2700,7 @@ impl FnLower<'_, '_> {
             }
             return true;
         }
-        if i.op != Ldw {
+        if i.op != Ldw || !self.is_f64_pair(pair) {
             return false;
         }
         // Static lowering state is the same on both paths below: pending
