@@ -11,21 +11,9 @@
     .text
     .global _start
 _start:
-    la r5, in                   # in[k] = 0x3ff00000 | (k * 40503 & 0xfffff)
-    li r6, 0
+    la r5, in
     li r7, 512
-fill:
-    li r8, 40503
-    mul r8, r6, r8
-    lui r9, 0x100
-    addi r9, r9, -1
-    and r8, r8, r9
-    lui r9, 0x3ff00
-    or r8, r8, r9
-    stw r5+0, r8
-    addi r5, r5, 4
-    addi r6, r6, 1
-    bne r6, r7, fill
+    .include "include/fill_unit_doubles.inc"
 
     la r20, in
     la r21, out
