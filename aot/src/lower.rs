@@ -909,15 +909,8 @@ fn memory_registers(
         .filter(|&r| uses[r] > 0 && (forced | paired) & (1 << r) == 0)
         .collect();
     regs.sort_by_key(|&r| std::cmp::Reverse(score(r)));
-    let mut n = 0;
-    regs.iter().fold(0u32, |m, &r| {
-        if n < budget && score(r) > 0 {
-            n += 1;
-            m
-        } else {
-            m | 1 << r
-        }
-    })
+    let vars = (regs.iter().filter(|&&r| score(r) > 0).take(budget)).fold(0u32, |m, &r| m | 1 << r);
+    regs.iter().fold(0u32, |m, &r| m | 1 << r) & !vars
 }
 
 /// For each guest register, the summed block weight of the call sites
@@ -2036,21 +2029,15 @@ impl FnLower<'_, '_> {
     fn zero_case(&mut self, arg: Value, reg: u8, pc: u32) -> ZeroCase {
         // The guest block sets the register to a constant before the call
         // (in `CpuState`, the value read here is a load even so).
-        let mut p = pc;
-        while p > self.cur_block {
-            p -= 4;
-            let Some(i) = self.code.inst(p) else { break };
-            if inst_regs(&i).1 & (1 << reg) == 0 {
-                continue;
-            }
-            if matches!(i.op, Opcode::Addi | Opcode::Ori | Opcode::Xori) && i.rs1 == 0
-                || i.op == Opcode::Lui
+        match self.last_writer(1 << reg, pc) {
+            Some(i)
+                if matches!(i.op, Opcode::Addi | Opcode::Ori | Opcode::Xori) && i.rs1 == 0
+                    || i.op == Opcode::Lui =>
             {
-                return ZeroCase::Known(i.imm == 0);
+                ZeroCase::Known(i.imm == 0)
             }
-            break;
+            _ => ZeroCase::Test(self.b.ins().icmp_imm_s(IntCC::Equal, arg, 0)),
         }
-        ZeroCase::Test(self.b.ins().icmp_imm_s(IntCC::Equal, arg, 0))
     }
 
     /// The values of `model`'s registers after a replaced routine, from
@@ -2482,24 +2469,22 @@ impl FnLower<'_, '_> {
             self.b.set_cold_block(slow);
             self.b.ins().brif(misaligned, slow, &[], fast, &[]);
             let dirty = self.dirty;
-            self.b.switch_to_block(fast);
-            self.aligned = aligned;
-            self.lower_body(blk.start, last, &cached, &dead);
+            let mut joined = 0;
+            for (arm, known) in [(fast, aligned), (slow, Vec::new())] {
+                self.b.switch_to_block(arm);
+                self.dirty = dirty;
+                self.f64_cache.clear();
+                self.aligned = known;
+                self.lower_body(blk.start, last, &cached, &dead);
+                self.cache_mem(false);
+                self.flush_pairs();
+                self.b.ins().jump(join, &[]);
+                // Stores of a pair one version left clean are harmless.
+                joined |= self.dirty;
+            }
             self.aligned.clear();
-            self.cache_mem(false);
-            self.flush_pairs();
-            self.b.ins().jump(join, &[]);
-            let fast_dirty = self.dirty;
-            self.dirty = dirty;
-            self.f64_cache.clear();
-            self.b.switch_to_block(slow);
-            self.lower_body(blk.start, last, &cached, &dead);
-            self.cache_mem(false);
-            self.flush_pairs();
-            self.b.ins().jump(join, &[]);
             self.b.switch_to_block(join);
-            // Stores of a pair one version left clean are harmless.
-            self.dirty |= fast_dirty;
+            self.dirty = joined;
             self.f64_cache.clear();
         }
         self.b.set_srcloc(SourceLoc::new(last));
@@ -2544,7 +2529,7 @@ impl FnLower<'_, '_> {
                     let gains = self.is_f64_pair(p)
                         || match i.op {
                             Ldw => self.read_as_f64_next(p, pc + 8, last),
-                            _ => self.written_as_f64(p, start, pc),
+                            _ => self.written_as_f64(p, pc),
                         };
                     // (A base of r0 is a constant: no test needed or made.)
                     if gains && i.rs1 != 0 && written & (1 << i.rs1) == 0 {
@@ -2585,20 +2570,22 @@ impl FnLower<'_, '_> {
         fp_read
     }
 
-    /// Did an FP-double instruction of `[start, pc)` write register pair
-    /// `p` last (its f64 then in [`Self::f64_cache`])?
-    fn written_as_f64(&self, p: u8, start: u32, pc: u32) -> bool {
+    /// Did an FP-double instruction of the guest block write register
+    /// pair `p` last before `pc` (its f64 then in [`Self::f64_cache`])?
+    fn written_as_f64(&self, p: u8, pc: u32) -> bool {
         use Opcode::*;
-        let halves = 0b11u32 << p;
-        let mut q = pc;
-        while q > start {
-            q -= 4;
-            let Some(i) = self.code.inst(q) else { break };
-            if inst_regs(&i).1 & halves != 0 {
-                return matches!(i.op, FaddD | FsubD | FmulD | FdivD | FsqrtD) && i.rd == p;
-            }
-        }
-        false
+        self.last_writer(0b11 << p, pc)
+            .is_some_and(|i| matches!(i.op, FaddD | FsubD | FmulD | FdivD | FsqrtD) && i.rd == p)
+    }
+
+    /// The last instruction of the guest block being lowered, before
+    /// `pc`, that writes a register of `mask`.
+    fn last_writer(&self, mask: u32, pc: u32) -> Option<Inst> {
+        (self.cur_block..pc)
+            .step_by(4)
+            .rev()
+            .map_while(|q| self.code.inst(q))
+            .find(|i| inst_regs(i).1 & mask != 0)
     }
 
     /// The instructions of `[start, last)`: a guest block but its
@@ -2661,42 +2648,24 @@ impl FnLower<'_, '_> {
         let Some(pair) = pair_move(i, n) else {
             return false;
         };
-        if self.aligned.contains(&pc) && !self.is_f64_pair(pair) {
-            // Known 8-aligned, a pair kept in words: the f64 an FP
-            // instruction computed stored whole, or loaded whole for the
-            // FP instruction that reads it next (its words extracted for
-            // the registers; Cranelift drops what nothing reads).
-            let cached = self.f64_cache.iter().find(|e| e.0 == pair).map(|e| e.1);
-            let a = self.reg(i.rs1);
-            match (i.op, cached) {
-                (Stw, Some(v)) => {
-                    let p = self.host_addr(a, i.imm);
-                    self.b.ins().store(MemFlagsData::new(), v, p, 0);
-                }
-                (Stw, None) => return false,
-                _ => {
-                    let p = self.host_addr(a, i.imm);
-                    let v = self.b.ins().load(types::F64, MemFlagsData::new(), p, 0);
-                    self.set_pair_f64(pair, v);
-                }
-            }
-            return true;
-        }
         if self.aligned.contains(&pc) {
-            // Known 8-aligned: one access, no test.
+            // Known 8-aligned: one access, no test. A pair kept in words
+            // moves whole as the f64 an FP instruction of the block
+            // computed (a store) or as the f64 FP instructions read next
+            // (a load: its words are extracted for the registers, and
+            // Cranelift drops what nothing reads).
+            let cached = self.f64_cache.iter().any(|e| e.0 == pair);
+            if i.op == Stw && !self.is_f64_pair(pair) && !cached {
+                return false;
+            }
             let a = self.reg(i.rs1);
+            let p = self.host_addr(a, i.imm);
             if i.op == Stw {
                 let v = self.pair_f64(pair);
-                let p = self.host_addr(a, i.imm);
                 self.b.ins().store(MemFlagsData::new(), v, p, 0);
             } else {
-                self.flush_pair(pair);
-                let p = self.host_addr(a, i.imm);
                 let v = self.b.ins().load(types::F64, MemFlagsData::new(), p, 0);
-                self.b.def_var(self.fvars[pair as usize], v);
-                self.invalidate_f64(pair);
-                self.invalidate_f64(pair + 1);
-                self.dirty |= 0b11 << pair;
+                self.set_pair_f64(pair, v);
             }
             return true;
         }
