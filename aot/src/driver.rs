@@ -113,6 +113,9 @@ pub fn compile_functions<M: Module>(
             })?;
         out.codegen_time += t.elapsed();
         if dump {
+            // After Cranelift's optimizer (what LICM hoisted, which block
+            // parameters it kept): the IR the machine code came from.
+            eprintln!("=== optimized\n{}", ctx.func.display());
             if let Some(vc) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
                 eprintln!("{vc}");
             }
