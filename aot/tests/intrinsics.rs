@@ -113,7 +113,7 @@ fn division_routines_are_replaced_with_the_registers_they_leave() {
     // Its step counter (32 in a2 and t0) is no value the native code
     // makes: calls where a2 is read afterwards stay guest calls.
     assert_eq!(model("__umodsi3"), vec![(3, Val::Keep, Val::Zero)]);
-    assert_eq!((p.sites.len(), p.kept.len()), (5, 2), "{}", p.render(None));
+    assert_eq!((p.sites.len(), p.kept.len()), (6, 2), "{}", p.render(None));
 
     let (p, _) = plan_of("intrinsics_not_udiv.s");
     assert!(class(&p, "__udivsi3").is_err());

@@ -9,7 +9,7 @@
 # value reproduces: its calls where a2 is read afterwards stay guest
 # calls, the one in the random loop is replaced. In the last loop the
 # a3 that __udivsi3 leaves is half of an f64 pair (a3:a4) of the caller.
-# run: exit 0x918a2c2f
+# run: exit 0x93f656b7
         .text
         .global _start
 _start:
@@ -30,11 +30,11 @@ _start:
         li      a0, 12345               # a divisor the caller sets to the
         li      a1, 0                   # constant 0: compiled code knows
         call    __udivsi3               # the zero-divisor case statically
-        add     s0, s0, rv              # (folded here: the registers the
-        xor     s0, s0, a0              # routine leaves are read)
-        add     s0, s0, a2
-        xor     s0, s0, a3
-        add     s0, s0, t0          # (the last loop's divisor is 3)
+        jal     fold
+        li      a0, 12345
+        li      a1, 7                   # and a constant nonzero divisor
+        call    __udivsi3
+        jal     fold
 
         li      s1, 300                 # pseudo-random pairs
         li      s2, 0x2545F491          # LCG state
