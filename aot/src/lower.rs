@@ -2461,6 +2461,7 @@ impl FnLower<'_, '_> {
                 });
             }
             let misaligned = misaligned.expect("at least two accesses");
+            self.explain.versioned_blocks += 1;
             let (fast, slow, join) = (
                 self.b.create_block(),
                 self.b.create_block(),
@@ -2667,6 +2668,7 @@ impl FnLower<'_, '_> {
                 let v = self.b.ins().load(types::F64, MemFlagsData::new(), p, 0);
                 self.set_pair_f64(pair, v);
             }
+            self.explain.fused_pair_moves += 1;
             return true;
         }
         if i.op != Ldw || !self.is_f64_pair(pair) {
@@ -2709,6 +2711,7 @@ impl FnLower<'_, '_> {
         self.invalidate_f64(pair);
         self.invalidate_f64(pair + 1);
         self.dirty = dirty | 0b11 << pair;
+        self.explain.fused_pair_moves += 1;
         true
     }
 

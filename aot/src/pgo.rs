@@ -246,6 +246,13 @@ pub struct Explain {
     /// Indirect jumps through read-only jump tables, lowered as host
     /// table jumps ([`crate::jumptable`]).
     pub table_jumps: u64,
+    /// Pair moves (two word loads or stores of an f64 register pair)
+    /// lowered as one 8-byte access, and blocks lowered in two versions
+    /// on whether their pair moves are 8-aligned (see
+    /// `FnLower::aligned_accesses`); a versioned block's moves count in
+    /// both versions.
+    pub fused_pair_moves: u64,
+    pub versioned_blocks: u64,
     pub functions: u64,
     /// Functions that never ran.
     pub cold_functions: u64,
@@ -261,8 +268,13 @@ impl Explain {
     pub fn inlining(&self) -> String {
         format!(
             "inlining: {} calls into {} inlined copies of small callees\n\
-             jump tables: {} indirect jumps through read-only tables\n",
-            self.inlined_sites, self.inlined_callees, self.table_jumps
+             jump tables: {} indirect jumps through read-only tables\n\
+             f64 pair moves: {} as one 8-byte access, {} blocks versioned on alignment\n",
+            self.inlined_sites,
+            self.inlined_callees,
+            self.table_jumps,
+            self.fused_pair_moves,
+            self.versioned_blocks
         )
     }
 
