@@ -7,7 +7,8 @@
 //! jump tables to known targets. They exercise every ALU and FP
 //! instruction, loads and stores in and (rarely) out of bounds, stores to
 //! read-only memory, forward branches of every kind, calls and returns,
-//! jump tables, DEBUG output, YIELD, and invalid register pairs.
+//! jump tables, DEBUG output, YIELD, invalid register pairs, and f64 pairs
+//! moved as two words (aligned, misaligned, faulting at either word).
 //!
 //! Register use: r1..r27 random values; r28 loop counter; r29 sp; r30
 //! base of the data area; r31 link register.
@@ -236,6 +237,8 @@ impl<'s, 'a> Builder<'s, 'a> {
                 let (rd, v) = (s.reg(), s.src.value());
                 s.li(out, rd, v);
             }
+            54..=65 if s.src.chance(25) => s.pair_move(out, false, allow_faults),
+            66..=75 if s.src.chance(25) => s.pair_move(out, true, allow_faults),
             54..=65 => {
                 // Load from the data area (base r30), occasionally wild.
                 let op = LOADS[s.src.below(5) as usize];
@@ -334,6 +337,50 @@ impl<'s, 'a> Builder<'s, 'a> {
                     out.push(Item::Raw(inst(Opcode::Add, rd, a, b, 0)));
                 }
             }
+        }
+    }
+
+    /// A double moved as two word accesses at consecutive addresses, the
+    /// way compiled code moves an f64 register pair: the AOT compiler
+    /// fuses such a pair into one 8-byte access where both words must
+    /// fault together, and lowers a block with several twice, on whether
+    /// they are all 8-aligned. In the data area at 8-aligned offsets or
+    /// 4 mod 8 (r30 is 8-aligned); occasionally through any register,
+    /// which may fault at either word, or be the pair's own first half.
+    fn pair_move(&mut self, out: &mut Vec<Item>, store: bool, allow_faults: bool) {
+        let p = 2 + 2 * self.src.below(13) as u8;
+        self.pair_access(out, p, store, allow_faults);
+        // Often the rest of a statement on doubles, `c = a op b` (loads,
+        // an FP operation, a store): several moves in one block, and pairs
+        // that FP instructions use, which compiled code keeps as f64
+        // values (the moves that get fused).
+        if self.src.chance(60) {
+            let op = [Opcode::FaddD, Opcode::FsubD, Opcode::FmulD, Opcode::FdivD]
+                [self.src.below(4) as usize];
+            let (a, b) = (p, 2 + 2 * self.src.below(13) as u8);
+            self.pair_access(out, b, false, allow_faults);
+            let c = 2 + 2 * self.src.below(13) as u8;
+            out.push(Item::Raw(inst(op, c, a, b, 0)));
+            self.pair_access(out, c, true, allow_faults);
+        }
+    }
+
+    /// One pair move of register pair `p` (see [`Self::pair_move`]).
+    fn pair_access(&mut self, out: &mut Vec<Item>, p: u8, store: bool, allow_faults: bool) {
+        let (base, off) = if allow_faults && self.src.chance(4) {
+            (self.reg(), 4 * self.src.below(16) as i32)
+        } else if store {
+            // (Stores stay where the other stores go.)
+            (30, 4 + 4 * self.src.below(509) as i32)
+        } else {
+            (30, 4 * self.src.below(1022) as i32 - 2048)
+        };
+        for (k, r) in [(0, p), (4, p + 1)] {
+            out.push(Item::Raw(if store {
+                inst(Opcode::Stw, 0, base, r, off + k)
+            } else {
+                inst(Opcode::Ldw, r, base, 0, off + k)
+            }));
         }
     }
 

@@ -46,6 +46,27 @@ fn lockstep_finds_no_divergence() {
 
 /// The generator reaches clean exits and every guest-fault kind, so the
 /// comparison above is not only about straight-line arithmetic.
+/// Generated programs reach the AOT compiler's f64 pair-move lowering
+/// (two word moves fused into one 8-byte access, blocks versioned on
+/// alignment), so the random differential runs test it, faults included.
+#[test]
+fn generator_exercises_pair_move_lowering() {
+    let (mut fused, mut versioned) = (0, 0);
+    for seed in 0..100u64 {
+        let img = gen::program(&mut gen::Source::from_seed(seed), 60);
+        let bytes = fast32_isa::s32x::write(&img);
+        let out = fast32_aot::object_driver::compile_object(&bytes, &img, &Default::default())
+            .expect("generated programs compile");
+        fused += out.explain.fused_pair_moves;
+        versioned += out.explain.versioned_blocks;
+    }
+    println!("fused pair moves {fused}, versioned blocks {versioned}");
+    assert!(
+        fused > 0 && versioned > 0,
+        "fused {fused}, versioned {versioned}"
+    );
+}
+
 #[test]
 fn generator_covers_exits_and_faults() {
     use fast32_runtime::{RunOutcome, TrapKind};
