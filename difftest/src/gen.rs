@@ -547,9 +547,28 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
             _ => [0; 4],
         })
         .collect();
+    // Random words, some of them the high word of an f64 edge: a pair
+    // loaded across one is then a NaN (quiet or signalling, either sign,
+    // the low word its payload), an infinity, a denormal or -0, so FP
+    // operations on loaded doubles meet NaNs in either operand (which NaN
+    // an operation returns depends on the operands' order).
+    const F64_HIGH_EDGES: [u32; 7] = [
+        0x7FF8_0000, // quiet NaN
+        0xFFF8_0000, // negative quiet NaN
+        0x7FF4_0000, // signalling NaN
+        0x7FF0_0000, // infinity (or a NaN with a nonzero low word)
+        0xFFF0_0000, // negative infinity
+        0x0008_0000, // denormal
+        0x8000_0000, // -0 (with a zero low word)
+    ];
     let mut data = vec![0u8; DATA_SIZE as usize];
     for chunk in data.chunks_mut(4) {
-        chunk.copy_from_slice(&b.src.u32().to_le_bytes());
+        let w = if b.src.chance(8) {
+            F64_HIGH_EDGES[b.src.below(F64_HIGH_EDGES.len() as u32) as usize]
+        } else {
+            b.src.u32()
+        };
+        chunk.copy_from_slice(&w.to_le_bytes());
     }
     let header = Header {
         magic: fast32_isa::s32x::MAGIC,
