@@ -7,8 +7,10 @@
 //! jump tables to known targets. They exercise every ALU and FP
 //! instruction, loads and stores in and (rarely) out of bounds, stores to
 //! read-only memory, forward branches of every kind, calls and returns,
-//! jump tables, DEBUG output, YIELD, invalid register pairs, and f64 pairs
-//! moved as two words (aligned, misaligned, faulting at either word).
+//! jump tables, DEBUG output, YIELD, invalid register pairs, f64 pairs
+//! moved as two words (aligned, misaligned, faulting at either word), NaNs
+//! and other f64 edges in data, and calls of guest C-library routines
+//! (memcpy, memmove, memset, strlen) that compiled code may replace.
 //!
 //! Register use: r1..r27 random values; r28 loop counter; r29 sp; r30
 //! base of the data area; r31 link register.
@@ -19,6 +21,8 @@ use fast32_isa::{encode, Format, Inst, Opcode};
 /// Where generated programs put things.
 pub const CODE_BASE: u32 = 0;
 pub const DATA_SIZE: u32 = 0x2000;
+/// Guest memory size of generated programs.
+pub const MEM_SIZE: u32 = 0x1000_0000;
 
 /// A deterministic stream of random numbers, fed by bytes first (so a
 /// fuzzer's mutations steer the program) and then by xorshift.
@@ -117,6 +121,34 @@ struct Builder<'s, 'a> {
     labels: usize,
     rodata_base: u32,
     data_base: u32,
+    /// Labels of the C-library routines ([`LIBC_NAMES`]) when this
+    /// program has them.
+    libc: Option<[usize; 4]>,
+}
+
+/// Guest C-library routines, the test programs' own (byte and word loops
+/// as a compiler's libc has them), that a generated program may call. The
+/// AOT compiler replaces a call of one by a native routine where the
+/// registers the routine leaves are dead after it ([`crate`]'s engines
+/// compare the results, faults included).
+const LIBC: &str = include_str!("../../tests/programs/include/mem_routines.inc");
+const LIBC_NAMES: [&str; 4] = ["memcpy", "memmove", "memset", "strlen"];
+
+/// The routines of [`LIBC`], assembled: their instructions (position
+/// independent) and each routine's offset among them.
+fn libc_code() -> (Vec<Inst>, [u32; 4]) {
+    let src = format!("        .text\n        .global _start\n_start:\n{LIBC}");
+    let img = fast32_asm::assemble(&src, "mem_routines.inc").expect("the routines assemble");
+    let text = &img.sections[0].data;
+    let insts = text
+        .chunks_exact(4)
+        .map(|w| {
+            let w = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+            fast32_isa::decode(w).expect("the routines decode")
+        })
+        .collect();
+    let offsets = LIBC_NAMES.map(|n| img.symbol_by_name(n).expect("routine symbol").value);
+    (insts, offsets)
 }
 
 const ALU_R: [Opcode; 25] = [
@@ -384,6 +416,41 @@ impl<'s, 'a> Builder<'s, 'a> {
         }
     }
 
+    /// A call of one of the C-library routines: pointers into the data
+    /// area and lengths under 64 bytes, or now and then a destination in
+    /// read-only data or a source at the end of guest memory (a fault in
+    /// the middle of the routine, after part of the work).
+    fn libc_call(&mut self, out: &mut Vec<Item>) {
+        let Some(labels) = self.libc else { return };
+        let k = self.src.below(4) as usize;
+        let data = |s: &mut Self| s.data_base + s.src.below(DATA_SIZE - 80);
+        let (mut a0, mut a1) = (data(self), data(self));
+        let a2 = self.src.below(64);
+        if self.src.chance(6) {
+            if self.src.chance(50) {
+                a0 = self.rodata_base; // stores fault (strlen only reads)
+            } else {
+                // Loads run off the end of guest memory (strlen's at
+                // once: the last bytes of memory are the stack's zeros).
+                if k == 3 {
+                    a0 = MEM_SIZE + 4 * self.src.below(4);
+                } else {
+                    a1 = MEM_SIZE - 4 * self.src.below(4);
+                }
+            }
+        }
+        if k == 2 {
+            a1 = self.src.value(); // memset's fill byte
+        }
+        for (r, v) in [(3, a0), (4, a1), (5, a2)] {
+            self.li(out, r, v);
+        }
+        out.push(Item::Jal {
+            rd: 31,
+            label: labels[k],
+        });
+    }
+
     /// A structured statement: simple ops, forward branches, a loop, a
     /// call, or a jump table.
     fn statement(&mut self, out: &mut Vec<Item>, depth: u32, in_loop: bool, in_func: bool) {
@@ -424,6 +491,9 @@ impl<'s, 'a> Builder<'s, 'a> {
                     rs2: 0,
                     label: top,
                 });
+            }
+            88..=93 if !in_func && self.libc.is_some() && self.src.chance(50) => {
+                self.libc_call(out);
             }
             88..=93 if !in_func => {
                 // Call a leaf function.
@@ -485,7 +555,12 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
         labels: 0,
         rodata_base,
         data_base,
+        libc: None,
     };
+    let with_libc = b.src.chance(40);
+    if with_libc {
+        b.libc = Some([b.label(), b.label(), b.label(), b.label()]);
+    }
     let mut code = Vec::new();
     let db = b.data_base;
     b.li(&mut code, 30, db + 2048);
@@ -500,6 +575,17 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
     let funcs = std::mem::take(&mut b.funcs);
     for f in funcs {
         code.extend(f);
+    }
+    if let Some(labels) = b.libc {
+        let (insts, offsets) = libc_code();
+        for (k, i) in insts.into_iter().enumerate() {
+            for (n, &o) in offsets.iter().enumerate() {
+                if o == 4 * k as u32 {
+                    code.push(Item::Label(labels[n]));
+                }
+            }
+            code.push(Item::Raw(i));
+        }
     }
     b.code = code;
 
@@ -570,6 +656,20 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
         };
         chunk.copy_from_slice(&w.to_le_bytes());
     }
+    let symbol = |name: &str, value: u32| Symbol {
+        name: name.into(),
+        value,
+        size: 0,
+        kind: fast32_isa::s32x::SYM_FUNC,
+        binding: 1,
+        section: 1,
+    };
+    let mut symbols = vec![symbol("_start", 0)];
+    if let Some(labels) = b.libc {
+        for (name, l) in LIBC_NAMES.iter().zip(labels) {
+            symbols.push(symbol(name, addr[l]));
+        }
+    }
     let header = Header {
         magic: fast32_isa::s32x::MAGIC,
         version: 1,
@@ -581,7 +681,7 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
         rodata_limit: data_base,
         data_limit: data_base + DATA_SIZE,
         stack_base: 0x0FFF_FFF0,
-        mem_size: 0x1000_0000,
+        mem_size: MEM_SIZE,
         heap_base: page_up(data_base + DATA_SIZE),
         stack_end: 0x0FFF_0000,
         mmio_base: 0,
@@ -616,13 +716,6 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
     Image {
         header,
         sections,
-        symbols: vec![Symbol {
-            name: "_start".into(),
-            value: 0,
-            size: 0,
-            kind: fast32_isa::s32x::SYM_FUNC,
-            binding: 1,
-            section: 1,
-        }],
+        symbols,
     }
 }

@@ -67,6 +67,22 @@ fn generator_exercises_pair_move_lowering() {
     );
 }
 
+/// Generated programs call guest C-library routines, and the AOT compiler
+/// replaces some of those calls by native routines, so the random
+/// differential runs compare those too (faults in the middle included).
+#[test]
+fn generator_exercises_intrinsics() {
+    let mut sites = 0;
+    for seed in 0..100u64 {
+        let img = gen::program(&mut gen::Source::from_seed(seed), 60);
+        let aot = fast32_aot::Aot::compile(&img, &Default::default())
+            .expect("generated programs compile");
+        sites += aot.stats().intrinsic_sites;
+    }
+    println!("call sites replaced by native routines: {sites}");
+    assert!(sites > 0);
+}
+
 #[test]
 fn generator_covers_exits_and_faults() {
     use fast32_runtime::{RunOutcome, TrapKind};
