@@ -134,9 +134,14 @@ struct Builder<'s, 'a> {
 const LIBC: &str = include_str!("../../tests/programs/include/mem_routines.inc");
 const LIBC_NAMES: [&str; 4] = ["memcpy", "memmove", "memset", "strlen"];
 
-/// The routines of [`LIBC`], assembled: their instructions (position
-/// independent) and each routine's offset among them.
-fn libc_code() -> (Vec<Inst>, [u32; 4]) {
+/// The routines of [`LIBC`], assembled once: their instructions
+/// (position independent) and each routine's offset among them.
+fn libc_code() -> &'static (Vec<Inst>, [u32; 4]) {
+    static CODE: std::sync::OnceLock<(Vec<Inst>, [u32; 4])> = std::sync::OnceLock::new();
+    CODE.get_or_init(assemble_libc)
+}
+
+fn assemble_libc() -> (Vec<Inst>, [u32; 4]) {
     let src = format!("        .text\n        .global _start\n_start:\n{LIBC}");
     let img = fast32_asm::assemble(&src, "mem_routines.inc").expect("the routines assemble");
     let text = &img.sections[0].data;
@@ -578,7 +583,7 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
     }
     if let Some(labels) = b.libc {
         let (insts, offsets) = libc_code();
-        for (k, i) in insts.into_iter().enumerate() {
+        for (k, &i) in insts.iter().enumerate() {
             for (n, &o) in offsets.iter().enumerate() {
                 if o == 4 * k as u32 {
                     code.push(Item::Label(labels[n]));
