@@ -410,11 +410,9 @@ pub fn discover(code: &CodeImage, opts: &DiscoverOptions) -> Program {
                     (Opcode::Lui, _) => Some(inst.imm as u32),
                     _ => None,
                 };
-                if let Some(v) = made.filter(|&v| code.in_text(v)) {
-                    if code.inst(v).is_some() {
-                        address_taken.insert(v);
-                    }
-                    if code.inst(v).is_some() && indirect_roots.insert(v) {
+                if let Some(v) = made.filter(|&v| code.in_text(v) && code.inst(v).is_some()) {
+                    address_taken.insert(v);
+                    if indirect_roots.insert(v) {
                         leaders.insert(v);
                         work.push(v);
                     }

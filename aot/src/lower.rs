@@ -795,7 +795,7 @@ fn pair_move(i: &Inst, n: &Inst) -> Option<u8> {
 }
 
 /// FP-double instructions that read their pair operands as f64 values
-/// ([`FnLower::pair_f64`]).
+/// ([`FnLower::pair_f64`]); those with a pair destination also write one.
 fn fp_double_reader(op: Opcode) -> bool {
     use Opcode::*;
     matches!(
@@ -2574,9 +2574,8 @@ impl FnLower<'_, '_> {
     /// Did an FP-double instruction of the guest block write register
     /// pair `p` last before `pc` (its f64 then in [`Self::f64_cache`])?
     fn written_as_f64(&self, p: u8, pc: u32) -> bool {
-        use Opcode::*;
         self.last_writer(0b11 << p, pc)
-            .is_some_and(|i| matches!(i.op, FaddD | FsubD | FmulD | FdivD | FsqrtD) && i.rd == p)
+            .is_some_and(|i| fp_double_reader(i.op) && sem::pair_operands(i.op).0 && i.rd == p)
     }
 
     /// The last instruction of the guest block being lowered, before

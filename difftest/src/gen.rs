@@ -562,8 +562,7 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
         data_base,
         libc: None,
     };
-    let with_libc = b.src.chance(40);
-    if with_libc {
+    if b.src.chance(40) {
         b.libc = Some([b.label(), b.label(), b.label(), b.label()]);
     }
     let mut code = Vec::new();

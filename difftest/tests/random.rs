@@ -44,8 +44,6 @@ fn lockstep_finds_no_divergence() {
     }
 }
 
-/// The generator reaches clean exits and every guest-fault kind, so the
-/// comparison above is not only about straight-line arithmetic.
 /// Generated programs reach the AOT compiler's f64 pair-move lowering
 /// (two word moves fused into one 8-byte access, blocks versioned on
 /// alignment), so the random differential runs test it, faults included.
@@ -83,6 +81,8 @@ fn generator_exercises_intrinsics() {
     assert!(sites > 0);
 }
 
+/// The generator reaches clean exits and every guest-fault kind, so the
+/// comparison above is not only about straight-line arithmetic.
 #[test]
 fn generator_covers_exits_and_faults() {
     use fast32_runtime::{RunOutcome, TrapKind};
