@@ -499,6 +499,48 @@ mod tests {
         assert!(helper(IntrinsicOp::UdivZeroA).is_none());
     }
 
+    /// The string scans against byte-by-byte models, for every position
+    /// of the NUL or the first difference and every readable length
+    /// around the vector width.
+    #[test]
+    fn string_scans_match_a_byte_model() {
+        let model_len = |a: &[u8], lim: usize| match a[..lim].iter().position(|&c| c == 0) {
+            Some(n) => HANDLED | n as u64,
+            None => 0,
+        };
+        let model_cmp = |op, a: &[u8], b: &[u8], lim: usize| {
+            (0..lim)
+                .find(|&i| a[i] != b[i] || a[i] == 0)
+                .map_or(0, |i| HANDLED | strcmp_result(op, a[i], b[i]) as u32 as u64)
+        };
+        let ops = [
+            IntrinsicOp::StrcmpDiffU,
+            IntrinsicOp::StrcmpDiffS,
+            IntrinsicOp::StrcmpSignU,
+            IntrinsicOp::StrcmpSignS,
+        ];
+        for stop in 0..140 {
+            let a = vec![b'k'; 160];
+            let mut b = a.clone();
+            let mut z = a.clone();
+            z[stop] = 0;
+            b[stop] = 0x90;
+            for lim in (0..150).filter(|l| l % 16 < 2 || l % 16 > 14 || *l < 40) {
+                unsafe {
+                    let want = model_len(&z, lim);
+                    assert_eq!(strlen_scan(z.as_ptr(), lim as u64), want, "{stop} {lim}");
+                    for op in ops {
+                        for (x, y) in [(&a, &b), (&b, &a), (&z, &a), (&a, &z), (&a, &a), (&z, &z)] {
+                            let want = model_cmp(op, x, y, lim);
+                            let (px, py) = (x.as_ptr(), y.as_ptr());
+                            assert_eq!(strcmp_scan(op, px, py, lim as u64), want);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The checks refuse ranges that leave an interval, and the ops work
     /// inside them (a plain buffer stands in for guest memory).
     #[test]
