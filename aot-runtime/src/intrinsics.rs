@@ -431,8 +431,27 @@ unsafe fn strcmp_scan(op: IntrinsicOp, pa: *const u8, pb: *const u8, lim: u64) -
     use std::arch::x86_64::*;
     let lim = lim as usize;
     let result = |k: usize| HANDLED | strcmp_result(op, *pa.add(k), *pb.add(k)) as u32 as u64;
-    // 16 bytes at a time: stop at the first byte that differs or ends a.
     let mut k = 0;
+    // 64 bytes at a time while nothing stops there (long equal runs):
+    // a byte of `a` where `b` matches, else 0, is zero exactly where the
+    // scan stops; one test for the minimum of four vectors.
+    let z = _mm_setzero_si128();
+    while k + 64 <= lim {
+        let kept = |o: usize| {
+            let x = _mm_loadu_si128(pa.add(k + o) as *const __m128i);
+            let y = _mm_loadu_si128(pb.add(k + o) as *const __m128i);
+            _mm_min_epu8(x, _mm_cmpeq_epi8(x, y))
+        };
+        let m = _mm_min_epu8(
+            _mm_min_epu8(kept(0), kept(16)),
+            _mm_min_epu8(kept(32), kept(48)),
+        );
+        if _mm_movemask_epi8(_mm_cmpeq_epi8(m, z)) != 0 {
+            break;
+        }
+        k += 64;
+    }
+    // 16 bytes at a time: stop at the first byte that differs or ends a.
     while k + 16 <= lim {
         let x = _mm_loadu_si128(pa.add(k) as *const __m128i);
         let y = _mm_loadu_si128(pb.add(k) as *const __m128i);

@@ -72,6 +72,14 @@ use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch, Variable};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleError};
 
+/// Bytes of a `strlen` or `strcmp` scan done inline before the call
+/// ([`FnLower::inline_scan`]), in 16-byte vectors.
+const INLINE_SCAN: usize = 64;
+
+/// Largest `memcpy`, `memmove` or `memset` done inline
+/// ([`FnLower::inline_small_mem`]).
+const INLINE_MEM: usize = 64;
+
 /// Which case of a routine's register model ([`crate::intrinsics::Val`]
 /// pairs) holds after a replaced call: is its split argument zero?
 #[derive(Clone, Copy, Debug)]
@@ -1858,11 +1866,13 @@ impl FnLower<'_, '_> {
             let la = self.extent_in(a0, readable);
             let pa = host(self, a0);
             let call = if site.op == IntrinsicOp::Strlen {
+                self.inline_scan(site.op, pa, None, la, fast);
                 self.b.ins().call(f, &[pa, la])
             } else {
                 let lb = self.extent_in(a1, readable);
                 let lim = self.b.ins().umin(la, lb);
                 let pb = host(self, a1);
+                self.inline_scan(site.op, pa, Some(pb), lim, fast);
                 let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
                 self.b.ins().call(f, &[pa, pb, lim, op])
             };
@@ -1902,7 +1912,11 @@ impl FnLower<'_, '_> {
                 host(self, src)
             };
             let n = self.b.ins().uextend(types::I64, a2);
+            let copied = self.b.create_block();
+            self.inline_small_mem(site.op, d, second, n, copied);
             self.b.ins().call(f, &[d, second, n]);
+            self.b.ins().jump(copied, &[]);
+            self.b.switch_to_block(copied);
             // As the helper answers: done, rv = dst.
             let v = self.b.ins().uextend(types::I64, dst);
             let r = self
@@ -1937,6 +1951,195 @@ impl FnLower<'_, '_> {
         self.b.switch_to_block(slow);
         self.dirty = dirty;
         false
+    }
+
+    /// `memcpy`, `memmove` or `memset` of up to [`INLINE_MEM`] bytes
+    /// inline, then a jump to `done`; larger ones continue (in a new
+    /// current block) to the call. `d` is the host destination, `second`
+    /// the host source or (memset) the byte value, `n` the length; the
+    /// ranges were checked accessible. Every load comes before the first
+    /// store, so overlapping ranges (memmove) copy right. The copies are
+    /// pairs of possibly overlapping accesses, from the start and to the
+    /// end (as the C library does for small sizes): a few compares pick
+    /// the width instead of a call that clobbers the caller's registers.
+    fn inline_small_mem(
+        &mut self,
+        op: IntrinsicOp,
+        d: Value,
+        second: Value,
+        n: Value,
+        done: Block,
+    ) {
+        let flags = MemFlagsData::new().with_notrap();
+        let call = self.b.create_block();
+        let small = self.b.create_block();
+        let fits = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, n, INLINE_MEM as i64);
+        self.b.ins().brif(fits, small, &[], call, &[]);
+        self.b.switch_to_block(small);
+        let end_d = self.b.ins().iadd(d, n);
+        let end_s = (op != IntrinsicOp::Memset).then(|| self.b.ins().iadd(second, n));
+        // Widths, widest first: (bytes, type, chunks from the start).
+        let widths: [(i64, types::Type, i64); 6] = [
+            (32, types::I8X16, 2),
+            (16, types::I8X16, 1),
+            (8, types::I64, 1),
+            (4, types::I32, 1),
+            (2, types::I16, 1),
+            (1, types::I8, 1),
+        ];
+        for (w, ty, chunks) in widths {
+            let this = self.b.create_block();
+            let next = self.b.create_block();
+            let ge = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, n, w);
+            self.b.ins().brif(ge, this, &[], next, &[]);
+            self.b.switch_to_block(this);
+            // `chunks` pieces of `ty` from each end: they cover [0, n)
+            // for n in [w, 2w] (a single byte: one access).
+            let size = ty.bytes() as i32;
+            let mut at: Vec<(bool, i32)> = (0..chunks as i32).map(|k| (false, k * size)).collect();
+            if w > 1 {
+                at.extend((1..=chunks as i32).map(|k| (true, -k * size)));
+            }
+            let value = match end_s {
+                None => {
+                    let c = self.b.ins().ireduce(types::I8, second);
+                    Some(if ty.is_vector() {
+                        self.b.ins().splat(ty, c)
+                    } else if ty == types::I8 {
+                        c
+                    } else {
+                        let c = self.b.ins().uextend(ty, c);
+                        let ones = match ty.bytes() {
+                            2 => 0x0101,
+                            4 => 0x0101_0101,
+                            _ => 0x0101_0101_0101_0101u64 as i64,
+                        };
+                        self.b.ins().imul_imm_s(c, ones)
+                    })
+                }
+                Some(_) => None,
+            };
+            let loaded: Vec<Value> = match (value, end_s) {
+                (Some(v), _) => vec![v; at.len()],
+                (None, Some(end_s)) => at
+                    .iter()
+                    .map(|&(from_end, off)| {
+                        let base = if from_end { end_s } else { second };
+                        self.b.ins().load(ty, flags, base, off)
+                    })
+                    .collect(),
+                (None, None) => unreachable!("a copy has a source"),
+            };
+            for (&(from_end, off), v) in at.iter().zip(loaded) {
+                let base = if from_end { end_d } else { d };
+                self.b.ins().store(flags, v, base, off);
+            }
+            self.b.ins().jump(done, &[]);
+            self.b.switch_to_block(next);
+        }
+        // n == 0.
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(call);
+    }
+
+    /// The first [`INLINE_SCAN`] bytes of a `strlen` (`pb` = None) or
+    /// `strcmp` scan, inline: when that many bytes are readable from the
+    /// string(s) (`lim`) and the scan stops inside them (a NUL, or a
+    /// byte that differs), jumps to `fast` with the routine's result as
+    /// the native routines give it ([`HANDLED`] | value); otherwise
+    /// continues (in a new current block) to the call, which scans from
+    /// the start. Most strings end early, and without the call the
+    /// registers live across it need not leave host registers.
+    ///
+    /// [`HANDLED`]: fast32_aot_runtime::intrinsics::HANDLED
+    fn inline_scan(
+        &mut self,
+        op: IntrinsicOp,
+        pa: Value,
+        pb: Option<Value>,
+        lim: Value,
+        fast: Block,
+    ) {
+        let scan = self.b.create_block();
+        let hit = self.b.create_block();
+        let call = self.b.create_block();
+        let enough =
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, lim, INLINE_SCAN as i64);
+        self.b.ins().brif(enough, scan, &[], call, &[]);
+        self.b.switch_to_block(scan);
+        // In bounds (`lim` readable bytes from each start): cannot trap.
+        let flags = MemFlagsData::new().with_notrap();
+        let zero = self.b.func.dfg.constants.insert(vec![0u8; 16].into());
+        let zero = self.b.ins().vconst(types::I8X16, zero);
+        // Chunk by chunk, leaving at the first that holds the stop.
+        let i = self.b.append_block_param(hit, types::I64);
+        for k in 0..INLINE_SCAN / 16 {
+            let off = (k * 16) as i32;
+            let a = self.b.ins().load(types::I8X16, flags, pa, off);
+            let stop = match pb {
+                None => self.b.ins().icmp(IntCC::Equal, a, zero),
+                Some(pb) => {
+                    // A byte of `a` where `b` has the same, else 0: zero
+                    // where they differ or `a` ends.
+                    let b = self.b.ins().load(types::I8X16, flags, pb, off);
+                    let same = self.b.ins().icmp(IntCC::Equal, a, b);
+                    let kept = self.b.ins().umin(a, same);
+                    self.b.ins().icmp(IntCC::Equal, kept, zero)
+                }
+            };
+            let bits = self.b.ins().vhigh_bits(types::I32, stop);
+            let at = self.b.ins().ctz(bits);
+            let at = self.b.ins().uextend(types::I64, at);
+            let at = self.b.ins().iadd_imm_s(at, off as i64);
+            let next = if k + 1 < INLINE_SCAN / 16 {
+                self.b.create_block()
+            } else {
+                call
+            };
+            self.b.ins().brif(bits, hit, &[at.into()], next, &[]);
+            if next != call {
+                self.b.switch_to_block(next);
+            }
+        }
+        self.b.switch_to_block(hit);
+        let value = match pb {
+            None => i,
+            Some(pb) => {
+                let (pa_i, pb_i) = (self.b.ins().iadd(pa, i), self.b.ins().iadd(pb, i));
+                let signed = matches!(op, IntrinsicOp::StrcmpDiffS | IntrinsicOp::StrcmpSignS);
+                let (x, y) = if signed {
+                    let x = self.b.ins().sload8(types::I32, flags, pa_i, 0);
+                    (x, self.b.ins().sload8(types::I32, flags, pb_i, 0))
+                } else {
+                    let x = self.b.ins().uload8(types::I32, flags, pa_i, 0);
+                    (x, self.b.ins().uload8(types::I32, flags, pb_i, 0))
+                };
+                let r = if matches!(op, IntrinsicOp::StrcmpDiffU | IntrinsicOp::StrcmpDiffS) {
+                    self.b.ins().isub(x, y)
+                } else {
+                    let gt = self.b.ins().icmp(IntCC::SignedGreaterThan, x, y);
+                    let lt = self.b.ins().icmp(IntCC::SignedLessThan, x, y);
+                    let gt = self.b.ins().uextend(types::I32, gt);
+                    let lt = self.b.ins().uextend(types::I32, lt);
+                    self.b.ins().isub(gt, lt)
+                };
+                self.b.ins().uextend(types::I64, r)
+            }
+        };
+        let res = self
+            .b
+            .ins()
+            .bor_imm_s(value, fast32_aot_runtime::intrinsics::HANDLED as i64);
+        self.b.ins().jump(fast, &[res.into()]);
+        self.b.switch_to_block(call);
     }
 
     /// How many bytes from `addr` on lie in the same one of `intervals`
