@@ -95,21 +95,69 @@ fn stack_here() -> u64 {
 /// The lowest host stack address compiled code may use on this thread.
 fn stack_limit() -> u64 {
     let here = stack_here();
+    let low = if is_main_thread() {
+        main_stack_low()
+    } else {
+        thread_stack_low()
+    };
+    match low {
+        Some(low) if low < here && here - low > 2 * STACK_MARGIN => low + STACK_MARGIN,
+        _ => here.saturating_sub(1 << 20),
+    }
+}
+
+fn is_main_thread() -> bool {
+    // SAFETY: plain system calls without arguments.
+    unsafe { libc::syscall(libc::SYS_gettid) as i64 == libc::getpid() as i64 }
+}
+
+/// How low the main thread's stack may grow. Not from
+/// `pthread_getattr_np`: for the main thread glibc parses
+/// `/proc/self/maps`, which lists every mapping of the guest memory and
+/// made up a fifth of an executable's start-up time. The kernel puts the
+/// executable's file name (`AT_EXECFN`) at the very top of the main
+/// stack, above the arguments, environment and auxiliary vector, and the
+/// stack may grow `RLIMIT_STACK` below that top (without a limit, the
+/// usual 8 MiB is assumed: a higher limit only costs dispatcher round
+/// trips in very deep recursion, never a crash).
+fn main_stack_low() -> Option<u64> {
+    // SAFETY: getauxval and getrlimit only read; AT_EXECFN, when
+    // present, points to a NUL-terminated string.
+    unsafe {
+        let name = libc::getauxval(libc::AT_EXECFN) as *const libc::c_char;
+        if name.is_null() {
+            return None;
+        }
+        let end = name as u64 + libc::strlen(name) as u64 + 1;
+        let page = 4096u64;
+        let top = end.checked_add(page - 1)? & !(page - 1);
+        let mut rl: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_STACK, &mut rl) != 0 {
+            return None;
+        }
+        let size = match rl.rlim_cur {
+            libc::RLIM_INFINITY => 8 << 20,
+            n => n,
+        };
+        top.checked_sub(size)
+    }
+}
+
+/// The lowest address of another thread's stack (its attributes hold
+/// it: no `/proc` parsing for threads glibc created).
+fn thread_stack_low() -> Option<u64> {
     // SAFETY: plain queries of this thread's attributes.
     unsafe {
         let mut attr: libc::pthread_attr_t = std::mem::zeroed();
-        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
-            let mut addr: *mut libc::c_void = std::ptr::null_mut();
-            let mut size: libc::size_t = 0;
-            let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
-            libc::pthread_attr_destroy(&mut attr);
-            let low = addr as u64;
-            if rc == 0 && low < here && here - low > 2 * STACK_MARGIN {
-                return low + STACK_MARGIN;
-            }
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return None;
         }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+        libc::pthread_attr_destroy(&mut attr);
+        (rc == 0).then_some(addr as u64)
     }
-    here.saturating_sub(1 << 20)
 }
 
 impl Dispatcher {
