@@ -106,6 +106,53 @@ fn aot_stat(stderr: &[u8], name: &str) -> u64 {
         .unwrap_or_else(|| panic!("no {name} counter in {err:?}"))
 }
 
+/// Does the ELF executable at `path` name a dynamic loader (PT_INTERP)?
+fn has_interpreter(path: &Path) -> bool {
+    let b = std::fs::read(path).unwrap();
+    let u16_at = |o: usize| u16::from_le_bytes([b[o], b[o + 1]]) as usize;
+    let phoff = u64::from_le_bytes(b[0x20..0x28].try_into().unwrap()) as usize;
+    let (size, count) = (u16_at(0x36), u16_at(0x38));
+    (0..count).any(|i| {
+        let o = phoff + i * size;
+        u32::from_le_bytes(b[o..o + 4].try_into().unwrap()) == 3
+    })
+}
+
+#[test]
+fn static_and_shared_executables_agree() {
+    // Executables are linked static where the C library allows it (a
+    // faster start) and against shared libraries with FAST32_LINK=shared;
+    // both run the same, the embedded JIT included.
+    let d = tmpdir("linkage");
+    let prog = assemble(&d, "jump", COMPUTED_JUMP);
+    let (fixed, shared) = (d.join("static"), d.join("shared"));
+    assert!(compile(&prog, &fixed).status.success());
+    let o = Command::new(FAST32)
+        .args([
+            "compile".as_ref(),
+            prog.as_os_str(),
+            "-o".as_ref(),
+            shared.as_os_str(),
+        ])
+        .env("FAST32_LINK", "shared")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(has_interpreter(&shared));
+    if has_interpreter(&fixed) {
+        println!("note: this C toolchain cannot link static-pie; executables are dynamic");
+    }
+    for exe in [&fixed, &shared] {
+        let run = Command::new(exe)
+            .env("FAST32_AOT_STATS", "1")
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(15), "{}", exe.display());
+        assert!(aot_stat(&run.stderr, "JIT fallback entries") > 0);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 #[test]
 fn memory_elsewhere_than_compiled_for_runs_on_the_jit() {
     // Executables address guest memory at a fixed host address; if the
