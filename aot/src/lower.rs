@@ -80,6 +80,22 @@ const INLINE_SCAN: usize = 64;
 /// ([`FnLower::inline_small_mem`]).
 const INLINE_MEM: usize = 64;
 
+/// A copy of a callee's entry block and of the block that returns from
+/// it, entered from one call site only ([`FnLower::peel`]).
+struct Peel {
+    /// (guest block, its copy), the entry first.
+    blocks: Vec<(u32, Block)>,
+    /// The return site of that call.
+    lr: u32,
+}
+
+/// Most call sites of a function given copies of their callee's leaf
+/// return ([`FnLower::peel`]): bounds code growth.
+const MAX_PEELS: usize = 64;
+
+/// Largest block copied by [`FnLower::peel`], in guest instructions.
+const MAX_PEEL_INSNS: u32 = 8;
+
 /// Which case of a routine's register model ([`crate::intrinsics::Val`]
 /// pairs) holds after a replaced call: is its split argument zero?
 #[derive(Clone, Copy, Debug)]
@@ -552,6 +568,9 @@ pub fn lower_function<M: Module>(
         dead_write: false,
         dispatch: None,
         per_site_dispatch: false,
+        peels: Vec::new(),
+        copies: HashMap::new(),
+        known_lr: None,
         f64_cache: Vec::new(),
         blocks: HashMap::new(),
         mem_var: Variable::from_u32(0),
@@ -1095,6 +1114,15 @@ struct FnLower<'a, 'f> {
     dispatch: Option<Block>,
     /// Does every indirect jump get its own target table?
     per_site_dispatch: bool,
+    /// Copies of callee blocks to lower after the function's own blocks
+    /// (see [`Self::peel`]).
+    peels: Vec<Peel>,
+    /// While a copy is lowered: its blocks, which its edges go to
+    /// instead of the originals.
+    copies: HashMap<u32, Block>,
+    /// While a copy is lowered: the link register's value (the return
+    /// site of the call that entered it).
+    known_lr: Option<u32>,
     /// (pair, f64 value) of register pairs whose current value is known
     /// as an f64 SSA value in the code being lowered (see
     /// [`Self::pair_f64`]): chains of FP instructions then skip
@@ -1289,6 +1317,16 @@ impl FnLower<'_, '_> {
             }
             self.lower_block(s);
         }
+        for peel in std::mem::take(&mut self.peels) {
+            self.copies = peel.blocks.iter().copied().collect();
+            self.known_lr = Some(peel.lr);
+            for &(s, blk) in &peel.blocks {
+                self.b.switch_to_block(blk);
+                self.lower_block(s);
+            }
+        }
+        self.copies.clear();
+        self.known_lr = None;
         self.lower_dispatch();
     }
 
@@ -1655,7 +1693,67 @@ impl FnLower<'_, '_> {
     // ---- control flow --------------------------------------------------
 
     /// The block of `t` if this function owns it.
+    /// A copy, for the call site returning to `ret_pc`, of the entry
+    /// block of the callee at `target` if it returns, or else of it and
+    /// of its successor that returns (a leaf path: `if n < 2 return n`),
+    /// if it has one; `None` to enter
+    /// the callee's own blocks. In the copy the link register is known,
+    /// so its return is a jump to `ret_pc`: no compare chain over the
+    /// callee's return sites, whose outcome (which call a recursion
+    /// returns to) the host's branch predictor cannot foresee. Both
+    /// blocks must be small, write no link register, and be hot where a
+    /// profile says.
+    fn peel(&mut self, target: u32, ret_pc: u32) -> Option<Block> {
+        if self.known_lr.is_some()
+            || self.peels.len() >= MAX_PEELS
+            || matches!(self.outline, Some((_, true)))
+        {
+            return None;
+        }
+        let simple = |l: &Self, s: u32| -> Option<crate::discover::Block> {
+            let b = *l.prog.blocks.get(&s)?;
+            let local = l.prog.is_local(l.fidx, s) && l.blocks.contains_key(&s);
+            let cold = l.hints.is_some_and(|h| h.is_cold(s));
+            let small = (b.end - b.start) / 4 <= MAX_PEEL_INSNS;
+            let keeps_lr = (b.start..b.end).step_by(4).all(|pc| {
+                l.code
+                    .inst(pc)
+                    .is_some_and(|i| inst_regs(&i).1 & (1 << fast32_isa::REG_LR) == 0)
+            });
+            (local && !cold && small && keeps_lr).then_some(b)
+        };
+        let entry = simple(self, target)?;
+        let mut starts = vec![target];
+        if !self.code.ends_in_return(&entry) {
+            let Term::Branch { taken } = entry.term else {
+                return None;
+            };
+            let returns = |t: u32| {
+                t != target
+                    && self
+                        .prog
+                        .blocks
+                        .get(&t)
+                        .is_some_and(|b| self.code.ends_in_return(b))
+            };
+            let leaf = [taken, entry.end].into_iter().find(|&t| returns(t))?;
+            simple(self, leaf)?;
+            starts.push(leaf);
+        }
+        let blocks: Vec<(u32, Block)> = starts
+            .into_iter()
+            .map(|s| (s, self.b.create_block()))
+            .collect();
+        let copy = blocks[0].1;
+        self.peels.push(Peel { blocks, lr: ret_pc });
+        self.explain.peeled_returns += 1;
+        Some(copy)
+    }
+
     fn local_block(&self, t: u32) -> Option<Block> {
+        if let Some(&b) = self.copies.get(&t) {
+            return Some(b);
+        }
         if self.prog.is_local(self.fidx, t) {
             self.blocks.get(&t).copied()
         } else {
@@ -2428,6 +2526,14 @@ impl FnLower<'_, '_> {
     /// `s` (which no compiler makes) misses them all and goes the general
     /// way, and no compare waits for the masking.
     fn jump_indirect(&mut self, s: Value, t: Value, is_return: bool, pc: u32) {
+        if let Some(site) = self.known_lr.filter(|_| is_return) {
+            // A copied leaf return ([`Self::peel`]): the link register
+            // still holds its call's return site.
+            if self.local_block(site).is_some() {
+                self.edge(site);
+                return;
+            }
+        }
         if is_return {
             // The return of an inlined callee: to the return site of the
             // call that entered it, if the link register names one.
@@ -2967,8 +3073,17 @@ impl FnLower<'_, '_> {
                     if self.call_intrinsic(pc, ret_pc) {
                         // Done inline (a division): no guest call.
                     } else if inlined {
-                        // Into this function's copy of the callee.
-                        self.edge(target);
+                        // Into this function's copy of the callee (or
+                        // into a copy of its leaf path for this site).
+                        match self.peel(target, ret_pc) {
+                            Some(blk) => {
+                                if target <= self.cur_block {
+                                    self.poll_interrupt(target);
+                                }
+                                self.b.ins().jump(blk, &[]);
+                            }
+                            None => self.edge(target),
+                        }
                     } else {
                         self.call_direct(target, ret_pc);
                     }

@@ -243,6 +243,9 @@ pub struct Explain {
     /// callee) pairs ([`crate::inline`]).
     pub inlined_sites: u64,
     pub inlined_callees: u64,
+    /// Call sites given their own copy of the callee's leaf return
+    /// ([`crate::lower`]'s `peel`).
+    pub peeled_returns: u64,
     /// Indirect jumps through read-only jump tables, lowered as host
     /// table jumps ([`crate::jumptable`]).
     pub table_jumps: u64,
@@ -267,11 +270,12 @@ impl Explain {
     /// The inlining line of the report (with or without a profile).
     pub fn inlining(&self) -> String {
         format!(
-            "inlining: {} calls into {} inlined copies of small callees\n\
+            "inlining: {} calls into {} inlined copies of small callees, {} with their own copy of the callee's leaf return\n\
              jump tables: {} indirect jumps through read-only tables\n\
              f64 pair moves: {} as one 8-byte access, {} blocks versioned on alignment\n",
             self.inlined_sites,
             self.inlined_callees,
+            self.peeled_returns,
             self.table_jumps,
             self.fused_pair_moves,
             self.versioned_blocks
