@@ -3,7 +3,8 @@
 //! Programs are built from a byte source (a fuzzer's input, or a seeded
 //! generator for proptest), so every program is reproducible from its
 //! seed. They always terminate: backward branches only close loops with a
-//! bounded counter, calls go to leaf functions, indirect jumps go through
+//! bounded counter, calls go to leaf functions (some called from several
+//! sites), indirect jumps go through
 //! jump tables to known targets. They exercise every ALU and FP
 //! instruction, loads and stores in and (rarely) out of bounds, stores to
 //! read-only memory, forward branches of every kind, calls and returns,
@@ -499,6 +500,15 @@ impl<'s, 'a> Builder<'s, 'a> {
             }
             88..=93 if !in_func && self.libc.is_some() && self.src.chance(50) => {
                 self.libc_call(out);
+            }
+            88..=93 if !in_func && !self.funcs.is_empty() && self.src.chance(30) => {
+                // Call a leaf function made for another site: its return
+                // then goes to one of several sites.
+                let k = self.src.below(self.funcs.len() as u32) as usize;
+                let Item::Label(f) = self.funcs[k][0] else {
+                    unreachable!("a function body starts with its label")
+                };
+                out.push(Item::Jal { rd: 31, label: f });
             }
             88..=93 if !in_func => {
                 // Call a leaf function.

@@ -65,6 +65,24 @@ fn generator_exercises_pair_move_lowering() {
     );
 }
 
+/// Generated programs call small functions from one site and from
+/// several, and the AOT compiler gives some call sites their own copy of
+/// the callee's leaf return (the link register known there), so the
+/// random differential runs test those copies, faults included.
+#[test]
+fn generator_exercises_peeled_returns() {
+    let mut peeled = 0;
+    for seed in 0..100u64 {
+        let img = gen::program(&mut gen::Source::from_seed(seed), 60);
+        let bytes = fast32_isa::s32x::write(&img);
+        let out = fast32_aot::object_driver::compile_object(&bytes, &img, &Default::default())
+            .expect("generated programs compile");
+        peeled += out.explain.peeled_returns;
+    }
+    println!("call sites with their own leaf return: {peeled}");
+    assert!(peeled > 0);
+}
+
 /// Generated programs call guest C-library routines, and the AOT compiler
 /// replaces some of those calls by native routines, so the random
 /// differential runs compare those too (faults in the middle included).
