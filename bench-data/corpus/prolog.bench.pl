@@ -7,3 +7,32 @@ numlist(I, N, [I|T]) :- I < N, I1 is I + 1, numlist(I1, N, T).
 rep(0) :- !.
 rep(N) :- numlist(1, 30, L), nrev(L, _), N1 is N - 1, rep(N1).
 ?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
+?- rep(10), write(done), nl.
