@@ -324,12 +324,17 @@ impl Explain {
                 list.join(" ")
             );
         }
+        // A site is lowered once per function holding its block (its
+        // own, and each caller it is inlined into): listed once.
+        let mut sites = self.speculated.clone();
+        sites.sort_by_key(|x| (x.0, x.1));
+        sites.dedup_by_key(|x| (x.0, x.1));
         let _ = writeln!(
             s,
-            "profile: {} indirect sites speculated",
+            "profile: {} indirect sites speculated (at {} places in compiled code)",
+            sites.len(),
             self.speculated.len()
         );
-        let mut sites = self.speculated.clone();
         sites.sort_by_key(|x| std::cmp::Reverse(x.3));
         for (pc, links, ts, total) in sites.iter().take(20) {
             let hit: u64 = ts.iter().map(|t| t.1).sum();
@@ -359,6 +364,23 @@ mod tests {
     /// Entries that fallthrough, jumps, branches and returns account for
     /// are explained; a block entered 1000 times from nowhere known is
     /// not; one entered 10 times from nowhere is below the minimum.
+    /// A speculated site lowered in several functions (its own and the
+    /// callers it is inlined into) is reported once.
+    #[test]
+    fn a_site_lowered_twice_is_listed_once() {
+        let site = (0x100, false, vec![(0x200, 90)], 100);
+        let e = Explain {
+            speculated: vec![site.clone(), (0x300, true, vec![(0x400, 5)], 10), site],
+            ..Explain::default()
+        };
+        let r = e.render();
+        assert!(
+            r.contains("2 indirect sites speculated (at 3 places in compiled code)"),
+            "{r}"
+        );
+        assert_eq!(r.matches("0x00000100 jump").count(), 1, "{r}");
+    }
+
     #[test]
     fn unexplained_entries_are_the_ones_no_edge_accounts_for() {
         let src = "

@@ -4,10 +4,10 @@
 //! generator for proptest), so every program is reproducible from its
 //! seed. They always terminate: backward branches only close loops with a
 //! bounded counter, calls go to leaf functions (some called from several
-//! sites), indirect jumps go through
-//! jump tables to known targets. They exercise every ALU and FP
-//! instruction, loads and stores in and (rarely) out of bounds, stores to
-//! read-only memory, forward branches of every kind, calls and returns,
+//! sites), indirect jumps go through jump tables to known targets. They
+//! exercise every ALU and FP instruction, loads and stores in and
+//! (rarely) out of bounds, stores to read-only memory, forward branches
+//! of every kind, calls and returns,
 //! jump tables, DEBUG output, YIELD, invalid register pairs, f64 pairs
 //! moved as two words (aligned, misaligned, faulting at either word), NaNs
 //! and other f64 edges in data, and calls of guest C-library routines
