@@ -33,10 +33,17 @@ pub struct Source<'a> {
 }
 
 impl<'a> Source<'a> {
+    /// The xorshift continuation is seeded by a hash of all the bytes,
+    /// not their count alone: otherwise every input of a given length
+    /// below a few words would make the same program after its first
+    /// bytes, and a fuzzer's short inputs would explore almost nothing.
     pub fn from_bytes(bytes: &'a [u8]) -> Source<'a> {
+        let hash = bytes.iter().fold(0xCBF2_9CE4_8422_2325u64, |h, &b| {
+            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01B3)
+        });
         Source {
             bytes,
-            state: 0x9E37_79B9_7F4A_7C15 ^ bytes.len() as u64,
+            state: (hash ^ 0x9E37_79B9_7F4A_7C15) | 1,
         }
     }
 
