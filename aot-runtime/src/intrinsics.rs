@@ -436,6 +436,9 @@ unsafe fn strcmp_scan(op: IntrinsicOp, pa: *const u8, pb: *const u8, lim: u64) -
     // a byte of `a` where `b` matches, else 0, is zero exactly where the
     // scan stops; one test for the minimum of four vectors.
     let z = _mm_setzero_si128();
+    if lim >= LONG_SCAN && std::is_x86_feature_detected!("avx2") {
+        k = strcmp_equal_run_avx2(pa, pb, lim);
+    }
     while k + 64 <= lim {
         let kept = |o: usize| {
             let x = _mm_loadu_si128(pa.add(k + o) as *const __m128i);
@@ -468,6 +471,38 @@ unsafe fn strcmp_scan(op: IntrinsicOp, pa: *const u8, pb: *const u8, lim: u64) -
     (k..lim)
         .find(|&i| *pa.add(i) != *pb.add(i) || *pa.add(i) == 0)
         .map_or(0, result)
+}
+
+/// From this many readable bytes on, [`strcmp_scan`] first skips the
+/// strings' equal run 64 bytes a step with AVX2 (where the host has it):
+/// a call for long strings only, where it halves the loop's instructions.
+const LONG_SCAN: usize = 256;
+
+/// How far from the start `a` and `b` are equal without a NUL, in whole
+/// 64-byte steps that end at most `lim` bytes in: the block holding the
+/// stop (if any) is left to the caller's scan.
+///
+/// # Safety
+/// `lim` bytes at `pa` and at `pb` must be readable; the host must have
+/// AVX2.
+#[target_feature(enable = "avx2")]
+unsafe fn strcmp_equal_run_avx2(pa: *const u8, pb: *const u8, lim: usize) -> usize {
+    use std::arch::x86_64::*;
+    let z = _mm256_setzero_si256();
+    let mut k = 0;
+    while k + 64 <= lim {
+        let kept = |o: usize| {
+            let x = _mm256_loadu_si256(pa.add(k + o) as *const __m256i);
+            let y = _mm256_loadu_si256(pb.add(k + o) as *const __m256i);
+            _mm256_min_epu8(x, _mm256_cmpeq_epi8(x, y))
+        };
+        let m = _mm256_min_epu8(kept(0), kept(32));
+        if _mm256_movemask_epi8(_mm256_cmpeq_epi8(m, z)) != 0 {
+            break;
+        }
+        k += 64;
+    }
+    k
 }
 
 /// The value a strcmp variant returns for the first pair of bytes that
@@ -538,13 +573,17 @@ mod tests {
             IntrinsicOp::StrcmpSignU,
             IntrinsicOp::StrcmpSignS,
         ];
-        for stop in 0..140 {
-            let a = vec![b'k'; 160];
+        // Short strings at every position; long ones (the AVX2 skip of
+        // equal runs) around its 64-byte steps.
+        let long = [190, 255, 256, 257, 300, 319, 320, 321, 383];
+        for stop in (0..140).chain(long) {
+            let a = vec![b'k'; 400];
             let mut b = a.clone();
             let mut z = a.clone();
             z[stop] = 0;
             b[stop] = 0x90;
-            for lim in (0..150).filter(|l| l % 16 < 2 || l % 16 > 14 || *l < 40) {
+            let lims = (0..150).filter(|l| l % 16 < 2 || l % 16 > 14 || *l < 40);
+            for lim in lims.chain([255, 256, 257, 320, 321, 384, 399]) {
                 unsafe {
                     let want = model_len(&z, lim);
                     assert_eq!(strlen_scan(z.as_ptr(), lim as u64), want, "{stop} {lim}");
