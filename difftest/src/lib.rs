@@ -331,6 +331,45 @@ fn parse_state(text: &str, stdout: Vec<u8>) -> Result<Observed, String> {
     })
 }
 
+/// How long one engine may take on one test program. Compiled code
+/// counts no instructions, so a lowering bug that loops (a return sent
+/// to the wrong site) would otherwise hang the test instead of failing it.
+pub const ENGINE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// [`run`] on a thread of its own, failing after [`ENGINE_DEADLINE`]
+/// (the runaway thread is left behind: the test fails anyway).
+pub fn run_with_deadline(
+    image: &Image,
+    engine: Engine,
+    stdin: &[u8],
+    limit: u64,
+) -> Result<Observed, String> {
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    let (tx, rx) = channel();
+    let (img, input) = (image.clone(), stdin.to_vec());
+    let worker = std::thread::Builder::new()
+        .name(format!("{engine:?}"))
+        .spawn(move || {
+            let _ = tx.send(run(&img, engine, &input, limit));
+        })
+        .map_err(|e| format!("cannot start a thread for {engine:?}: {e}"))?;
+    match rx.recv_timeout(ENGINE_DEADLINE) {
+        Ok(observed) => {
+            let _ = worker.join();
+            Ok(observed)
+        }
+        Err(RecvTimeoutError::Timeout) => Err(format!(
+            "{engine:?} did not finish within {} s (a loop the oracle does not have?)",
+            ENGINE_DEADLINE.as_secs()
+        )),
+        // The run panicked: pass its panic on.
+        Err(RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => Err(format!("{engine:?} ended without a result")),
+        },
+    }
+}
+
 /// Runs `image` on every engine in `engines` and returns a description of
 /// the first disagreement with the first engine (the oracle).
 pub fn compare(
@@ -339,9 +378,9 @@ pub fn compare(
     stdin: &[u8],
     limit: u64,
 ) -> Result<Observed, String> {
-    let oracle = run(image, engines[0], stdin, limit);
+    let oracle = run_with_deadline(image, engines[0], stdin, limit)?;
     for &e in &engines[1..] {
-        let mut got = run(image, e, stdin, limit);
+        let mut got = run_with_deadline(image, e, stdin, limit)?;
         if !e.counts() || !engines[0].counts() {
             got.instret = oracle.instret;
         }
