@@ -432,13 +432,13 @@ unsafe fn strcmp_scan(op: IntrinsicOp, pa: *const u8, pb: *const u8, lim: u64) -
     let lim = lim as usize;
     let result = |k: usize| HANDLED | strcmp_result(op, *pa.add(k), *pb.add(k)) as u32 as u64;
     let mut k = 0;
+    if lim >= LONG_SCAN && std::is_x86_feature_detected!("avx2") {
+        k = strcmp_equal_run_avx2(pa, pb, lim);
+    }
     // 64 bytes at a time while nothing stops there (long equal runs):
     // a byte of `a` where `b` matches, else 0, is zero exactly where the
     // scan stops; one test for the minimum of four vectors.
     let z = _mm_setzero_si128();
-    if lim >= LONG_SCAN && std::is_x86_feature_detected!("avx2") {
-        k = strcmp_equal_run_avx2(pa, pb, lim);
-    }
     while k + 64 <= lim {
         let kept = |o: usize| {
             let x = _mm_loadu_si128(pa.add(k + o) as *const __m128i);

@@ -1692,12 +1692,11 @@ impl FnLower<'_, '_> {
 
     // ---- control flow --------------------------------------------------
 
-    /// The block of `t` if this function owns it.
     /// A copy, for the call site returning to `ret_pc`, of the entry
     /// block of the callee at `target` if it returns, or else of it and
     /// of its successor that returns (a leaf path: `if n < 2 return n`),
-    /// if it has one; `None` to enter
-    /// the callee's own blocks. In the copy the link register is known,
+    /// if it has one; `None` to enter the callee's own blocks. In the
+    /// copy the link register is known,
     /// so its return is a jump to `ret_pc`: no compare chain over the
     /// callee's return sites, whose outcome (which call a recursion
     /// returns to) the host's branch predictor cannot foresee. Both
@@ -1750,6 +1749,8 @@ impl FnLower<'_, '_> {
         Some(copy)
     }
 
+    /// The block of `t` if this function owns it (while a copy is
+    /// lowered, the copy's own block of `t` if it has one).
     fn local_block(&self, t: u32) -> Option<Block> {
         if let Some(&b) = self.copies.get(&t) {
             return Some(b);
@@ -2104,10 +2105,11 @@ impl FnLower<'_, '_> {
             if w > 1 {
                 at.extend((1..=chunks as i32).map(|k| (true, -k * size)));
             }
-            let value = match end_s {
+            let loaded: Vec<Value> = match end_s {
+                // memset: the byte repeated across `ty`.
                 None => {
                     let c = self.b.ins().ireduce(types::I8, second);
-                    Some(if ty.is_vector() {
+                    let v = if ty.is_vector() {
                         self.b.ins().splat(ty, c)
                     } else if ty == types::I8 {
                         c
@@ -2119,20 +2121,16 @@ impl FnLower<'_, '_> {
                             _ => 0x0101_0101_0101_0101u64 as i64,
                         };
                         self.b.ins().imul_imm_s(c, ones)
-                    })
+                    };
+                    vec![v; at.len()]
                 }
-                Some(_) => None,
-            };
-            let loaded: Vec<Value> = match (value, end_s) {
-                (Some(v), _) => vec![v; at.len()],
-                (None, Some(end_s)) => at
+                Some(end_s) => at
                     .iter()
                     .map(|&(from_end, off)| {
                         let base = if from_end { end_s } else { second };
                         self.b.ins().load(ty, flags, base, off)
                     })
                     .collect(),
-                (None, None) => unreachable!("a copy has a source"),
             };
             for (&(from_end, off), v) in at.iter().zip(loaded) {
                 let base = if from_end { end_d } else { d };

@@ -361,9 +361,6 @@ mod tests {
     use super::*;
     use fast32_cache_format::profile::{BlockCount, BranchCount, CallReturn};
 
-    /// Entries that fallthrough, jumps, branches and returns account for
-    /// are explained; a block entered 1000 times from nowhere known is
-    /// not; one entered 10 times from nowhere is below the minimum.
     /// A speculated site lowered in several functions (its own and the
     /// callers it is inlined into) is reported once.
     #[test]
@@ -381,6 +378,9 @@ mod tests {
         assert_eq!(r.matches("0x00000100 jump").count(), 1, "{r}");
     }
 
+    /// Entries that fallthrough, jumps, branches and returns account for
+    /// are explained; a block entered 1000 times from nowhere known is
+    /// not; one entered 10 times from nowhere is below the minimum.
     #[test]
     fn unexplained_entries_are_the_ones_no_edge_accounts_for() {
         let src = "

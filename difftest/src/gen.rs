@@ -7,11 +7,11 @@
 //! sites), indirect jumps go through jump tables to known targets. They
 //! exercise every ALU and FP instruction, loads and stores in and
 //! (rarely) out of bounds, stores to read-only memory, forward branches
-//! of every kind, calls and returns,
-//! jump tables, DEBUG output, YIELD, invalid register pairs, f64 pairs
-//! moved as two words (aligned, misaligned, faulting at either word), NaNs
-//! and other f64 edges in data, and calls of guest C-library routines
-//! (memcpy, memmove, memset, strlen) that compiled code may replace.
+//! of every kind, calls and returns, jump tables, DEBUG output, YIELD,
+//! invalid register pairs, f64 pairs moved as two words (aligned,
+//! misaligned, faulting at either word), NaNs and other f64 edges in
+//! data, and calls of guest C-library routines (memcpy, memmove, memset,
+//! strlen) that compiled code may replace.
 //!
 //! Register use: r1..r27 random values; r28 loop counter; r29 sp; r30
 //! base of the data area; r31 link register.

@@ -44,20 +44,31 @@ fn lockstep_finds_no_divergence() {
     }
 }
 
+/// What the AOT compiler reports (`--explain`) for the programs of seeds
+/// 0..100 (size 60), compiled once for the coverage tests below.
+fn explains() -> &'static [fast32_aot::pgo::Explain] {
+    static EXPLAINS: std::sync::OnceLock<Vec<fast32_aot::pgo::Explain>> =
+        std::sync::OnceLock::new();
+    EXPLAINS.get_or_init(|| {
+        (0..100u64)
+            .map(|seed| {
+                let img = gen::program(&mut gen::Source::from_seed(seed), 60);
+                let bytes = fast32_isa::s32x::write(&img);
+                fast32_aot::object_driver::compile_object(&bytes, &img, &Default::default())
+                    .expect("generated programs compile")
+                    .explain
+            })
+            .collect()
+    })
+}
+
 /// Generated programs reach the AOT compiler's f64 pair-move lowering
 /// (two word moves fused into one 8-byte access, blocks versioned on
 /// alignment), so the random differential runs test it, faults included.
 #[test]
 fn generator_exercises_pair_move_lowering() {
-    let (mut fused, mut versioned) = (0, 0);
-    for seed in 0..100u64 {
-        let img = gen::program(&mut gen::Source::from_seed(seed), 60);
-        let bytes = fast32_isa::s32x::write(&img);
-        let out = fast32_aot::object_driver::compile_object(&bytes, &img, &Default::default())
-            .expect("generated programs compile");
-        fused += out.explain.fused_pair_moves;
-        versioned += out.explain.versioned_blocks;
-    }
+    let fused: u64 = explains().iter().map(|e| e.fused_pair_moves).sum();
+    let versioned: u64 = explains().iter().map(|e| e.versioned_blocks).sum();
     println!("fused pair moves {fused}, versioned blocks {versioned}");
     assert!(
         fused > 0 && versioned > 0,
@@ -71,14 +82,7 @@ fn generator_exercises_pair_move_lowering() {
 /// random differential runs test those copies, faults included.
 #[test]
 fn generator_exercises_peeled_returns() {
-    let mut peeled = 0;
-    for seed in 0..100u64 {
-        let img = gen::program(&mut gen::Source::from_seed(seed), 60);
-        let bytes = fast32_isa::s32x::write(&img);
-        let out = fast32_aot::object_driver::compile_object(&bytes, &img, &Default::default())
-            .expect("generated programs compile");
-        peeled += out.explain.peeled_returns;
-    }
+    let peeled: u64 = explains().iter().map(|e| e.peeled_returns).sum();
     println!("call sites with their own leaf return: {peeled}");
     assert!(peeled > 0);
 }

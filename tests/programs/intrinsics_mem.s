@@ -2,19 +2,6 @@
 # run: exit 0xdfab7c70
         .include "include/intrinsics_driver.inc"
         .include "include/mem_routines.inc"
-# strcmp: difference of the first differing unsigned bytes.
-        .globl strcmp
-strcmp:
-1:      ldbu    a2, a0+0
-        ldbu    a3, a1+0
-        bne     a2, a3, 2f
-        beqz    a2, 3f
-        addi    a0, a0, 1
-        addi    a1, a1, 1
-        j       1b
-2:      sub     rv, a2, a3
-        ret
-3:      li      rv, 0
-        ret
+        .include "include/strcmp_diff.inc"
 
         .include "include/intrinsics_data.inc"
