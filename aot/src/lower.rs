@@ -1950,6 +1950,8 @@ impl FnLower<'_, '_> {
         // the call syncs them as any call.
         let (a0, a1, a2) = (self.reg(3), self.reg(4), self.reg(5));
         let mem = self.mem();
+        // Where the native code did the work: its result in the low word
+        // of `res`.
         let fast = self.b.create_block();
         let res = self.b.append_block_param(fast, types::I64);
         let slow = self.b.create_block();
@@ -1962,18 +1964,41 @@ impl FnLower<'_, '_> {
             // A scan over the readable bytes from each string's start
             // (none outside the intervals: the scan then declines).
             let readable = &x.plan.readable;
-            let la = self.extent_in(a0, readable);
             let pa = host(self, a0);
-            let call = if site.op == IntrinsicOp::Strlen {
-                self.inline_scan(site.op, pa, None, la, fast);
-                self.b.ins().call(f, &[pa, la])
+            let strs = if site.op == IntrinsicOp::Strlen {
+                vec![a0]
             } else {
-                let lb = self.extent_in(a1, readable);
-                let lim = self.b.ins().umin(la, lb);
-                let pb = host(self, a1);
-                self.inline_scan(site.op, pa, Some(pb), lim, fast);
-                let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
-                self.b.ins().call(f, &[pa, pb, lim, op])
+                vec![a0, a1]
+            };
+            let pb = (strs.len() == 2).then(|| host(self, a1));
+            // The scan's first INLINE_SCAN bytes inline when that many are
+            // readable from each string: one compare per string where it
+            // lies well inside the first interval (data and heap), else
+            // (the stack, near an interval's end) the intervals' walk.
+            let scan = self.b.create_block();
+            let walk = self.b.create_block();
+            let call = self.b.create_block();
+            match self.inside_first(&strs, readable, INLINE_SCAN as u64) {
+                Some(q) => self.b.ins().brif(q, scan, &[], walk, &[]),
+                None => self.b.ins().jump(walk, &[]),
+            };
+            self.b.switch_to_block(walk);
+            let lim = self.scan_limit(&strs, readable);
+            let enough =
+                self.b
+                    .ins()
+                    .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, lim, INLINE_SCAN as i64);
+            self.b.ins().brif(enough, scan, &[], call, &[]);
+            self.b.switch_to_block(scan);
+            self.inline_scan(site.op, pa, pb, fast, call);
+            self.b.switch_to_block(call);
+            let lim = self.scan_limit(&strs, readable);
+            let call = match pb {
+                None => self.b.ins().call(f, &[pa, lim]),
+                Some(pb) => {
+                    let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
+                    self.b.ins().call(f, &[pa, pb, lim, op])
+                }
             };
             let r = self.b.inst_results(call)[0];
             let done = self.b.ins().ushr_imm_s(r, 32);
@@ -1982,11 +2007,32 @@ impl FnLower<'_, '_> {
             // The C library routine, when the ranges lie inside the
             // accessible intervals (checked inline; else the helper).
             let (dst, src) = (a0, a1);
+            // One compare per range where it lies in the first interval
+            // (data and heap), else the intervals' walk.
+            let quick = self.range_in_first(dst, a2, &x.plan.writable);
+            let quick = match (site.op, quick) {
+                (IntrinsicOp::Memset, q) => q,
+                (_, Some(q)) => self
+                    .range_in_first(src, a2, &x.plan.readable)
+                    .map(|r| self.b.ins().band(q, r)),
+                (_, None) => None,
+            };
+            let walk = self.b.create_block();
+            let tested = self.b.create_block();
+            let ok_in = self.b.append_block_param(tested, types::I8);
+            match quick {
+                Some(q) => self.b.ins().brif(q, tested, &[q.into()], walk, &[]),
+                None => self.b.ins().jump(walk, &[]),
+            };
+            self.b.switch_to_block(walk);
             let mut ok = self.within(dst, a2, &x.plan.writable);
             if site.op != IntrinsicOp::Memset {
                 let r = self.within(src, a2, &x.plan.readable);
                 ok = self.b.ins().band(ok, r);
             }
+            self.b.ins().jump(tested, &[ok.into()]);
+            self.b.switch_to_block(tested);
+            let mut ok = ok_in;
             if site.op == IntrinsicOp::Memcpy {
                 // Disjoint: d + n <= s or s + n <= d (64-bit sums).
                 let n = self.b.ins().uextend(types::I64, a2);
@@ -2016,13 +2062,9 @@ impl FnLower<'_, '_> {
             self.b.ins().call(f, &[d, second, n]);
             self.b.ins().jump(copied, &[]);
             self.b.switch_to_block(copied);
-            // As the helper answers: done, rv = dst.
+            // Done, rv = dst (`fast` reads the low word only).
             let v = self.b.ins().uextend(types::I64, dst);
-            let r = self
-                .b
-                .ins()
-                .bor_imm_s(v, fast32_aot_runtime::intrinsics::HANDLED as i64);
-            self.b.ins().jump(fast, &[r.into()]);
+            self.b.ins().jump(fast, &[v.into()]);
             self.b.switch_to_block(helper_blk);
             let helper = helper.expect("a helper is declared for every memory operation planned");
             let op = self.b.ins().iconst(types::I32, site.op as u32 as i64);
@@ -2145,13 +2187,14 @@ impl FnLower<'_, '_> {
     }
 
     /// The first [`INLINE_SCAN`] bytes of a `strlen` (`pb` = None) or
-    /// `strcmp` scan, inline: when that many bytes are readable from the
-    /// string(s) (`lim`) and the scan stops inside them (a NUL, or a
-    /// byte that differs), jumps to `fast` with the routine's result as
-    /// the native routines give it ([`HANDLED`] | value); otherwise
-    /// continues (in a new current block) to the call, which scans from
-    /// the start. Most strings end early, and without the call the
-    /// registers live across it need not leave host registers.
+    /// `strcmp` scan, inline, in the current block; that many bytes must
+    /// be readable from each string. If the scan stops inside them (a
+    /// NUL, or a byte that differs), jumps to `fast` with the routine's
+    /// result in the low word (as the native routines give it, less their
+    /// [`HANDLED`] bit, which `fast` does not read), else to `miss` (the
+    /// call, which scans from the start). Most strings end early, and
+    /// without the call the registers live across it need not leave host
+    /// registers.
     ///
     /// [`HANDLED`]: fast32_aot_runtime::intrinsics::HANDLED
     fn inline_scan(
@@ -2159,19 +2202,12 @@ impl FnLower<'_, '_> {
         op: IntrinsicOp,
         pa: Value,
         pb: Option<Value>,
-        lim: Value,
         fast: Block,
+        miss: Block,
     ) {
-        let scan = self.b.create_block();
         let hit = self.b.create_block();
-        let call = self.b.create_block();
-        let enough =
-            self.b
-                .ins()
-                .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, lim, INLINE_SCAN as i64);
-        self.b.ins().brif(enough, scan, &[], call, &[]);
-        self.b.switch_to_block(scan);
-        // In bounds (`lim` readable bytes from each start): cannot trap.
+        let call = miss;
+        // In bounds (see above): cannot trap.
         let flags = MemFlagsData::new().with_notrap();
         let zero = self.b.func.dfg.constants.insert(vec![0u8; 16].into());
         let zero = self.b.ins().vconst(types::I8X16, zero);
@@ -2230,12 +2266,60 @@ impl FnLower<'_, '_> {
                 self.b.ins().uextend(types::I64, r)
             }
         };
-        let res = self
-            .b
-            .ins()
-            .bor_imm_s(value, fast32_aot_runtime::intrinsics::HANDLED as i64);
-        self.b.ins().jump(fast, &[res.into()]);
-        self.b.switch_to_block(call);
+        self.b.ins().jump(fast, &[value.into()]);
+    }
+
+    /// Whether each of `addrs` has at least `n` bytes of the first of
+    /// `intervals` from it on: `addr - start <= size - n`, one compare
+    /// each (None when that interval is shorter than `n`).
+    fn inside_first(&mut self, addrs: &[Value], intervals: &[(u64, u64)], n: u64) -> Option<Value> {
+        let &(s, e) = intervals.first().filter(|&&(s, e)| e - s >= n)?;
+        let mut all: Option<Value> = None;
+        for &addr in addrs {
+            let a = self.b.ins().uextend(types::I64, addr);
+            let d = self.b.ins().iadd_imm_s(a, -(s as i64));
+            let ok = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, d, (e - s - n) as i64);
+            all = Some(match all {
+                None => ok,
+                Some(x) => self.b.ins().band(x, ok),
+            });
+        }
+        all
+    }
+
+    /// Whether `[addr, addr + len)` lies inside the first of `intervals`:
+    /// `addr - start + len <= size` (u64), one compare (None without
+    /// intervals).
+    fn range_in_first(
+        &mut self,
+        addr: Value,
+        len: Value,
+        intervals: &[(u64, u64)],
+    ) -> Option<Value> {
+        let &(s, e) = intervals.first()?;
+        let a = self.b.ins().uextend(types::I64, addr);
+        let n = self.b.ins().uextend(types::I64, len);
+        let d = self.b.ins().iadd_imm_s(a, -(s as i64));
+        let end = self.b.ins().iadd(d, n);
+        Some(
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, end, (e - s) as i64),
+        )
+    }
+
+    /// How many bytes are readable from each of `addrs` (the least), as
+    /// an i64.
+    fn scan_limit(&mut self, addrs: &[Value], readable: &[(u64, u64)]) -> Value {
+        let mut lim = self.extent_in(addrs[0], readable);
+        for &a in &addrs[1..] {
+            let l = self.extent_in(a, readable);
+            lim = self.b.ins().umin(lim, l);
+        }
+        lim
     }
 
     /// How many bytes from `addr` on lie in the same one of `intervals`
