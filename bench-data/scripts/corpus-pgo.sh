@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Profile-guided AOT on the interpreters of the FAST32_CORPUS programs.
 #
-# Usage: bench-data/scripts/corpus-pgo.sh FAST32 CORPUS_DIR [PROGRAM...]
+# Usage: bench-data/scripts/corpus-pgo.sh [--wall] FAST32 CORPUS_DIR [PROGRAM...]
 #
 # For each interpreter (forth, sbasic, prolog, lisp, lua; default all that
 # CORPUS_DIR holds) and its workload in bench-data/corpus (lua: the
@@ -13,13 +13,19 @@
 # hashing from it), after a check that all three print what the reference
 # interpreter prints. Prints host instructions and the ratios pgo/plain
 # and plain/jit.
+#
+# With --wall: wall time instead, from `fast32 bench --program` on each
+# (the same profile, executables and correctness check; runs interleaved,
+# medians of RUNS, default 11), with the same ratios of medians.
 set -euo pipefail
+wall=
+if [ "${1:-}" = --wall ]; then wall=1; shift; fi
 fast32=$(realpath "$1") corpus=$(realpath "$2")
 shift 2
 here=$(cd "$(dirname "$0")/.." && pwd)
 progs=("$@")
 [ ${#progs[@]} -eq 0 ] && progs=(forth sbasic prolog lisp lua)
-command -v valgrind > /dev/null || { echo "valgrind is needed" >&2; exit 2; }
+[ -n "$wall" ] || command -v valgrind > /dev/null || { echo "valgrind is needed" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export FAST32_DETERMINISTIC=1
@@ -44,6 +50,25 @@ instructions() { # command... < stdin: host instructions
     valgrind --tool=callgrind --smc-check=all --callgrind-out-file=/dev/null "$@" 2>&1 > /dev/null \
         | awk '/refs:/ {gsub(",", "", $4); print $4}'
 }
+
+# --wall: one `fast32 bench --program` per interpreter; its table's
+# medians (column 5 of the rows for jit, aot and aot-pgo).
+if [ -n "$wall" ]; then
+    printf '%-7s %10s %10s %10s %9s %9s\n' program plain-s pgo-s jit-s pgo/plain plain/jit
+    for p in "${progs[@]}"; do
+        setup "$p" || { echo "$p: not in $corpus, skipped"; continue; }
+        "$fast32" bench --program "$image" --stdin "$work/bench" --train-stdin "$work/train" \
+            --engines jit,aot,aot-pgo --runs "${RUNS:-11}" --work-dir "$work/bench-$p" > "$work/$p.md"
+        awk -F'|' -v p="$p" '
+            { e = $4; gsub(/ /, "", e); t[e] = $5 + 0 }
+            END {
+                if (!t["aot"] || !t["aot-pgo"] || !t["jit"]) { print p ": no timings" > "/dev/stderr"; exit 1 }
+                printf "%-7s %10.4f %10.4f %10.4f %9.3f %9.3f\n", p, t["aot"], t["aot-pgo"], t["jit"],
+                    t["aot-pgo"] / t["aot"], t["aot"] / t["jit"]
+            }' "$work/$p.md"
+    done
+    exit 0
+fi
 
 printf '%-7s %14s %14s %14s %9s %9s\n' program plain pgo jit pgo/plain plain/jit
 for p in "${progs[@]}"; do

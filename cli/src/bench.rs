@@ -105,6 +105,8 @@ pub struct Cell {
     pub mips: Option<f64>,
     pub mb_per_s: Option<f64>,
     pub vs_native: Option<f64>,
+    /// Median over the plain executable's (`aot`): what a profile buys.
+    pub vs_aot: Option<f64>,
     pub vs_interp: Option<f64>,
 }
 
@@ -596,6 +598,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
         let find = |n: &str| engines.iter().position(|e| e == n).and_then(|i| med[i]);
         let native_t = find("native");
         let interp_t = find("interp");
+        let aot_t = find("aot");
         let mut cells = Vec::new();
         for (i, name) in engines.iter().enumerate() {
             let Some(m) = med[i] else { continue };
@@ -610,6 +613,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
                 mips: is_guest.then(|| insns as f64 / m / 1e6),
                 mb_per_s: case.bytes.map(|b| b as f64 / m / 1e6),
                 vs_native: native_t.map(|n| m / n),
+                vs_aot: aot_t.filter(|_| is_guest).map(|a| m / a),
                 vs_interp: interp_t.map(|x| x / m),
             });
         }
@@ -668,8 +672,8 @@ fn markdown(r: &Report) -> String {
         r.runs,
         if r.quick { "quick" } else { "default" }
     );
-    s += "| program | guest insns | engine | median s | spread s | guest MIPS | MB/s | × native time | speedup vs interp |\n";
-    s += "|---|---:|---|---:|---:|---:|---:|---:|---:|\n";
+    s += "| program | guest insns | engine | median s | spread s | guest MIPS | MB/s | × native time | × aot time | speedup vs interp |\n";
+    s += "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
     for row in &r.rows {
         for (k, c) in row.cells.iter().enumerate() {
             let (p, n) = if k == 0 {
@@ -682,7 +686,7 @@ fn markdown(r: &Report) -> String {
                     .unwrap_or_else(|| "–".into())
             };
             s += &format!(
-                "| {p} | {n} | {} | {:.3} | {:.3}–{:.3} | {} | {} | {} | {} |\n",
+                "| {p} | {n} | {} | {:.4} | {:.4}–{:.4} | {} | {} | {} | {} | {} |\n",
                 c.engine,
                 c.median_s,
                 c.min_s,
@@ -690,6 +694,7 @@ fn markdown(r: &Report) -> String {
                 opt(c.mips, 0),
                 opt(c.mb_per_s, 1),
                 opt(c.vs_native, 2),
+                opt(c.vs_aot, 2),
                 opt(c.vs_interp, 1),
             );
         }
