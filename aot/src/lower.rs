@@ -3304,13 +3304,14 @@ impl FnLower<'_, '_> {
                 let p = self.addr(i);
                 // A masked index's table load reads read-only memory
                 // inside the table: it cannot fault, and Cranelift may
-                // drop it where the loaded register is dead.
-                let guest = match &self.table {
-                    Some((tj, _)) if tj.load_in_table && tj.load_pc == pc => {
-                        TRUSTED.with_readonly()
-                    }
-                    _ => guest,
-                };
+                // drop it where the loaded register is dead (a pure
+                // `load`: Cranelift treats no extending load as pure).
+                if matches!(&self.table, Some((tj, _)) if tj.load_in_table && tj.load_pc == pc) {
+                    let flags = TRUSTED.with_readonly().with_can_move();
+                    let v = self.b.ins().load(types::I32, flags, p, 0);
+                    self.set(rd, v);
+                    return;
+                }
                 let v = match i.op {
                     Ldb => self.b.ins().sload8(types::I32, guest, p, 0),
                     Ldh => self.b.ins().sload16(types::I32, guest, p, 0),
