@@ -42,14 +42,42 @@ pub struct Liveness {
     pub live_in: HashMap<u32, u32>,
     /// Upward-exposed uses of each function, by start address.
     pub uses: HashMap<u32, u32>,
+    /// The end of the code region: see [`outside_code`].
+    pub code_limit: u32,
 }
 
 impl Liveness {
     /// Registers live at guest address `pc` (a block start; anything else
-    /// is treated as all live).
+    /// is treated as all live, but addresses outside the code region,
+    /// where nothing is live: see [`outside_code`]).
     pub fn at(&self, pc: u32) -> u32 {
-        self.live_in.get(&pc).copied().unwrap_or(ALL)
+        self.live_in
+            .get(&pc)
+            .copied()
+            .unwrap_or_else(|| unknown(pc, self.code_limit))
     }
+}
+
+/// What is live at `pc`, not a discovered block: nothing outside the code
+/// region (see [`outside_code`]), else everything.
+fn unknown(pc: u32, code_limit: u32) -> u32 {
+    if outside_code(pc, code_limit) {
+        0
+    } else {
+        ALL
+    }
+}
+
+/// Execution can only fetch below `code_limit` (whatever the W^X flag
+/// says, nothing else is executable): control that reaches an address at
+/// or above it traps at once, before reading any register, and a trap
+/// leaves registers unobserved. Such targets are common: a `switch`
+/// masked to a power of two (`andi r, r, 127`) whose table is shorter
+/// (Lua's 83 opcodes in 128 slots) reads its last slots from the strings
+/// after it; counted as unknown code, they made every register live at
+/// every dispatch.
+pub fn outside_code(pc: u32, code_limit: u32) -> bool {
+    pc >= code_limit
 }
 
 /// How a block's end passes liveness on.
@@ -341,6 +369,7 @@ fn must_defs(prog: &Program, facts: &[BlockFacts]) -> HashMap<u32, u32> {
 /// function `f` makes live; `uses` the callees' upward-exposed uses.
 fn solve(
     prog: &Program,
+    code_limit: u32,
     facts: &[BlockFacts],
     uses: &HashMap<u32, u32>,
     md: &HashMap<u32, u32>,
@@ -355,7 +384,11 @@ fn solve(
             .map(|fi| ret_live(fi, &live))
             .collect();
         for f in facts.iter().rev() {
-            let get = |a: u32, live: &HashMap<u32, u32>| live.get(&a).copied().unwrap_or(ALL);
+            let get = |a: u32, live: &HashMap<u32, u32>| {
+                live.get(&a)
+                    .copied()
+                    .unwrap_or_else(|| unknown(a, code_limit))
+            };
             let out = match &f.out {
                 Out::Succ(v) => v.iter().fold(0, |m, &s| m | get(s, &live)),
                 Out::Call { callee, ret } => {
@@ -386,7 +419,7 @@ pub fn analyze(prog: &Program, code: &CodeImage) -> Liveness {
     // current estimates until they settle (recursion).
     let mut uses: HashMap<u32, u32> = prog.functions.iter().map(|f| (f.start, 0)).collect();
     loop {
-        let rel = solve(prog, &facts, &uses, &md, |_, _| 0);
+        let rel = solve(prog, code.code_limit, &facts, &uses, &md, |_, _| 0);
         let mut changed = false;
         for f in &prog.functions {
             let u = rel.get(&f.start).copied().unwrap_or(ALL);
@@ -401,22 +434,36 @@ pub fn analyze(prog: &Program, code: &CodeImage) -> Liveness {
         }
     }
     let ctx = return_contexts(prog, code);
-    let live_in = solve(prog, &facts, &uses, &md, |fi, live| match &ctx.sets[fi] {
-        None => ALL,
-        Some(bits) => {
-            let mut m = 0;
-            for (w, &word) in bits.iter().enumerate() {
-                let mut x = word;
-                while x != 0 {
-                    let i = w * 64 + x.trailing_zeros() as usize;
-                    x &= x - 1;
-                    m |= live.get(&ctx.sites[i]).copied().unwrap_or(ALL);
+    let live_in = solve(
+        prog,
+        code.code_limit,
+        &facts,
+        &uses,
+        &md,
+        |fi, live| match &ctx.sets[fi] {
+            None => ALL,
+            Some(bits) => {
+                let mut m = 0;
+                for (w, &word) in bits.iter().enumerate() {
+                    let mut x = word;
+                    while x != 0 {
+                        let i = w * 64 + x.trailing_zeros() as usize;
+                        x &= x - 1;
+                        m |= live
+                            .get(&ctx.sites[i])
+                            .copied()
+                            .unwrap_or_else(|| unknown(ctx.sites[i], code.code_limit));
+                    }
                 }
+                m
             }
-            m
-        }
-    });
-    Liveness { live_in, uses }
+        },
+    );
+    Liveness {
+        live_in,
+        uses,
+        code_limit: code.code_limit,
+    }
 }
 
 #[cfg(test)]
@@ -541,5 +588,42 @@ mod tests {
         // Everything but what the block writes before reading.
         let at = l.at(img.symbol_by_name("dispatch").unwrap().value);
         assert_eq!(at, ALL & !(1 << 5) & !(1 << 6));
+    }
+
+    /// A masked table whose last slot holds a value past the code region
+    /// (the words after a shorter table): reaching it traps at once, so
+    /// it reads nothing, where an unknown address inside the code region
+    /// would make everything live.
+    #[test]
+    fn table_slots_past_the_code_read_nothing() {
+        let src = "
+        .text
+        _start:
+            li r9, 1
+        dispatch:
+            andi r5, r9, 1
+            slli r5, r5, 2
+            la r6, table
+            add r5, r5, r6
+            ldw r5, r5+0
+            jalr r0, r5, 0
+        a:
+            li r8, 0
+            add r1, r7, r0
+            halt
+        .rodata
+        table:
+            .word a
+            .word 0x00F00000
+        ";
+        let (l, img) = run(src);
+        let at = l.at(img.symbol_by_name("dispatch").unwrap().value);
+        assert_ne!(at & (1 << 7), 0, "read by entry a");
+        assert_eq!(at & (1 << 8), 0, "written by entry a, read by no entry");
+        assert_eq!(l.at(0x00F0_0000), 0);
+        let inside = src.replace(".word 0x00F00000", ".word 8");
+        let (l, img) = run(&inside);
+        let at = l.at(img.symbol_by_name("dispatch").unwrap().value);
+        assert_ne!(at & (1 << 8), 0, "an unknown address in the code: all live");
     }
 }

@@ -2683,7 +2683,16 @@ impl FnLower<'_, '_> {
         let mut pending = Vec::new();
         let mut by_target: HashMap<u32, Block> = HashMap::new();
         let mut table = Vec::with_capacity(tj.targets.len());
+        // Entries past the code region (a masked index into a shorter
+        // table: the strings after it) share one exit, which stores
+        // nothing: execution there traps at once, reading no register.
+        let mut outside: Option<Block> = None;
         for &target in &tj.targets {
+            if crate::liveness::outside_code(target, self.code.code_limit) {
+                let b = *outside.get_or_insert_with(|| self.b.create_block());
+                table.push(b);
+                continue;
+            }
             let blk = match by_target.get(&target) {
                 Some(&b) => b,
                 None => {
@@ -2705,6 +2714,16 @@ impl FnLower<'_, '_> {
             self.b.switch_to_block(other);
             self.writeback();
             self.ret_dyn(t);
+        }
+        if let Some(b) = outside {
+            self.b.switch_to_block(b);
+            self.b.set_cold_block(b);
+            let v = self.b.ins().uextend(types::I64, t);
+            let mut vals = vec![v];
+            for _ in 0..self.abi.rets.len() {
+                vals.push(self.b.ins().iconst(types::I64, 0));
+            }
+            self.b.ins().return_(&vals);
         }
         self.dirty = dirty;
         self.fill_pending(pending);
