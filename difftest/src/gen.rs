@@ -119,6 +119,9 @@ enum Item {
     Label(usize),
     /// A word in rodata: the address of a code label (jump-table entry).
     TableEntry(usize),
+    /// A word in rodata that is no code address (a masked table's slot
+    /// past its entries).
+    Word(u32),
 }
 
 struct Builder<'s, 'a> {
@@ -530,12 +533,21 @@ impl<'s, 'a> Builder<'s, 'a> {
                 out.push(Item::Jal { rd: 31, label: f });
             }
             94..=99 if depth < 3 => {
-                // Jump table with four targets in rodata.
+                // Jump table with four targets in rodata. Sometimes the
+                // fourth slot holds a word past the code region instead,
+                // as a masked switch over a shorter table reads what
+                // follows it: taking it traps at that address.
                 let join = self.label();
                 let targets: Vec<usize> = (0..4).map(|_| self.label()).collect();
                 let table_off = (self.rodata.len() * 4) as u32;
-                for &t in &targets {
-                    self.rodata.push(Item::TableEntry(t));
+                let past = self.src.chance(8);
+                for (k, &t) in targets.iter().enumerate() {
+                    if past && k == 3 {
+                        let w = 0x0010_0000 + 4 * self.src.below(1024);
+                        self.rodata.push(Item::Word(w));
+                    } else {
+                        self.rodata.push(Item::TableEntry(t));
+                    }
                 }
                 let sel = self.src_reg();
                 out.push(Item::Raw(inst(Opcode::Andi, 27, sel, 0, 3)));
@@ -616,7 +628,7 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
     for it in &b.code {
         match it {
             Item::Label(l) => addr[*l] = pc,
-            Item::TableEntry(_) => {}
+            Item::TableEntry(_) | Item::Word(_) => {}
             _ => pc += 4,
         }
     }
@@ -624,7 +636,7 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
     let mut pc = CODE_BASE;
     for it in &b.code {
         let w = match *it {
-            Item::Label(_) | Item::TableEntry(_) => continue,
+            Item::Label(_) | Item::TableEntry(_) | Item::Word(_) => continue,
             Item::Raw(i) if i.op == Opcode::Nop && i.imm != 0 => i.imm as u32,
             Item::Raw(i) => encode(&i).expect("generated instruction encodes"),
             Item::Branch {
@@ -651,6 +663,7 @@ pub fn program(src: &mut Source<'_>, size: u32) -> Image {
         .iter()
         .flat_map(|it| match it {
             Item::TableEntry(l) => addr[*l].to_le_bytes(),
+            Item::Word(w) => w.to_le_bytes(),
             _ => [0; 4],
         })
         .collect();
