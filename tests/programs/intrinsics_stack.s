@@ -125,10 +125,10 @@ _start:
 # every byte of the two stack areas
         mv      a0, s2
         li      a1, 160
-        call    sum
+        call    sum_bytes
         addi    a0, s1, -32
         li      a1, 48
-        call    sum
+        call    sum_bytes
         mv      rv, s0
         .include "include/halt_clean.inc"
 
@@ -139,17 +139,7 @@ mix:
         add     s0, s0, rv
         ret
 
-# s0 = s0 * 31 + each byte of [a0, a0 + a1)
-sum:
-1:      ldbu    a2, a0+0
-        slli    a3, s0, 5
-        sub     s0, a3, s0
-        add     s0, s0, a2
-        addi    a0, a0, 1
-        addi    a1, a1, -1
-        bnez    a1, 1b
-        ret
-
+        .include "include/sum_bytes.inc"
         .include "include/mem_routines.inc"
         .include "include/strcmp_diff.inc"
 

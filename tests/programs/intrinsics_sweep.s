@@ -165,15 +165,9 @@ cmp_both:
 sum_dst:
         la      a0, area
         li      a1, 96
-1:      ldbu    a2, a0+0
-        slli    a3, s0, 5
-        sub     s0, a3, s0
-        add     s0, s0, a2
-        addi    a0, a0, 1
-        addi    a1, a1, -1
-        bnez    a1, 1b
-        ret
+        j       sum_bytes
 
+        .include "include/sum_bytes.inc"
         .include "include/mem_routines.inc"
         .include "include/strcmp_diff.inc"
 
