@@ -1975,24 +1975,32 @@ impl FnLower<'_, '_> {
             // readable from each string: one compare per string where it
             // lies well inside the first interval (data and heap), else
             // (the stack, near an interval's end) the intervals' walk.
+            // The call gets the readable length: from the walk when it
+            // found too few bytes to scan inline, else (the inline scan
+            // found no stop) walked for it there.
             let scan = self.b.create_block();
             let walk = self.b.create_block();
+            let miss = self.b.create_block();
             let call = self.b.create_block();
+            let lim = self.b.append_block_param(call, types::I64);
             match self.inside_first(&strs, readable, INLINE_SCAN as u64) {
                 Some(q) => self.b.ins().brif(q, scan, &[], walk, &[]),
                 None => self.b.ins().jump(walk, &[]),
             };
             self.b.switch_to_block(walk);
-            let lim = self.scan_limit(&strs, readable);
-            let enough =
-                self.b
-                    .ins()
-                    .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, lim, INLINE_SCAN as i64);
-            self.b.ins().brif(enough, scan, &[], call, &[]);
+            let walked = self.scan_limit(&strs, readable);
+            let enough = self.b.ins().icmp_imm_s(
+                IntCC::UnsignedGreaterThanOrEqual,
+                walked,
+                INLINE_SCAN as i64,
+            );
+            self.b.ins().brif(enough, scan, &[], call, &[walked.into()]);
             self.b.switch_to_block(scan);
-            self.inline_scan(site.op, pa, pb, fast, call);
+            self.inline_scan(site.op, pa, pb, fast, miss);
+            self.b.switch_to_block(miss);
+            let walked = self.scan_limit(&strs, readable);
+            self.b.ins().jump(call, &[walked.into()]);
             self.b.switch_to_block(call);
-            let lim = self.scan_limit(&strs, readable);
             let call = match pb {
                 None => self.b.ins().call(f, &[pa, lim]),
                 Some(pb) => {
