@@ -546,13 +546,9 @@ mod tests {
         assert_eq!(at("after"), ALL & !2, "HALT reads everything");
     }
 
-    /// A jump through a complete read-only table has its entries as
-    /// successors: what every entry overwrites first (the table's own
-    /// registers) is dead before it, what one entry reads is live. A
-    /// table that is not complete keeps everything live.
-    #[test]
-    fn complete_table_jumps_have_their_entries_as_successors() {
-        let src = "
+    /// A two-slot jump table (`andi` with 1) at `dispatch`, its index in
+    /// r9; the test adds the entries and the `table` in rodata.
+    const MASKED_DISPATCH: &str = "
         .text
         _start:
             li r9, 1
@@ -563,6 +559,16 @@ mod tests {
             add r5, r5, r6
             ldw r5, r5+0
             jalr r0, r5, 0
+    ";
+
+    /// A jump through a complete read-only table has its entries as
+    /// successors: what every entry overwrites first (the table's own
+    /// registers) is dead before it, what one entry reads is live. A
+    /// table that is not complete keeps everything live.
+    #[test]
+    fn complete_table_jumps_have_their_entries_as_successors() {
+        let src = format!(
+            "{MASKED_DISPATCH}
         a:
             li r5, 0
             li r6, 0
@@ -577,8 +583,9 @@ mod tests {
         table:
             .word a
             .word b
-        ";
-        let (l, img) = run(src);
+        "
+        );
+        let (l, img) = run(&src);
         let at = |n: &str| l.at(img.symbol_by_name(n).unwrap().value);
         assert_eq!(at("dispatch") & (1 << 6), 0, "the table base: dead");
         assert_ne!(at("dispatch") & (1 << 7), 0, "read by entry a");
@@ -596,17 +603,8 @@ mod tests {
     /// would make everything live.
     #[test]
     fn table_slots_past_the_code_read_nothing() {
-        let src = "
-        .text
-        _start:
-            li r9, 1
-        dispatch:
-            andi r5, r9, 1
-            slli r5, r5, 2
-            la r6, table
-            add r5, r5, r6
-            ldw r5, r5+0
-            jalr r0, r5, 0
+        let src = format!(
+            "{MASKED_DISPATCH}
         a:
             li r8, 0
             add r1, r7, r0
@@ -615,8 +613,9 @@ mod tests {
         table:
             .word a
             .word 0x00F00000
-        ";
-        let (l, img) = run(src);
+        "
+        );
+        let (l, img) = run(&src);
         let at = l.at(img.symbol_by_name("dispatch").unwrap().value);
         assert_ne!(at & (1 << 7), 0, "read by entry a");
         assert_eq!(at & (1 << 8), 0, "written by entry a, read by no entry");
