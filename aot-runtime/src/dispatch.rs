@@ -21,7 +21,7 @@
 use crate::fault::{self, FaultContext, SiteTable};
 use fast32_jit::{Jit, JitOptions};
 use fast32_runtime::state::ExitReason;
-use fast32_runtime::{Interpreter, Machine, RunOutcome, Trap, TrapKind};
+use fast32_runtime::{CpuState, Interpreter, Machine, RunOutcome, Trap, TrapKind};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -44,6 +44,54 @@ pub struct CompiledCode {
     /// (`None`: it reads the base from `CpuState`). A machine whose memory
     /// is elsewhere runs on the JIT.
     pub fixed_mem_base: Option<usize>,
+    /// The host address of `CpuState` the code was compiled for (`None`:
+    /// the adapter passes it in the pinned register). The dispatcher maps
+    /// a page there and keeps the machine's state in it while compiled
+    /// code runs; if the page is taken the run goes to the JIT.
+    pub fixed_state: Option<usize>,
+}
+
+/// The page at [`CompiledCode::fixed_state`] that holds the machine's
+/// `CpuState` while compiled code runs, unmapped when dropped.
+struct StatePage(*mut CpuState);
+
+impl StatePage {
+    /// Maps the page at `addr`, unless something is there already.
+    fn map(addr: usize) -> Option<StatePage> {
+        const LEN: usize = 4096;
+        const _: () = assert!(std::mem::size_of::<CpuState>() <= LEN);
+        // SAFETY: a fresh anonymous mapping that replaces nothing.
+        let p = unsafe {
+            libc::mmap(
+                addr as *mut libc::c_void,
+                LEN,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED_NOREPLACE,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return None;
+        }
+        if p as usize != addr {
+            // A kernel without MAP_FIXED_NOREPLACE took it as a hint.
+            // SAFETY: the mapping just made, used by nothing.
+            unsafe { libc::munmap(p, LEN) };
+            return None;
+        }
+        const _: () = assert!(std::mem::size_of::<CpuState>() <= crate::STATE_SELF_OFFSET);
+        // SAFETY: an aligned word inside the page, past the state.
+        unsafe { *(p as *mut u8).add(crate::STATE_SELF_OFFSET).cast::<usize>() = p as usize };
+        Some(StatePage(p.cast()))
+    }
+}
+
+impl Drop for StatePage {
+    fn drop(&mut self) {
+        // SAFETY: the mapping `map` made; nothing refers to it any more.
+        unsafe { libc::munmap(self.0.cast(), 4096) };
+    }
 }
 
 /// What the dispatcher did.
@@ -216,10 +264,13 @@ impl Dispatcher {
             return Interpreter::new(m).run(m);
         }
         let deaf = self.need_interrupts && self.code.interrupt_slot.is_null();
+        let page = self.code.fixed_state.map(StatePage::map);
         let misplaced = self
             .code
             .fixed_mem_base
-            .is_some_and(|b| b != m.mem.base_ptr() as usize);
+            .is_some_and(|b| b != m.mem.base_ptr() as usize)
+            || matches!(page, Some(None));
+        let page = page.flatten();
         // Compiled code adds offsets without wrapping at 4 GiB where the
         // layout lets low memory be mirrored above it; a machine whose
         // host refused the mirror runs on the JIT.
@@ -270,10 +321,22 @@ impl Dispatcher {
                 continue;
             }
             self.stats.dispatches += 1;
-            ctx.state = &mut m.cpu;
+            ctx.state = match &page {
+                // SAFETY: the page is ours, as large as a `CpuState`
+                // (plain data) and aligned for one.
+                Some(p) => unsafe {
+                    std::ptr::copy_nonoverlapping(&m.cpu, p.0, 1);
+                    p.0
+                },
+                None => &mut m.cpu,
+            };
             // SAFETY: `f` was compiled for this program; the machine's
-            // state and memory outlive the call.
+            // state (or its copy in the page) and memory outlive the call.
             let r = unsafe { fault::enter(&mut ctx, self.code.adapter, f, pc, sp_limit) };
+            if let Some(p) = &page {
+                // SAFETY: as above; compiled code has returned.
+                unsafe { std::ptr::copy_nonoverlapping(p.0, &mut m.cpu, 1) };
+            }
             let next = r as u32;
             m.cpu.pc = next;
             match (r >> 32) as u32 {
@@ -351,5 +414,31 @@ impl Dispatcher {
                 return Some(RunOutcome::Trap(Trap::new(TrapKind::Timeout, pc, 0, 0)));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod state_page_tests {
+    use super::StatePage;
+
+    /// A page already mapped is never replaced (its owner keeps it; the
+    /// run goes to the JIT), and a dropped page can be mapped again.
+    #[test]
+    fn a_taken_page_is_refused() {
+        // Not FIXED_STATE itself: executables run as child processes,
+        // but keep clear of it anyway.
+        let addr = (crate::FIXED_STATE - 0x10_0000) as usize;
+        let p = StatePage::map(addr).expect("free address space");
+        assert_eq!(p.0 as usize, addr);
+        // SAFETY: the page's own-address word, written by `map`.
+        let own = unsafe {
+            *(addr as *const u8)
+                .add(crate::STATE_SELF_OFFSET)
+                .cast::<usize>()
+        };
+        assert_eq!(own, addr);
+        assert!(StatePage::map(addr).is_none());
+        drop(p);
+        assert!(StatePage::map(addr).is_some());
     }
 }

@@ -46,8 +46,8 @@ use fast32_runtime::host::{exec_seconds_left, AccessPolicy, ExecFn, ExecRequest,
 use fast32_runtime::{Machine, RunOutcome, TrapKind};
 use std::time::{Duration, Instant};
 
-/// "F32AOTD2": the descriptor layout this runtime understands.
-pub const DESCRIPTOR_MAGIC: u64 = u64::from_le_bytes(*b"F32AOTD3");
+/// "F32AOTD4": the descriptor layout this runtime understands.
+pub const DESCRIPTOR_MAGIC: u64 = u64::from_le_bytes(*b"F32AOTD4");
 
 /// What the compiled object tells the runtime (all fields 8 bytes wide, in
 /// this order: the object writer in `fast32_aot::object_driver` lays it
@@ -73,6 +73,9 @@ pub struct ExeDescriptor {
     /// The host address of guest memory the code was compiled for (0:
     /// anywhere, read from `CpuState`).
     pub mem_base: u64,
+    /// The host address of `CpuState` the code was compiled for (0: passed
+    /// by the adapter).
+    pub state: u64,
 }
 
 /// Byte offsets of [`ExeDescriptor`]'s fields, for the object writer.
@@ -90,7 +93,8 @@ pub mod descriptor_offsets {
     pub const INTERRUPT_SLOT: usize = 80;
     pub const ADAPTER: usize = 88;
     pub const MEM_BASE: usize = 96;
-    pub const SIZE: usize = 104;
+    pub const STATE: usize = 104;
+    pub const SIZE: usize = 112;
 }
 
 const _: () = {
@@ -102,6 +106,7 @@ const _: () = {
     assert!(offset_of!(ExeDescriptor, interrupt_slot) == descriptor_offsets::INTERRUPT_SLOT);
     assert!(offset_of!(ExeDescriptor, adapter) == descriptor_offsets::ADAPTER);
     assert!(offset_of!(ExeDescriptor, mem_base) == descriptor_offsets::MEM_BASE);
+    assert!(offset_of!(ExeDescriptor, state) == descriptor_offsets::STATE);
     assert!(std::mem::size_of::<ExeDescriptor>() == descriptor_offsets::SIZE);
     assert!(std::mem::size_of::<RawSite>() == RawSite::SIZE);
 };
@@ -169,6 +174,7 @@ unsafe fn compiled_code(d: &ExeDescriptor) -> Result<CompiledCode, String> {
         interrupt_slot: d.interrupt_slot,
         adapter: d.adapter,
         fixed_mem_base: (d.mem_base != 0).then_some(d.mem_base as usize),
+        fixed_state: (d.state != 0).then_some(d.state as usize),
     })
 }
 

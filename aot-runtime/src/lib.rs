@@ -30,6 +30,24 @@ pub use fault::{FaultSite, SiteTable};
 /// JIT ([`CompiledCode::fixed_mem_base`]).
 pub const FIXED_MEM_BASE: u64 = 0x6000_0000;
 
+/// Where executables' code finds `CpuState`: at a constant address, so
+/// that no host register holds a pointer to it. With the pointer in a
+/// register (Cranelift's pinned register, or a value spilled and reloaded
+/// in large functions), that register was lost to guest registers: in
+/// Lua's interpreter loop 6% of host instructions reloaded it from the
+/// host stack. One page, 128 KiB below guest memory's reservation
+/// (`FIXED_MEM_BASE` minus its 64 KiB lower guard); the dispatcher copies
+/// the machine's state there before it enters compiled code and back
+/// after. If the page is taken, the run goes to the JIT
+/// ([`CompiledCode::fixed_state`]).
+pub const FIXED_STATE: u64 = FIXED_MEM_BASE - 0x2_0000;
+
+/// Offset in the page at [`FIXED_STATE`] of a word that holds the page's
+/// own address: compiled code loads the state pointer from it, a value
+/// its register allocator keeps in a register (a constant it would
+/// rematerialize in every block; see `fast32_aot::lower`).
+pub const STATE_SELF_OFFSET: usize = 2048;
+
 /// Name of the FP helper compiled code imports.
 pub const FP_HELPER: &str = "fast32_aot_fp";
 

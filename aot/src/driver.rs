@@ -13,8 +13,17 @@ use fast32_isa::disasm;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Builds the host ISA with fast32's settings.
-pub fn host_isa(opt_level: &str, verify: bool, pic: bool) -> Result<OwnedTargetIsa, AotError> {
+/// Builds the host ISA with fast32's settings. `pinned`: compiled code
+/// finds `CpuState` in the pinned register (in-memory code, which serves
+/// any machine); without it `CpuState` is at a fixed address
+/// ([`Decls::fixed_state`](crate::lower::Decls::fixed_state)) and r15 is
+/// one more register for guest values.
+pub fn host_isa(
+    opt_level: &str,
+    verify: bool,
+    pic: bool,
+    pinned: bool,
+) -> Result<OwnedTargetIsa, AotError> {
     let mut flags = settings::builder();
     let set = |f: &mut settings::Builder, k: &str, v: &str| {
         f.set(k, v)
@@ -31,9 +40,13 @@ pub fn host_isa(opt_level: &str, verify: bool, pic: bool) -> Result<OwnedTargetI
     // Cranelift's x86-64 tail calls (jumps between guest functions are
     // `return_call`s) need frame pointers.
     set(&mut flags, "preserve_frame_pointers", "true")?;
-    // Compiled code keeps the `CpuState` pointer in the pinned register
+    // In-memory code keeps the `CpuState` pointer in the pinned register
     // (r15), outside register allocation (see `lower::FnLower::state`).
-    set(&mut flags, "enable_pinned_reg", "true")?;
+    set(
+        &mut flags,
+        "enable_pinned_reg",
+        if pinned { "true" } else { "false" },
+    )?;
     cranelift_native::builder()
         .map_err(|e| AotError::Host(e.to_string()))?
         .finish(settings::Flags::new(flags))

@@ -145,7 +145,7 @@ impl Aot {
         plan: Option<std::sync::Arc<intrinsics::Plan>>,
         live: std::sync::Arc<crate::liveness::Liveness>,
     ) -> Result<Aot, AotError> {
-        let isa = driver::host_isa(opts.opt_level, opts.verify, false)?;
+        let isa = driver::host_isa(opts.opt_level, opts.verify, false, true)?;
         let mut jb = JITBuilder::with_isa(isa, default_libcall_names());
         jb.symbol(lower::FP_HELPER, lower::fast32_aot_fp as *const u8);
         for op in fast32_aot_runtime::intrinsics::IntrinsicOp::ALL {
@@ -228,6 +228,7 @@ impl Aot {
             interrupt_slot,
             adapter: module.get_finalized_function(decls.adapter) as usize,
             fixed_mem_base: None,
+            fixed_state: None,
         });
         Ok(Aot {
             module: Some(module),

@@ -11,8 +11,9 @@
 //! fn(entry_pc: u32, args: [u64; A]) -> (u64, [u64; R])
 //! ```
 //!
-//! - The `CpuState` pointer is in Cranelift's pinned register (r15), set
-//!   by the adapter: never passed, never saved, never spilled.
+//! - The `CpuState` pointer is never passed: executables have it at a
+//!   fixed address ([`Decls::fixed_state`]); in memory it is in
+//!   Cranelift's pinned register (r15), set by the adapter.
 //! - `entry_pc` says where to start: one of the function's entries
 //!   ([`crate::discover::Function::entries`]); the function start is
 //!   tested first, then a switch jumps to the entry's block.
@@ -163,7 +164,7 @@ impl Abi {
 
 /// The signature every lowered guest function has (Cranelift's `tail`
 /// convention): `(entry_pc, args...) -> (result, rets...)`; `CpuState`
-/// is in the pinned register.
+/// is at its fixed address or in the pinned register.
 pub fn guest_signature(abi: &Abi) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
     sig.params.push(AbiParam::new(types::I32)); // entry_pc
@@ -239,6 +240,11 @@ pub struct Decls {
     /// base from `CpuState`. In-memory compilation serves machines
     /// wherever their memory is.
     pub fixed_mem_base: Option<u64>,
+    /// The host address `CpuState` will be at, if fixed (executables:
+    /// [`fast32_aot_runtime::FIXED_STATE`]): then code finds it there
+    /// (see [`FnLower::state`]) and the ISA has no pinned register.
+    /// Otherwise the adapter puts its address in the pinned register.
+    pub fixed_state: Option<u64>,
     /// Twins of functions ([`ColdPolicy::Outline`]), by function index.
     pub twins: HashMap<usize, FuncId>,
     /// Whole-program register liveness, if computed: registers dead where
@@ -296,6 +302,7 @@ pub fn declare<M: Module>(m: &mut M, prog: &Program, interruptible: bool) -> Mod
         hints: None,
         intrinsics: None,
         fixed_mem_base: None,
+        fixed_state: None,
         twins: HashMap::new(),
         live: None,
     })
@@ -376,9 +383,12 @@ pub fn define_adapter<M: Module>(m: &mut M, d: &Decls, ctx: &mut Context) -> Mod
             let (state, mem, entry, limit, func) = (p[0], p[1], p[2], p[3], p[4]);
             b.ins().store(TRUSTED, mem, state, offsets::MEM_BASE);
             b.ins().store(TRUSTED, limit, state, offsets::RSP_LIMIT);
-            // Compiled code finds `CpuState` in the pinned register; the
-            // entry trampoline (`fast32_aot_enter`) saved the host's value.
-            b.ins().set_pinned_reg(state);
+            // Compiled code finds `CpuState` in the pinned register (the
+            // entry trampoline, `fast32_aot_enter`, saved the host's
+            // value), or at its fixed address, which `state` is then.
+            if d.fixed_state.is_none() {
+                b.ins().set_pinned_reg(state);
+            }
             let mut args = vec![entry];
             for &r in &d.abi.args {
                 args.push(b.ins().uload32(TRUSTED, state, offsets::reg(r)));
@@ -575,6 +585,8 @@ pub fn lower_function<M: Module>(
         blocks: HashMap::new(),
         mem_var: Variable::from_u32(0),
         fixed_mem_base: d.fixed_mem_base,
+        fixed_state: d.fixed_state,
+        state_const: false,
         state_var: Variable::from_u32(0),
         outline,
         table: None,
@@ -896,11 +908,24 @@ fn f64_pairs(code: &CodeImage, weights: &[(u32, u32, u64)], abi: u32) -> u32 {
         .fold(0u32, |m, &p| m | 1 << p)
 }
 
+/// Functions of at least this many blocks address `CpuState` from its
+/// fixed address in every block that needs it ([`FnLower::state`]) rather
+/// than from a variable. A function this large has more live values than
+/// host registers; its state variable was spilled and reloaded from the
+/// host stack all over (Lua's interpreter loop, 860 blocks: 6% of its
+/// host instructions). A constant costs an immediate move per block and
+/// no register. Host instructions with a profile (plain in parentheses):
+/// Lua (functions of 860 and 809 blocks) 1877M → 1810M (1834M → 1814M)
+/// at 800 blocks and at 400; BASIC (one of 1267) unchanged at 800,
+/// 1509M → 1522M at 400 (five more of 434 to 713); with the constant in
+/// every function, Forth 1183M → 1363M.
+pub const STATE_CONST_BLOCKS: usize = 800;
+
 /// What a register kept in a variable pays, in uses, at each host call
 /// it is live across ([`live_across_native_calls`]): a spill and a
 /// reload, since Cranelift has few callee-saved registers to keep it in
-/// (rbx, r12 to r14 with r15 pinned and frame pointers on). In `CpuState`
-/// it pays nothing there. (strings.s, whose main loop makes three such
+/// (rbx and r12 to r15 with frame pointers on; r15 is pinned in memory).
+/// In `CpuState` it pays nothing there. (strings.s, whose main loop makes three such
 /// calls: 66.1M host instructions at 0, 66.3M at 1, 65.2M at 2, 67.0M at
 /// 4; with a profile 67.0M, 66.2M, 65.2M and 67.4M. The corpus programs
 /// did not change.)
@@ -1140,6 +1165,12 @@ struct FnLower<'a, 'f> {
     mem_var: Variable,
     /// [`Decls::fixed_mem_base`].
     fixed_mem_base: Option<u64>,
+    /// [`Decls::fixed_state`].
+    fixed_state: Option<u64>,
+    /// Code addresses `CpuState` from the constant [`Self::fixed_state`]
+    /// (else from a variable): functions of [`STATE_CONST_BLOCKS`] blocks
+    /// or more.
+    state_const: bool,
     /// See [`Self::state`].
     state_var: Variable,
     /// With [`ColdPolicy::Outline`]: the other half of a function and its
@@ -1208,6 +1239,7 @@ impl FnLower<'_, '_> {
         }
         self.mem_var = self.b.declare_var(types::I64);
         self.state_var = self.b.declare_var(types::I64);
+        self.state_const = f.lowered_blocks().count() >= STATE_CONST_BLOCKS;
         self.reload_state_and_mem();
         let bad_entry = self.b.create_block();
         self.b.set_cold_block(bad_entry);
@@ -1403,13 +1435,21 @@ impl FnLower<'_, '_> {
         self.mem_cache_on = on;
     }
 
-    /// The `CpuState` pointer. It lives in Cranelift's pinned register
-    /// (r15 on x86-64), set by the adapter; reading that register is a
-    /// move, so the value is read once at entry and after each guest call
-    /// into a variable, and never held across a call (where it would
+    /// The `CpuState` pointer, read once at entry and after each guest
+    /// call into a variable, and never held across a call (where it would
     /// cost every callee a callee-saved register's save and restore).
+    /// In memory it comes from Cranelift's pinned register (r15 on
+    /// x86-64), set by the adapter. In executables it is at a fixed
+    /// address ([`Decls::fixed_state`]) and r15 is free: the variable is
+    /// loaded from the state page's copy of its own address (a load, so
+    /// that Cranelift keeps it in a register rather than rematerializing
+    /// the constant in every block), and in the largest functions
+    /// ([`STATE_CONST_BLOCKS`]) the pointer is that constant instead.
     fn state(&mut self) -> Value {
-        self.b.use_var(self.state_var)
+        match self.fixed_state {
+            Some(a) if self.state_const => self.b.ins().iconst(types::I64, a as i64),
+            _ => self.b.use_var(self.state_var),
+        }
     }
 
     fn load_state(&mut self, ty: types::Type, off: i32) -> Value {
@@ -1431,8 +1471,21 @@ impl FnLower<'_, '_> {
     /// (Re)defines the state and memory base variables, at entry and
     /// after each guest call.
     fn reload_state_and_mem(&mut self) {
-        let st = self.b.ins().get_pinned_reg(types::I64);
-        self.b.def_var(self.state_var, st);
+        match self.fixed_state {
+            None => {
+                let st = self.b.ins().get_pinned_reg(types::I64);
+                self.b.def_var(self.state_var, st);
+            }
+            Some(a) if !self.state_const => {
+                let at = self.b.ins().iconst(
+                    types::I64,
+                    a as i64 + fast32_aot_runtime::STATE_SELF_OFFSET as i64,
+                );
+                let st = self.b.ins().load(types::I64, TRUSTED, at, 0);
+                self.b.def_var(self.state_var, st);
+            }
+            Some(_) => {}
+        }
         if self.fixed_mem_base.is_none() {
             let v = self.load_state(types::I64, offsets::MEM_BASE);
             self.b.def_var(self.mem_var, v);

@@ -84,7 +84,7 @@ pub fn compile_object(
     }
     phases.discovery = t.elapsed();
 
-    let isa = driver::host_isa(opts.opt_level, opts.verify, true)?;
+    let isa = driver::host_isa(opts.opt_level, opts.verify, true, false)?;
     let builder = ObjectBuilder::new(isa, "fast32-guest", default_libcall_names()).map_err(merr)?;
     let mut m = ObjectModule::new(builder);
     let mut decls = lower::declare(&mut m, &prog, opts.interruptible).map_err(merr)?;
@@ -94,6 +94,7 @@ pub fn compile_object(
     lower::declare_twins(&mut m, &mut decls, &prog).map_err(merr)?;
     // An executable runs one machine: its memory can be at a fixed place.
     decls.fixed_mem_base = Some(fast32_aot_runtime::FIXED_MEM_BASE);
+    decls.fixed_state = Some(fast32_aot_runtime::FIXED_STATE);
     let plan = opts.intrinsics.then(|| {
         std::sync::Arc::new(crate::intrinsics::plan(
             image,
@@ -174,6 +175,7 @@ pub fn compile_object(
     put(off::NFUNCS, nfuncs as u64);
     put(off::NSITES, nsites as u64);
     put(off::MEM_BASE, decls.fixed_mem_base.unwrap_or(0));
+    put(off::STATE, decls.fixed_state.unwrap_or(0));
     let mut d = DataDescription::new();
     d.define(bytes.into_boxed_slice());
     d.set_align(8);

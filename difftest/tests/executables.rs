@@ -44,3 +44,44 @@ fn generated_programs_match_as_executables() {
         }
     }
 }
+
+/// A function as large as Lua's interpreter loop: executables address
+/// `CpuState` in it from its fixed address in every block
+/// (`fast32_aot::lower::STATE_CONST_BLOCKS`), not from a variable. Many
+/// registers (some kept in `CpuState`), guest calls inside it, and
+/// memory, all compared with the interpreter's.
+#[test]
+fn a_function_past_the_state_constant_size_matches_as_executable() {
+    let mut s = String::from(
+        "    .text\n    .global _start\n_start:\n    li r20, 0\n    li r21, 0\n    li r22, 48\n    la r23, table\nloop:\n    blt r21, r22, body\n    j done\nbody:\n",
+    );
+    for k in 0..500u32 {
+        let (a, b) = (3 + k % 17, 3 + (k * 5 + 1) % 17);
+        s += &format!("    andi r24, r21, {}\n    beq r24, r0, s{k}\n", 1 + k % 63);
+        s += &format!("    add r{a}, r{b}, r20\n    xor r20, r20, r{a}\n    slli r25, r20, 3\n    add r20, r20, r25\n");
+        if k % 40 == 0 {
+            s += &format!("    ldw r26, r23+{0}\n    add r26, r26, r20\n    stw r23+{0}, r26\n    jal r31, leaf\n", 4 * (k % 16));
+        }
+        s += &format!(
+            "s{k}:\n    addi r{}, r{}, {}\n",
+            3 + k % 17,
+            3 + k % 17,
+            k % 7
+        );
+    }
+    s += "    addi r21, r21, 1\n    j loop\ndone:\n    li r1, 0\n    halt\n";
+    s += "leaf:\n    xori r20, r20, 0x5a5\n    jalr r0, r31, 0\n";
+    s += "    .data\ntable:\n    .space 64\n";
+    let img = fast32_asm::assemble(&s, "large_function.s").expect("assembles");
+    let prog = fast32_aot::discover(
+        &fast32_aot::CodeImage::from_image(&img),
+        &Default::default(),
+    );
+    let blocks = prog.functions.iter().map(|f| f.blocks.len()).max();
+    assert!(
+        blocks >= Some(fast32_aot::lower::STATE_CONST_BLOCKS),
+        "{blocks:?} blocks"
+    );
+    let engines = [Engine::Interp, Engine::AotExe, Engine::AotExePgoOutline];
+    compare(&img, &engines, b"", u64::MAX).unwrap();
+}
