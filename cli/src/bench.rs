@@ -12,8 +12,13 @@
 //! once its runs add up to [`INTERP_BUDGET`]: the default inputs are sized
 //! so native code runs about 0.1 s (shorter runs measure process start and
 //! noise), which makes one interpreter run of `strings` take 20 s.
-//! Medians are quoted with their min–max spread, and ratios are computed
-//! from medians of the same invocation only.
+//! Medians are quoted with their min–max spread. Ratios between engines
+//! come from the same invocation only, as the median over rounds of the
+//! two engines' ratio in that round: a round's runs follow each other, so
+//! a machine that slows down for a while slows both sides of a ratio
+//! (with a ratio of medians, each median may come from another stretch
+//! of the run). The interpreter, whose runs do not follow the rounds,
+//! is compared by medians.
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -104,8 +109,10 @@ pub struct Cell {
     pub max_s: f64,
     pub mips: Option<f64>,
     pub mb_per_s: Option<f64>,
+    /// Time over native code's (median of the rounds' ratios).
     pub vs_native: Option<f64>,
-    /// Median over the plain executable's (`aot`): what a profile buys.
+    /// Time over the plain executable's (`aot`, median of the rounds'
+    /// ratios): what a profile buys.
     pub vs_aot: Option<f64>,
     pub vs_interp: Option<f64>,
 }
@@ -318,6 +325,13 @@ fn run_full(mut cmd: Command) -> Result<(Vec<u8>, i32, Duration, Vec<u8>)> {
     let out = cmd.output().context("cannot start benchmark process")?;
     let t = start.elapsed();
     Ok((out.stdout, out.status.code().unwrap_or(-1), t, out.stderr))
+}
+
+/// The median over rounds of `a[k] / b[k]` (runs `k` of two engines,
+/// one round apart at most); `None` without a common round.
+fn paired_ratio(a: &[f64], b: &[f64]) -> Option<f64> {
+    let mut r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+    (!r.is_empty()).then(|| median(&mut r))
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -588,14 +602,29 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
             }
         }
         bar.finish_and_clear();
+        // In round order (`median` sorts).
+        let rounds = times.clone();
         let med: Vec<Option<f64>> = times
             .iter_mut()
             .map(|t| if t.is_empty() { None } else { Some(median(t)) })
             .collect();
         let find = |n: &str| engines.iter().position(|e| e == n).and_then(|i| med[i]);
-        let native_t = find("native");
         let interp_t = find("interp");
-        let aot_t = find("aot");
+        let at = |n: &str| {
+            engines
+                .iter()
+                .position(|e| e == n)
+                .filter(|&j| med[j].is_some())
+        };
+        let (native_at, aot_at) = (at("native"), at("aot"));
+        // Engine `i`'s time over engine `j`'s.
+        let ratio = |i: usize, j: Option<usize>| -> Option<f64> {
+            let j = j?;
+            if interp == Some(i) || interp == Some(j) {
+                return Some(med[i]? / med[j]?);
+            }
+            paired_ratio(&rounds[i], &rounds[j])
+        };
         let mut cells = Vec::new();
         for (i, name) in engines.iter().enumerate() {
             let Some(m) = med[i] else { continue };
@@ -609,8 +638,8 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
                 max_s: t.iter().cloned().fold(0.0, f64::max),
                 mips: is_guest.then(|| insns as f64 / m / 1e6),
                 mb_per_s: case.bytes.map(|b| b as f64 / m / 1e6),
-                vs_native: native_t.map(|n| m / n),
-                vs_aot: aot_t.filter(|_| is_guest).map(|a| m / a),
+                vs_native: ratio(i, native_at),
+                vs_aot: ratio(i, aot_at.filter(|_| is_guest)),
                 vs_interp: interp_t.map(|x| x / m),
             });
         }
@@ -662,7 +691,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
 fn markdown(r: &Report) -> String {
     let mut s = format!(
         "fast32 {} bench on {} ({} cores), {} timed runs per engine (the interpreter at most 3 and 10 s), {} inputs.\n\
-         Whole-process wall time, median [min–max]; ratios from medians of this run only.\n\n",
+         Whole-process wall time, median [min–max]; × columns: median of the rounds' ratios (runs interleaved), speedup vs interp: ratio of medians; this run only.\n\n",
         r.fast32_version,
         r.machine,
         r.cores,
@@ -803,4 +832,28 @@ fn chart(r: &Report) -> Result<String> {
         root.present()?;
     }
     Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{median, paired_ratio};
+
+    /// A slow stretch in one round moves the medians of both engines
+    /// differently, not the rounds' ratios.
+    #[test]
+    fn ratios_are_paired_by_round() {
+        let a = [1.1, 1.1, 2.2, 1.1, 2.2];
+        let b = [1.0, 2.0, 2.0, 1.0, 1.0];
+        assert_eq!(
+            paired_ratio(&a, &b).map(|r| (r * 1000.0).round()),
+            Some(1100.0)
+        );
+        let (ma, mb) = (median(&mut a.to_vec()), median(&mut b.to_vec()));
+        assert!((ma / mb - 1.1).abs() < 1e-9);
+        let a = [1.0, 5.0, 1.0];
+        let b = [1.0, 5.0, 5.0];
+        assert_eq!(paired_ratio(&a, &b), Some(1.0));
+        assert_eq!(median(&mut a.to_vec()) / median(&mut b.to_vec()), 0.2);
+        assert_eq!(paired_ratio(&[], &b), None);
+    }
 }
