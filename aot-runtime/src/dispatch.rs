@@ -56,15 +56,18 @@ pub struct CompiledCode {
 struct StatePage(*mut CpuState);
 
 impl StatePage {
+    const LEN: usize = fast32_runtime::memory::PAGE_SIZE as usize;
+
     /// Maps the page at `addr`, unless something is there already.
     fn map(addr: usize) -> Option<StatePage> {
-        const LEN: usize = 4096;
-        const _: () = assert!(std::mem::size_of::<CpuState>() <= LEN);
+        // The state, then (aligned, past it) the page's own address.
+        const _: () = assert!(std::mem::size_of::<CpuState>() <= crate::STATE_SELF_OFFSET);
+        const _: () = assert!(crate::STATE_SELF_OFFSET + 8 <= StatePage::LEN);
         // SAFETY: a fresh anonymous mapping that replaces nothing.
         let p = unsafe {
             libc::mmap(
                 addr as *mut libc::c_void,
-                LEN,
+                Self::LEN,
                 libc::PROT_READ | libc::PROT_WRITE,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED_NOREPLACE,
                 -1,
@@ -77,10 +80,9 @@ impl StatePage {
         if p as usize != addr {
             // A kernel without MAP_FIXED_NOREPLACE took it as a hint.
             // SAFETY: the mapping just made, used by nothing.
-            unsafe { libc::munmap(p, LEN) };
+            unsafe { libc::munmap(p, Self::LEN) };
             return None;
         }
-        const _: () = assert!(std::mem::size_of::<CpuState>() <= crate::STATE_SELF_OFFSET);
         // SAFETY: an aligned word inside the page, past the state.
         unsafe { *(p as *mut u8).add(crate::STATE_SELF_OFFSET).cast::<usize>() = p as usize };
         Some(StatePage(p.cast()))
@@ -90,7 +92,7 @@ impl StatePage {
 impl Drop for StatePage {
     fn drop(&mut self) {
         // SAFETY: the mapping `map` made; nothing refers to it any more.
-        unsafe { libc::munmap(self.0.cast(), 4096) };
+        unsafe { libc::munmap(self.0.cast(), StatePage::LEN) };
     }
 }
 

@@ -51,20 +51,18 @@ impl Liveness {
     /// is treated as all live, but addresses outside the code region,
     /// where nothing is live: see [`outside_code`]).
     pub fn at(&self, pc: u32) -> u32 {
-        self.live_in
-            .get(&pc)
-            .copied()
-            .unwrap_or_else(|| unknown(pc, self.code_limit))
+        lookup(&self.live_in, pc, self.code_limit)
     }
 }
 
-/// What is live at `pc`, not a discovered block: nothing outside the code
-/// region (see [`outside_code`]), else everything.
-fn unknown(pc: u32, code_limit: u32) -> u32 {
-    if outside_code(pc, code_limit) {
-        0
-    } else {
-        ALL
+/// What `live` says is live at `pc`; for an address it does not know (no
+/// discovered block), nothing outside the code region (see
+/// [`outside_code`]), else everything.
+fn lookup(live: &HashMap<u32, u32>, pc: u32, code_limit: u32) -> u32 {
+    match live.get(&pc) {
+        Some(&l) => l,
+        None if outside_code(pc, code_limit) => 0,
+        None => ALL,
     }
 }
 
@@ -384,11 +382,7 @@ fn solve(
             .map(|fi| ret_live(fi, &live))
             .collect();
         for f in facts.iter().rev() {
-            let get = |a: u32, live: &HashMap<u32, u32>| {
-                live.get(&a)
-                    .copied()
-                    .unwrap_or_else(|| unknown(a, code_limit))
-            };
+            let get = |a: u32, live: &HashMap<u32, u32>| lookup(live, a, code_limit);
             let out = match &f.out {
                 Out::Succ(v) => v.iter().fold(0, |m, &s| m | get(s, &live)),
                 Out::Call { callee, ret } => {
@@ -449,10 +443,7 @@ pub fn analyze(prog: &Program, code: &CodeImage) -> Liveness {
                     while x != 0 {
                         let i = w * 64 + x.trailing_zeros() as usize;
                         x &= x - 1;
-                        m |= live
-                            .get(&ctx.sites[i])
-                            .copied()
-                            .unwrap_or_else(|| unknown(ctx.sites[i], code.code_limit));
+                        m |= lookup(live, ctx.sites[i], code.code_limit);
                     }
                 }
                 m

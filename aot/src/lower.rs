@@ -925,10 +925,10 @@ pub const STATE_CONST_BLOCKS: usize = 800;
 /// it is live across ([`live_across_native_calls`]): a spill and a
 /// reload, since Cranelift has few callee-saved registers to keep it in
 /// (rbx and r12 to r15 with frame pointers on; r15 is pinned in memory).
-/// In `CpuState` it pays nothing there. (strings.s, whose main loop makes three such
-/// calls: 66.1M host instructions at 0, 66.3M at 1, 65.2M at 2, 67.0M at
-/// 4; with a profile 67.0M, 66.2M, 65.2M and 67.4M. The corpus programs
-/// did not change.)
+/// In `CpuState` it pays nothing there. (strings.s, whose main loop makes
+/// three such calls: 66.1M host instructions at 0, 66.3M at 1, 65.2M at
+/// 2, 67.0M at 4; with a profile 67.0M, 66.2M, 65.2M and 67.4M. The
+/// corpus programs did not change.)
 const NATIVE_CALL_COST: u64 = 2;
 
 /// The registers function `fidx` accesses in memory: all but the
@@ -2267,7 +2267,6 @@ impl FnLower<'_, '_> {
         miss: Block,
     ) {
         let hit = self.b.create_block();
-        let call = miss;
         // In bounds (see above): cannot trap.
         let flags = MemFlagsData::new().with_notrap();
         let zero = self.b.func.dfg.constants.insert(vec![0u8; 16].into());
@@ -2295,10 +2294,10 @@ impl FnLower<'_, '_> {
             let next = if k + 1 < INLINE_SCAN / 16 {
                 self.b.create_block()
             } else {
-                call
+                miss
             };
             self.b.ins().brif(bits, hit, &[at.into()], next, &[]);
-            if next != call {
+            if next != miss {
                 self.b.switch_to_block(next);
             }
         }

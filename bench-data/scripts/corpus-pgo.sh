@@ -52,8 +52,9 @@ instructions() { # command... < stdin: host instructions
         | awk '/refs:/ {gsub(",", "", $4); print $4}'
 }
 
-# --wall: one `fast32 bench --program` per interpreter; its table's
-# medians (column 5 of the rows for jit, aot and aot-pgo).
+# --wall: one `fast32 bench --program` per interpreter; from its table,
+# the medians (column 5) of the rows for jit, aot and aot-pgo, and
+# aot-pgo's "× aot time" (column 10).
 if [ -n "$wall" ]; then
     printf '%-7s %10s %10s %10s %9s %9s\n' program plain-s pgo-s jit-s pgo/plain plain/jit
     for p in "${progs[@]}"; do

@@ -608,8 +608,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
             .iter_mut()
             .map(|t| if t.is_empty() { None } else { Some(median(t)) })
             .collect();
-        let find = |n: &str| engines.iter().position(|e| e == n).and_then(|i| med[i]);
-        let interp_t = find("interp");
+        let interp_t = interp.and_then(|i| med[i]);
         let at = |n: &str| {
             engines
                 .iter()
