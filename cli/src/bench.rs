@@ -391,7 +391,7 @@ fn reference_run(case: &Case) -> Result<(Vec<u8>, i32, Duration, u64)> {
 pub fn bench(a: BenchArgs) -> Result<i32> {
     if a.list {
         for p in data::programs() {
-            println!("{:<10} {}", p.name, p.description);
+            crate::out(&format!("{:<10} {}\n", p.name, p.description))?;
         }
         return Ok(0);
     }
@@ -673,7 +673,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
         rows,
     };
     let md = markdown(&report);
-    print!("{md}");
+    crate::out(&md)?;
     if let Some(dir) = &a.report {
         std::fs::create_dir_all(dir)?;
         crate::write_atomic(

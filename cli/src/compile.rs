@@ -129,32 +129,32 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
     if !a.quiet {
         let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
         let p = obj.phases;
-        println!(
-            "fast32: compiled {} -> {} ({:.1} MiB)",
+        crate::out(&format!(
+            "fast32: compiled {} -> {} ({:.1} MiB)\n",
             a.program.display(),
             out.display(),
             size as f64 / (1 << 20) as f64
-        );
-        println!(
-            "  {} functions, {} blocks, {} guest instructions, {} bytes of native code",
+        ))?;
+        crate::out(&format!(
+            "  {} functions, {} blocks, {} guest instructions, {} bytes of native code\n",
             obj.functions, obj.blocks, obj.guest_insns, obj.code_bytes
-        );
-        println!(
-            "  discovery {:.3} s, lowering {:.3} s, cranelift {:.3} s, object {:.3} s, link {:.3} s; total {:.3} s",
+        ))?;
+        crate::out(&format!(
+            "  discovery {:.3} s, lowering {:.3} s, cranelift {:.3} s, object {:.3} s, link {:.3} s; total {:.3} s\n",
             p.discovery.as_secs_f64(),
             p.lowering.as_secs_f64(),
             p.cranelift.as_secs_f64(),
             p.emit.as_secs_f64(),
             p.link.as_secs_f64(),
             t0.elapsed().as_secs_f64()
-        );
+        ))?;
     }
     if a.explain {
         if opts.hints.is_some() {
-            print!("{}", obj.explain.render());
+            crate::out(&obj.explain.render())?;
         } else {
-            print!("{}", obj.explain.inlining());
-            print!("{}", obj.explain.intrinsics);
+            crate::out(&obj.explain.inlining())?;
+            crate::out(&obj.explain.intrinsics.to_string())?;
         }
     }
     Ok(0)

@@ -66,11 +66,33 @@ fn main() {
     };
     match result {
         Ok(code) => std::process::exit(code),
+        // A reader that went away (`fast32 disasm p | head`): stop quietly
+        // with the status a shell reports for a process SIGPIPE ended.
+        Err(e) if closed_pipe(&e) => std::process::exit(128 + 13),
         Err(e) => {
             eprintln!("fast32: error: {e:#}");
             std::process::exit(1);
         }
     }
+}
+
+/// Is `e` a write to a pipe whose reader has gone? Rust ignores SIGPIPE,
+/// so such writes fail with `BrokenPipe` instead of ending the process.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `text` to stdout, returning the error `print!` would panic on
+/// (a closed pipe) so that [`main`] can end quietly.
+pub fn out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    o.write_all(text.as_bytes())?;
+    o.flush()?;
+    Ok(())
 }
 
 /// Reads and parses a `.s32x` file, with the path in every error.

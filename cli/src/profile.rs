@@ -123,7 +123,7 @@ fn show(profile: &std::path::Path, program: &std::path::Path, top: usize) -> Res
             Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
         })
     };
-    print!("{}", fast32_profiler::report(&p, top, fetch, &syms));
+    crate::out(&fast32_profiler::report(&p, top, fetch, &syms))?;
     Ok(0)
 }
 
