@@ -82,3 +82,83 @@ fn recursive_calls_are_jumps_to_the_function_s_own_blocks() {
         Some(&[selfs[0] + 4][..])
     );
 }
+
+/// With a profile, a hot call site inlines a callee by the instructions
+/// that ran: an allocator whose overflow path (never run) makes it too
+/// large as a whole is inlined, one whose run part is too large is not,
+/// nor one whose never-run code passes the whole-size bound. Without a
+/// profile none of them is (all are past `MAX_CALLEE_INSNS`).
+#[test]
+fn hot_sites_inline_callees_by_the_instructions_that_ran() {
+    use fast32_aot::inline::{MAX_HOT_CALLEE_INSNS, MAX_HOT_CALLEE_WHOLE_INSNS};
+    use fast32_aot::pgo::{ColdPolicy, Hints};
+    use fast32_cache_format::profile::{BlockCount, Profile};
+    let pad = |n: u64, r: u32| format!("    addi r{r}, r{r}, 1\n").repeat(n as usize);
+    let src = format!(
+        "    .text
+_start:
+    li r20, 0
+loop:
+    call alloc
+    call fat
+    call huge
+    addi r20, r20, 1
+    li r21, 1000
+    blt r20, r21, loop
+    halt
+alloc:
+    addi r1, r3, 1
+    li r5, 512
+    blt r1, r5, fits
+{}    ret
+fits:
+    ret
+fat:
+{}    ret
+huge:
+    addi r1, r3, 1
+    li r5, 512
+    blt r1, r5, roomy
+{}    ret
+roomy:
+    ret
+",
+        pad(MAX_HOT_CALLEE_INSNS, 6),
+        pad(MAX_HOT_CALLEE_INSNS + 1, 7),
+        pad(MAX_HOT_CALLEE_WHOLE_INSNS, 8),
+    );
+    let image = fast32_asm::assemble(&src, "t.s").expect("assembles");
+    let code = CodeImage::from_image(&image);
+    let at = |n: &str| image.symbol_by_name(n).unwrap().value;
+    let mut prog = discover(&code, &DiscoverOptions::default());
+    // Every block ran 1000 times but the two overflow paths.
+    let never = [at("alloc") + 12, at("huge") + 12];
+    let blocks = prog
+        .blocks
+        .values()
+        .map(|b| BlockCount {
+            pc: b.start,
+            len: (b.end - b.start) / 4,
+            count: if never.contains(&b.start) { 0 } else { 1000 },
+        })
+        .collect();
+    let p = Profile {
+        runs: 1,
+        instructions: 0,
+        blocks,
+        branches: Vec::new(),
+        indirect: Vec::new(),
+        calls: Vec::new(),
+        shapes: Vec::new(),
+    };
+    let hints = Hints::from_profile(&p, &code, ColdPolicy::Outline);
+    let inlined = |prog: &Program| -> Vec<u32> {
+        let main = &prog.functions[prog.owner(at("_start"))].inlined;
+        main.returns.keys().copied().collect()
+    };
+    plan(&mut prog, &code, Some(&hints));
+    assert_eq!(inlined(&prog), vec![at("alloc")]);
+    let mut plain = discover(&code, &DiscoverOptions::default());
+    plan(&mut plain, &code, None);
+    assert!(inlined(&plain).is_empty());
+}
