@@ -24,6 +24,9 @@ pub struct CompileArgs {
     /// twin of its function, which the function tail-calls when it gets
     /// there (`outline`), out of line at the end of its function
     /// (`translate`), or not at all, left to the embedded JIT (`jit`).
+    /// `outline` is fastest when the profiled run covers what the program
+    /// runs; `translate` keeps code the profile missed almost as fast as
+    /// without a profile (see the README).
     // Default `outline`, by measurement (host instructions, profiles of a
     // different input than the measured one, corpus-pgo.sh): against
     // `translate`, Forth 0.914, Lua 0.967, Lisp 0.972, sbasic 1.029,
