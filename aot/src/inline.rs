@@ -268,14 +268,17 @@ pub fn plan(prog: &mut Program, code: &CodeImage, hints: Option<&Hints>) {
             if fi == gi || hints.is_some_and(|h| h.is_cold(*s)) {
                 continue;
             }
-            let size = match hints.filter(|h| h.count(*s) >= hot) {
-                Some(h) => sizes[fi]
-                    .filter(|&n| n <= MAX_HOT_CALLEE_WHOLE_INSNS)
-                    .map(|_| run_insns(prog, h, fi))
-                    .filter(|&n| n <= MAX_HOT_CALLEE_INSNS),
-                None => sizes[fi].filter(|&n| n <= MAX_CALLEE_INSNS),
+            // Hot sites look at what ran; the budget (compile time, code
+            // size) at the whole callee.
+            let fits = match (hints.filter(|h| h.count(*s) >= hot), sizes[fi]) {
+                (Some(h), Some(n)) => {
+                    n <= MAX_HOT_CALLEE_WHOLE_INSNS
+                        && run_insns(prog, h, fi) <= MAX_HOT_CALLEE_INSNS
+                }
+                (None, Some(n)) => n <= MAX_CALLEE_INSNS,
+                (_, None) => false,
             };
-            let Some(size) = size else {
+            let Some(size) = sizes[fi].filter(|_| fits) else {
                 continue;
             };
             // The return site must be one of this function's blocks.
