@@ -74,6 +74,12 @@ const SCRATCH: u32 = 0x7FE;
 const MAX_INSNS: usize = 4096;
 /// Most instructions one probe may run.
 const PROBE_CAP: u64 = 50_000;
+/// Most instructions all probes of one routine may run together: a
+/// routine that runs near [`PROBE_CAP`] on each of its two thousand
+/// probes would otherwise cost seconds of compile time. The byte-wise
+/// `memmove`s of the test programs and of the corpus programs run some
+/// 400,000 over theirs.
+const ROUTINE_CAP: u64 = 16_000_000;
 /// The return address probes use: never a code address.
 const SENTINEL: u32 = 0xFFFF_FFFC;
 /// Size of the probe buffer area at the top of the stack region.
@@ -476,6 +482,9 @@ struct Prober {
     base: u32,
     sp: u32,
     seed: u64,
+    /// Instructions the current routine's probes may still run
+    /// ([`ROUTINE_CAP`]).
+    budget: u64,
 }
 
 impl Prober {
@@ -496,6 +505,7 @@ impl Prober {
             base,
             sp: base.wrapping_sub(256),
             seed: 0x9E37_79B9_7F4A_7C15,
+            budget: ROUTINE_CAP,
         }
     }
 
@@ -751,6 +761,7 @@ impl Prober {
             return Err("never sets rv".into());
         }
         let probes = self.probes(family);
+        self.budget = ROUTINE_CAP;
         let mut alive: Vec<IntrinsicOp> = cands.to_vec();
         // Per written register (rv aside), the values still possible
         // when the split argument is zero and when it is not.
@@ -835,6 +846,12 @@ impl Prober {
             if steps > PROBE_CAP {
                 return Err(format!("runs more than {PROBE_CAP} instructions"));
             }
+            if self.budget == 0 {
+                return Err(format!(
+                    "runs more than {ROUTINE_CAP} instructions over its probes"
+                ));
+            }
+            self.budget -= 1;
             let pc = m.cpu.pc;
             if let Some(i) = code.inst(pc) {
                 let ea = m.cpu.regs[i.rs1 as usize].wrapping_add(i.imm as u32);

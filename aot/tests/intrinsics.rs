@@ -136,3 +136,37 @@ fn memory_routines_are_replaced_with_the_registers_they_leave() {
     // Read after every call, and reproduced: all replaced.
     assert_eq!((p.sites.len(), p.kept.len()), (4, 0), "{}", p.render(None));
 }
+
+/// A correct `memmove` that spins 24,000 instructions before copying runs
+/// under the per-probe cap on every probe, but over the cap on all of
+/// them together: it is not classified (its calls stay guest calls) and
+/// the plan stops probing it at that point rather than after ~45 million
+/// interpreted instructions.
+#[test]
+fn a_routine_too_slow_over_all_its_probes_is_left_alone() {
+    let mut src = String::from(
+        "    .text\n    .globl _start\n_start:\n    la a0, buf\n    la a1, buf+8\n    li a2, 4\n    call memmove\n    halt\n    .globl memmove\nmemmove:\n    li t0, 12000\n4:  addi t0, t0, -1\n    bnez t0, 4b\n",
+    );
+    // The byte-wise memmove of tests/programs/include/mem_routines.inc.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/programs/include/mem_routines.inc");
+    let inc = std::fs::read_to_string(path).unwrap();
+    let body: String = inc
+        .lines()
+        .skip_while(|l| !l.starts_with("memmove:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(body.contains("ret"), "{body}");
+    src += &body;
+    src += "    .data\nbuf: .space 64\n";
+    let image = fast32_asm::assemble(&src, "slow.s").expect("assembles");
+    let code = CodeImage::from_image(&image);
+    let opts = DiscoverOptions::default();
+    let prog = discover(&code, &opts);
+    let live = fast32_aot::liveness::analyze(&prog, &code);
+    let p = plan(&image, &code, &prog, &opts, &live);
+    let why = class(&p, "memmove").expect_err("too slow to classify");
+    assert!(why.contains("over its probes"), "{why}");
+}
