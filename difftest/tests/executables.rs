@@ -85,3 +85,84 @@ fn a_function_past_the_state_constant_size_matches_as_executable() {
     let engines = [Engine::Interp, Engine::AotExe, Engine::AotExePgoOutline];
     compare(&img, &engines, b"", u64::MAX).unwrap();
 }
+
+/// A loop that runs 20 iterations through code a profile saw, then 12
+/// through code it never saw, and again: the profile-guided executable
+/// goes into the function's twin for the unseen iterations and comes back
+/// once the twin has passed 16 seen entry blocks (return sites) in a row
+/// (`TWIN_STAY_BLOCKS` in the lowering); results equal the interpreter's,
+/// with the profile and without.
+#[test]
+fn a_loop_alternating_seen_and_unseen_code_matches_as_executable() {
+    use fast32_cache_format::profile::{BlockCount, Profile};
+    let src = "    .text
+    .globl _start
+_start:
+    li s0, 0
+    li s1, 0
+    li s2, 300
+loop:
+    andi t0, s0, 31
+    li r21, 20
+    blt t0, r21, seen
+unseen:
+    call bump
+unseen_ret:
+    xor s1, s1, s0
+    slli r22, s1, 3
+    add s1, s1, r22
+    j next
+seen:
+    call bump
+seen_ret:
+    addi s1, s1, 3
+next:
+    addi s0, s0, 1
+    blt s0, s2, loop
+    mv r1, s1
+    halt
+bump:
+    addi s1, s1, 1
+    slli r22, s1, 1
+    xor s1, s1, r22
+    ret
+";
+    let image = fast32_asm::assemble(src, "alternate.s").expect("assembles");
+    let at = |n: &str| image.symbol_by_name(n).unwrap().value;
+    let code = fast32_aot::CodeImage::from_image(&image);
+    let prog = fast32_aot::discover(&code, &Default::default());
+    let unseen = [at("unseen"), at("unseen_ret")];
+    assert!(prog.blocks.contains_key(&at("seen_ret")), "a return site");
+    let blocks = prog
+        .blocks
+        .values()
+        .map(|b| BlockCount {
+            pc: b.start,
+            len: (b.end - b.start) / 4,
+            count: if unseen.contains(&b.start) { 0 } else { 1000 },
+        })
+        .collect();
+    let p = Profile {
+        runs: 1,
+        instructions: 0,
+        blocks,
+        branches: Vec::new(),
+        indirect: Vec::new(),
+        calls: Vec::new(),
+        shapes: Vec::new(),
+    };
+    let want = fast32_difftest::run(&image, Engine::Interp, b"", u64::MAX);
+    for pgo in [false, true] {
+        let mut opts = fast32_aot::AotOptions {
+            verify: true,
+            ..Default::default()
+        };
+        if pgo {
+            opts.apply_profile(&p, &code, fast32_aot::pgo::ColdPolicy::Outline);
+        }
+        let mut got = fast32_difftest::run_executable_with(&image, b"", u64::MAX, &opts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        got.instret = want.instret;
+        assert!(got == want, "profile {pgo}:\n{want:?}\n{got:?}");
+    }
+}
