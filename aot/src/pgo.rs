@@ -18,7 +18,7 @@
 //! A profile never changes results, only speed: every speculation falls
 //! back to the general path, and cold code stays reachable.
 
-use crate::discover::CodeImage;
+use crate::discover::{CodeImage, Program};
 use fast32_cache_format::Profile;
 use std::collections::{BTreeMap, HashMap};
 
@@ -216,6 +216,25 @@ impl Hints {
     /// Speculation targets of the JALR at `pc` (not for returns).
     pub fn targets(&self, pc: u32) -> &[(u32, u64)] {
         self.indirect.get(&pc).map(|v| &v.0[..]).unwrap_or(&[])
+    }
+}
+
+/// A one-run profile in which each block `prog` discovered ran
+/// `count(its start)` times and nothing else was recorded: for tests that
+/// state what ran instead of recording it.
+pub fn profile_of_blocks(prog: &Program, count: impl Fn(u32) -> u64) -> Profile {
+    Profile {
+        runs: 1,
+        blocks: prog
+            .blocks
+            .values()
+            .map(|b| fast32_cache_format::profile::BlockCount {
+                pc: b.start,
+                len: (b.end - b.start) / 4,
+                count: count(b.start),
+            })
+            .collect(),
+        ..Profile::default()
     }
 }
 

@@ -91,8 +91,7 @@ fn recursive_calls_are_jumps_to_the_function_s_own_blocks() {
 #[test]
 fn hot_sites_inline_callees_by_the_instructions_that_ran() {
     use fast32_aot::inline::{MAX_HOT_CALLEE_INSNS, MAX_HOT_CALLEE_WHOLE_INSNS};
-    use fast32_aot::pgo::{ColdPolicy, Hints};
-    use fast32_cache_format::profile::{BlockCount, Profile};
+    use fast32_aot::pgo::{profile_of_blocks, ColdPolicy, Hints};
     let pad = |n: u64, r: u32| format!("    addi r{r}, r{r}, 1\n").repeat(n as usize);
     let src = format!(
         "    .text
@@ -133,24 +132,7 @@ roomy:
     let mut prog = discover(&code, &DiscoverOptions::default());
     // Every block ran 1000 times but the two overflow paths.
     let never = [at("alloc") + 12, at("huge") + 12];
-    let blocks = prog
-        .blocks
-        .values()
-        .map(|b| BlockCount {
-            pc: b.start,
-            len: (b.end - b.start) / 4,
-            count: if never.contains(&b.start) { 0 } else { 1000 },
-        })
-        .collect();
-    let p = Profile {
-        runs: 1,
-        instructions: 0,
-        blocks,
-        branches: Vec::new(),
-        indirect: Vec::new(),
-        calls: Vec::new(),
-        shapes: Vec::new(),
-    };
+    let p = profile_of_blocks(&prog, |pc| if never.contains(&pc) { 0 } else { 1000 });
     let hints = Hints::from_profile(&p, &code, ColdPolicy::Outline);
     let inlined = |prog: &Program| -> Vec<u32> {
         let main = &prog.functions[prog.owner(at("_start"))].inlined;

@@ -157,7 +157,7 @@ pub fn compile(a: CompileArgs) -> Result<i32> {
             crate::out(&obj.explain.render())?;
         } else {
             crate::out(&obj.explain.inlining())?;
-            crate::out(&obj.explain.intrinsics.to_string())?;
+            crate::out(&obj.explain.intrinsics)?;
         }
     }
     Ok(0)

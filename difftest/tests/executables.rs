@@ -94,7 +94,6 @@ fn a_function_past_the_state_constant_size_matches_as_executable() {
 /// with the profile and without.
 #[test]
 fn a_loop_alternating_seen_and_unseen_code_matches_as_executable() {
-    use fast32_cache_format::profile::{BlockCount, Profile};
     let src = "    .text
     .globl _start
 _start:
@@ -133,24 +132,8 @@ bump:
     let prog = fast32_aot::discover(&code, &Default::default());
     let unseen = [at("unseen"), at("unseen_ret")];
     assert!(prog.blocks.contains_key(&at("seen_ret")), "a return site");
-    let blocks = prog
-        .blocks
-        .values()
-        .map(|b| BlockCount {
-            pc: b.start,
-            len: (b.end - b.start) / 4,
-            count: if unseen.contains(&b.start) { 0 } else { 1000 },
-        })
-        .collect();
-    let p = Profile {
-        runs: 1,
-        instructions: 0,
-        blocks,
-        branches: Vec::new(),
-        indirect: Vec::new(),
-        calls: Vec::new(),
-        shapes: Vec::new(),
-    };
+    let p =
+        fast32_aot::pgo::profile_of_blocks(&prog, |pc| if unseen.contains(&pc) { 0 } else { 1000 });
     let want = fast32_difftest::run(&image, Engine::Interp, b"", u64::MAX);
     for pgo in [false, true] {
         let mut opts = fast32_aot::AotOptions {
