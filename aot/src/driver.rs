@@ -72,8 +72,9 @@ pub struct CompiledFunctions {
 }
 
 /// Lowers and compiles every function of `prog` into `module`. With
-/// `clif_dir`, writes each function's IR (before optimization) there,
-/// annotated with the guest blocks' disassembly.
+/// `clif_dir`, writes each function's IR there: before optimization,
+/// annotated with the guest blocks' disassembly (`NAME.clif`), and after
+/// (`NAME.opt.clif`).
 pub fn compile_functions<M: Module>(
     module: &mut M,
     decls: &Decls,
@@ -125,6 +126,15 @@ pub fn compile_functions<M: Module>(
                 },
             })?;
         out.codegen_time += t.elapsed();
+        if let Some(dir) = clif_dir.filter(|_| !twin) {
+            // What Cranelift's optimizer made of it (which loads alias
+            // analysis removed, what LICM hoisted).
+            let path = dir.join(format!("{}.opt.clif", lower::function_name(f.start)));
+            std::fs::write(&path, ctx.func.display().to_string()).map_err(|e| AotError::Io {
+                path: path.display().to_string(),
+                msg: e.to_string(),
+            })?;
+        }
         if dump {
             // After Cranelift's optimizer (what LICM hoisted, which block
             // parameters it kept): the IR the machine code came from.

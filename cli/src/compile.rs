@@ -53,7 +53,8 @@ pub struct CompileArgs {
     #[arg(long)]
     pub ignore_stale_profile: bool,
     /// Write each function's Cranelift IR, annotated with guest PCs and
-    /// disassembly, into this directory.
+    /// disassembly, into this directory (NAME.clif), and the IR after
+    /// Cranelift's optimizer (NAME.opt.clif).
     #[arg(long, value_name = "DIR")]
     pub emit_clif: Option<PathBuf>,
     /// Also write the relocatable object file here.
