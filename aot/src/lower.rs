@@ -560,6 +560,7 @@ pub fn lower_function<M: Module>(
         &intrinsic_site,
     );
     let config = m.target_config();
+    let (guest_flags, state_flags) = alias_regions(&mut ctx.func);
     let builder = FunctionBuilder::new(&mut ctx.func, fbc);
     let mut l = FnLower {
         b: builder,
@@ -584,6 +585,8 @@ pub fn lower_function<M: Module>(
         f64_cache: Vec::new(),
         blocks: HashMap::new(),
         mem_var: Variable::from_u32(0),
+        guest_flags,
+        state_flags,
         fixed_mem_base: d.fixed_mem_base,
         fixed_state: d.fixed_state,
         state_const: false,
@@ -1099,6 +1102,58 @@ pub(crate) fn inst_regs(i: &Inst) -> (u32, u32) {
 
 const TRUSTED: MemFlagsData = MemFlagsData::trusted();
 
+/// The memory flags of guest memory accesses, and of `CpuState`
+/// accesses by offset ([`StateFlags`]), each kind in alias regions of
+/// its own. Without them every access was in Cranelift's one default
+/// region, so every guest store ended what Cranelift knew of `CpuState`:
+/// a register kept there was loaded again after each store, where (with
+/// the regions) Cranelift's alias analysis forwards the stored or loaded
+/// value along the dominator tree. Each pair of register slots (an f64
+/// pair is one 8-byte access) is a region of its own, so a store to one
+/// register does not end what is known of another (the analysis keeps
+/// one last store per region). Sound because none of them overlap
+/// (`CpuState` is outside the guest's sandbox) and nothing else writes
+/// them while compiled code runs but calls, which Cranelift takes as
+/// touching every region. (The interrupt flag, set from another thread,
+/// is read with an atomic load, which alias analysis leaves alone.)
+fn alias_regions(func: &mut cranelift_codegen::ir::Function) -> (MemFlagsData, StateFlags) {
+    use cranelift_codegen::ir::AliasRegionData;
+    let mut region = |user_id: u32, description: String| {
+        func.dfg.alias_regions.insert(AliasRegionData {
+            user_id,
+            description: description.into(),
+        })
+    };
+    let guest = region(1, "guest memory".into());
+    let other = TRUSTED.with_alias_region(Some(region(2, "cpu state".into())));
+    let pairs = std::array::from_fn(|p| {
+        let r = region(3 + p as u32, format!("cpu state r{}-r{}", 2 * p, 2 * p + 1));
+        TRUSTED.with_alias_region(Some(r))
+    });
+    (
+        MemFlagsData::new().with_alias_region(Some(guest)),
+        StateFlags { other, pairs },
+    )
+}
+
+/// Flags of `CpuState` accesses: one alias region per pair of register
+/// slots, one for the rest (see [`alias_regions`]).
+#[derive(Clone, Copy)]
+struct StateFlags {
+    other: MemFlagsData,
+    pairs: [MemFlagsData; 16],
+}
+
+impl StateFlags {
+    fn at(&self, off: i32) -> MemFlagsData {
+        let k = (off - offsets::reg(0)) / 8;
+        match usize::try_from(k) {
+            Ok(k) if off >= offsets::reg(0) && k < 16 => self.pairs[k],
+            _ => self.other,
+        }
+    }
+}
+
 fn reason(r: ExitReason) -> i64 {
     (r as i64) << 32
 }
@@ -1140,11 +1195,12 @@ struct FnLower<'a, 'f> {
     dirty: u32,
     /// (value, unstored) of registers in `in_mem` that straight-line code
     /// of the guest block being lowered has read or written. A read is
-    /// then not repeated, even after guest stores (which Cranelift cannot
-    /// tell from `CpuState` stores, so it forwards no load across them);
-    /// a write that the same code overwrites is never stored ([`dead_writes`]:
-    /// Cranelift does not remove dead stores), unless an exit in between
-    /// needs it.
+    /// then not repeated (Cranelift's alias analysis would forward it too,
+    /// see [`alias_regions`]; this keeps the IR small); a write that the
+    /// same code overwrites, or that is dead where the block hands control
+    /// on ([`dead_writes`], [`Self::dead_at_end`]), is never stored, unless
+    /// an exit in between needs it (Cranelift removes no store that a
+    /// guest access in between, which may fault, could observe).
     mem_cache: [Option<(Value, bool)>; 32],
     /// Is `mem_cache` in use (straight-line instructions only)?
     mem_cache_on: bool,
@@ -1179,6 +1235,11 @@ struct FnLower<'a, 'f> {
     /// calls (a callee-saved register would cost every callee a save and
     /// a restore).
     mem_var: Variable,
+    /// Flags of guest memory accesses and of `CpuState` accesses, in
+    /// alias regions of their own, so that Cranelift's alias analysis
+    /// knows a guest store leaves `CpuState` alone (see [`alias_regions`]).
+    guest_flags: MemFlagsData,
+    state_flags: StateFlags,
     /// [`Decls::fixed_mem_base`].
     fixed_mem_base: Option<u64>,
     /// [`Decls::fixed_state`].
@@ -1494,18 +1555,18 @@ impl FnLower<'_, '_> {
 
     fn load_state(&mut self, ty: types::Type, off: i32) -> Value {
         let st = self.state();
-        self.b.ins().load(ty, TRUSTED, st, off)
+        self.b.ins().load(ty, self.state_flags.at(off), st, off)
     }
 
     /// A 32-bit word of `CpuState`, zero-extended to 64 bits.
     fn load_state_wide(&mut self, off: i32) -> Value {
         let st = self.state();
-        self.b.ins().uload32(TRUSTED, st, off)
+        self.b.ins().uload32(self.state_flags.at(off), st, off)
     }
 
     fn store_state(&mut self, v: Value, off: i32) {
         let st = self.state();
-        self.b.ins().store(TRUSTED, v, st, off);
+        self.b.ins().store(self.state_flags.at(off), v, st, off);
     }
 
     /// (Re)defines the state and memory base variables, at entry and
@@ -1684,7 +1745,9 @@ impl FnLower<'_, '_> {
             if self.dirty & !self.in_mem & !paired & mask & (1 << r) != 0 {
                 let v = self.b.use_var(self.vars[r as usize]);
                 let st = self.state();
-                self.b.ins().istore32(TRUSTED, v, st, offsets::reg(r));
+                self.b
+                    .ins()
+                    .istore32(self.state_flags.at(offsets::reg(r)), v, st, offsets::reg(r));
             }
         }
     }
@@ -1926,7 +1989,9 @@ impl FnLower<'_, '_> {
         let Some(gv) = self.interrupt_gv else { return };
         let slot = self.b.ins().symbol_value(types::I64, gv);
         let flag = self.b.ins().load(types::I64, TRUSTED, slot, 0);
-        let set = self.b.ins().load(types::I8, TRUSTED, flag, 0);
+        // Atomic: another thread sets it, and alias analysis must not
+        // take this read for an earlier one.
+        let set = self.b.ins().atomic_load(types::I8, TRUSTED, flag);
         let stop = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(stop);
@@ -2212,7 +2277,7 @@ impl FnLower<'_, '_> {
         n: Value,
         done: Block,
     ) {
-        let flags = MemFlagsData::new().with_notrap();
+        let flags = self.guest_flags.with_notrap();
         let call = self.b.create_block();
         let small = self.b.create_block();
         let fits = self
@@ -2308,7 +2373,7 @@ impl FnLower<'_, '_> {
     ) {
         let hit = self.b.create_block();
         // In bounds (see above): cannot trap.
-        let flags = MemFlagsData::new().with_notrap();
+        let flags = self.guest_flags.with_notrap();
         let zero = self.b.func.dfg.constants.insert(vec![0u8; 16].into());
         let zero = self.b.ins().vconst(types::I8X16, zero);
         // Chunk by chunk, leaving at the first that holds the stop.
@@ -2939,7 +3004,8 @@ impl FnLower<'_, '_> {
             }
             _ => None,
         };
-        let (cached, dead) = dead_writes(self.code, blk.start, last, self.in_mem);
+        let (cached, mut dead) = dead_writes(self.code, blk.start, last, self.in_mem);
+        let end_dead = self.dead_at_end(&blk, last, &cached, &mut dead);
         // (A table jump's index is a value of the body: one version only.)
         let aligned = match self.table {
             None => self.aligned_accesses(blk.start, last),
@@ -2987,6 +3053,7 @@ impl FnLower<'_, '_> {
                 self.f64_cache.clear();
                 self.aligned = known;
                 self.lower_body(blk.start, last, &cached, &dead);
+                self.drop_dead(end_dead);
                 self.cache_mem(false);
                 self.flush_pairs();
                 self.b.ins().jump(join, &[]);
@@ -3000,6 +3067,7 @@ impl FnLower<'_, '_> {
         }
         self.b.set_srcloc(SourceLoc::new(last));
         // Values flow to other blocks in variables only.
+        self.drop_dead(end_dead);
         self.cache_mem(false);
         self.flush_pairs();
         match blk.term {
@@ -3100,6 +3168,90 @@ impl FnLower<'_, '_> {
 
     /// The instructions of `[start, last)`: a guest block but its
     /// terminator.
+    /// Registers live where block `blk` hands control on, by the
+    /// whole-program liveness: its static successors' for fall-through,
+    /// branches, jumps and complete table jumps; every register after
+    /// calls, returns, services and traps (code elsewhere reads
+    /// `CpuState`, and this does not follow it).
+    fn live_out(&self, blk: &crate::discover::Block) -> u32 {
+        let Some(live) = self.live else {
+            return crate::liveness::ALL;
+        };
+        match blk.term {
+            Term::Fallthrough => live.at(blk.end),
+            Term::Branch { taken } => live.at(taken) | live.at(blk.end),
+            Term::Jump {
+                target,
+                link: false,
+            } => live.at(target),
+            Term::Indirect { link: false } => match &self.table {
+                Some((tj, _)) if tj.complete() => tj.targets.iter().fold(0, |m, &t| m | live.at(t)),
+                _ => crate::liveness::ALL,
+            },
+            _ => crate::liveness::ALL,
+        }
+    }
+
+    /// Marks dead (in `dead`) the writes of `CpuState` registers in the
+    /// block's last run of straight-line instructions that nothing reads
+    /// before the block ends and that are dead where it hands control on
+    /// ([`Self::live_out`]), so that they are never stored (Cranelift
+    /// does not remove dead stores, and a store to `CpuState` is one to
+    /// memory). Returns the registers whose last write there is such a
+    /// write: their values are dropped at the end of the body
+    /// ([`Self::drop_dead`]). Mid-block exits still store them
+    /// ([`Self::store_dirty`]); a fault may leave them stale, as it may
+    /// any register kept in `CpuState` (the trap reports the PC).
+    fn dead_at_end(
+        &self,
+        blk: &crate::discover::Block,
+        last: u32,
+        cached: &[bool],
+        dead: &mut [bool],
+    ) -> u32 {
+        if self.in_mem == 0 || self.live.is_none() {
+            return 0;
+        }
+        let mut needed = self.live_out(blk);
+        if last < blk.end {
+            let i = self.code.inst(last).expect("control instruction");
+            needed |= inst_regs(&i).0;
+        }
+        let mut end_dead = 0u32;
+        let mut written = 0u32;
+        for k in (0..cached.len()).rev() {
+            if !cached[k] {
+                break;
+            }
+            let i = self
+                .code
+                .inst(blk.start + 4 * k as u32)
+                .expect("blocks hold valid instructions");
+            let (reads, writes) = inst_regs(&i);
+            let rd = i.rd;
+            if rd != 0 && writes == 1 << rd && self.in_mem & (1 << rd) != 0 {
+                if needed & (1 << rd) == 0 {
+                    dead[k] = true;
+                    if written & (1 << rd) == 0 {
+                        end_dead |= 1 << rd;
+                    }
+                }
+                written |= 1 << rd;
+            }
+            needed = (needed & !writes) | reads;
+        }
+        end_dead
+    }
+
+    /// Forgets the unstored values of `regs` (see [`Self::dead_at_end`]).
+    fn drop_dead(&mut self, regs: u32) {
+        for r in 1..32 {
+            if regs & (1 << r) != 0 && matches!(self.mem_cache[r], Some((_, true))) {
+                self.mem_cache[r] = None;
+            }
+        }
+    }
+
     fn lower_body(&mut self, start: u32, last: u32, cached: &[bool], dead: &[bool]) {
         let mut pc = start;
         while pc < last {
@@ -3172,9 +3324,9 @@ impl FnLower<'_, '_> {
             let p = self.host_addr(a, i.imm);
             if i.op == Stw {
                 let v = self.pair_f64(pair);
-                self.b.ins().store(MemFlagsData::new(), v, p, 0);
+                self.b.ins().store(self.guest_flags, v, p, 0);
             } else {
-                let v = self.b.ins().load(types::F64, MemFlagsData::new(), p, 0);
+                let v = self.b.ins().load(types::F64, self.guest_flags, p, 0);
                 self.set_pair_f64(pair, v);
             }
             self.explain.fused_pair_moves += 1;
@@ -3207,7 +3359,7 @@ impl FnLower<'_, '_> {
         let dirty = self.dirty;
         self.b.switch_to_block(whole);
         let p = self.host_addr(a, i.imm);
-        let v = self.b.ins().load(types::F64, MemFlagsData::new(), p, 0);
+        let v = self.b.ins().load(types::F64, self.guest_flags, p, 0);
         self.b.def_var(self.fvars[pair as usize], v);
         self.b.ins().jump(join, &[]);
         self.b.switch_to_block(split);
@@ -3351,7 +3503,7 @@ impl FnLower<'_, '_> {
             let c = l.b.ins().icmp(cc, a, b);
             l.b.ins().uextend(types::I32, c)
         }
-        let guest = MemFlagsData::new();
+        let guest = self.guest_flags;
         let rd = i.rd;
         match i.op {
             Add | Sub | Xor | Or | And | Sll | Srl | Sra | Slt | Sltu | Mul | Mulh | Div | Rem
