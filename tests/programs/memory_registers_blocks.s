@@ -13,34 +13,7 @@
     .text
     .global _start
 _start:
-    li r5, 1
-    li r6, 2
-    li r7, 3
-    li r8, 4
-    li r9, 5
-    li r10, 6
-    li r11, 7
-    li r12, 8
-    li r13, 9
-    li r14, 10
-    li r15, 11
-    li r16, 12
-    li r17, 20
-1:
-    add r5, r5, r6
-    add r6, r6, r7
-    xor r7, r7, r8
-    add r8, r8, r9
-    sub r9, r9, r10
-    add r10, r10, r11
-    or r11, r11, r12
-    add r12, r12, r13
-    and r13, r13, r14
-    add r14, r14, r15
-    add r15, r15, r16
-    add r16, r16, r5
-    addi r17, r17, -1
-    bne r17, r0, 1b
+    .include "include/busy_registers.inc"
     la r18, buf
     addi r21, r0, 5            # read in both successors and after them
     addi r22, r0, 9            # dead: both successors write r22 first
