@@ -137,10 +137,7 @@ pub fn compile_functions<M: Module>(
             // What Cranelift's optimizer made of it (which loads alias
             // analysis removed, what LICM hoisted).
             let path = dir.join(format!("{}.opt.clif", lower::function_name(f.start)));
-            std::fs::write(&path, ctx.func.display().to_string()).map_err(|e| AotError::Io {
-                path: path.display().to_string(),
-                msg: e.to_string(),
-            })?;
+            write_text(&path, &ctx.func.display().to_string())?;
         }
         if dump {
             // After Cranelift's optimizer (what LICM hoisted, which block
@@ -211,7 +208,12 @@ fn write_clif(
     }
     let _ = writeln!(s, "{}", ctx.func.display());
     let path = dir.join(format!("{}.clif", lower::function_name(f.start)));
-    std::fs::write(&path, s).map_err(|e| AotError::Io {
+    write_text(&path, &s)
+}
+
+/// Writes an `--emit-clif` file.
+fn write_text(path: &Path, text: &str) -> Result<(), AotError> {
+    std::fs::write(path, text).map_err(|e| AotError::Io {
         path: path.display().to_string(),
         msg: e.to_string(),
     })

@@ -3166,17 +3166,12 @@ impl FnLower<'_, '_> {
             .find(|i| inst_regs(i).1 & mask != 0)
     }
 
-    /// The instructions of `[start, last)`: a guest block but its
-    /// terminator.
     /// Registers live where block `blk` hands control on, by the
     /// whole-program liveness: its static successors' for fall-through,
     /// branches, jumps and complete table jumps; every register after
     /// calls, returns, services and traps (code elsewhere reads
     /// `CpuState`, and this does not follow it).
-    fn live_out(&self, blk: &crate::discover::Block) -> u32 {
-        let Some(live) = self.live else {
-            return crate::liveness::ALL;
-        };
+    fn live_out(&self, live: &crate::liveness::Liveness, blk: &crate::discover::Block) -> u32 {
         match blk.term {
             Term::Fallthrough => live.at(blk.end),
             Term::Branch { taken } => live.at(taken) | live.at(blk.end),
@@ -3209,10 +3204,10 @@ impl FnLower<'_, '_> {
         cached: &[bool],
         dead: &mut [bool],
     ) -> u32 {
-        if self.in_mem == 0 || self.live.is_none() {
+        let Some(live) = self.live.filter(|_| self.in_mem != 0) else {
             return 0;
-        }
-        let mut needed = self.live_out(blk);
+        };
+        let mut needed = self.live_out(live, blk);
         if last < blk.end {
             let i = self.code.inst(last).expect("control instruction");
             needed |= inst_regs(&i).0;
@@ -3252,6 +3247,8 @@ impl FnLower<'_, '_> {
         }
     }
 
+    /// The instructions of `[start, last)`: a guest block but its
+    /// terminator.
     fn lower_body(&mut self, start: u32, last: u32, cached: &[bool], dead: &[bool]) {
         let mut pc = start;
         while pc < last {
