@@ -2682,14 +2682,22 @@ impl FnLower<'_, '_> {
         ts.into_iter().map(|t| t.0).collect()
     }
 
-    /// The order in which an inlined return tests its sites: with a
-    /// profile, the most run first; without, the sites inside the callee
-    /// itself (its recursive calls, which return far more often than the
-    /// outermost call), then the others.
-    fn return_site_order(&self, sites: &[u32]) -> Vec<u32> {
+    /// The order in which the inlined return at `pc` tests its sites:
+    /// with a profile, the sites that return most often first: by the
+    /// return's own recorded targets, then by how often each site's block
+    /// ran (a block that is also reached other ways, such as the join
+    /// after both arms of `ack`, runs more often than it is returned to:
+    /// ordered by block counts alone, `ack`'s return tested its 1% site
+    /// first); without, the sites inside the callee itself (its recursive
+    /// calls, which return far more often than the outermost call), then
+    /// the others.
+    fn return_site_order(&self, sites: &[u32], pc: u32) -> Vec<u32> {
         let mut v = sites.to_vec();
         match self.hints {
-            Some(h) => v.sort_by_key(|&r| std::cmp::Reverse(h.count(r))),
+            Some(h) => {
+                let returned = |r: u32| h.targets(pc).iter().find(|t| t.0 == r).map_or(0, |t| t.1);
+                v.sort_by_key(|&r| std::cmp::Reverse((returned(r), h.count(r))))
+            }
             None => {
                 let callee = self.prog.owner(self.cur_block);
                 v.sort_by_key(|&r| self.prog.owner(r) != callee);
@@ -2785,7 +2793,7 @@ impl FnLower<'_, '_> {
             // The return of an inlined callee: to the return site of the
             // call that entered it, if the link register names one.
             if let Some(sites) = self.prog.inlined_return_sites(self.fidx, self.cur_block) {
-                let sites = self.return_site_order(sites);
+                let sites = self.return_site_order(sites, pc);
                 self.speculate(s, &sites, |l, target| l.edge(target));
             }
         }

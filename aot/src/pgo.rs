@@ -213,7 +213,9 @@ impl Hints {
         self.cold == ColdPolicy::Jit && self.is_cold(pc)
     }
 
-    /// Speculation targets of the JALR at `pc` (not for returns).
+    /// The dominant targets the profile recorded for the JALR at `pc`,
+    /// most taken first: what indirect jumps and calls speculate on, and
+    /// the order in which an inlined return tests its call sites.
     pub fn targets(&self, pc: u32) -> &[(u32, u64)] {
         self.indirect.get(&pc).map(|v| &v.0[..]).unwrap_or(&[])
     }

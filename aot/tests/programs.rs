@@ -195,17 +195,7 @@ fn cpu_state_registers_are_forwarded_and_dead_writes_dropped() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/programs/memory_registers_blocks.s");
     let image = fast32_asm::assemble_file(&path).expect("assembles");
-    let dir = std::env::temp_dir().join(format!("fast32-clif-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let o = AotOptions {
-        clif_dir: Some(dir.clone()),
-        ..opts()
-    };
-    Aot::compile(&image, &o).expect("compiles");
-    let start = image.symbol_by_name("_start").unwrap().value;
-    let name = format!("{}.opt.clif", fast32_aot::lower::function_name(start));
-    let ir = std::fs::read_to_string(dir.join(name)).expect("optimized IR written");
-    std::fs::remove_dir_all(&dir).ok();
+    let ir = optimized_ir(&image, opts(), "_start", "forwarded");
     let slot = |r: u8| format!("+{}", fast32_runtime::state::offsets::reg(r));
     let count = |op: &str, r: u8| {
         ir.lines()
@@ -219,4 +209,89 @@ fn cpu_state_registers_are_forwarded_and_dead_writes_dropped() {
     assert_eq!(count("store", 21), 1, "{ir}");
     assert_eq!(count("load", 21), 0, "{ir}");
     assert_eq!(count("store", 22), 2, "{ir}");
+}
+
+/// The IR of the function at symbol `func` after Cranelift's optimizer
+/// (`--emit-clif`'s `NAME.opt.clif`), compiled with `o`.
+fn optimized_ir(image: &fast32_isa::s32x::Image, o: AotOptions, func: &str, tag: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("fast32-clif-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = AotOptions {
+        clif_dir: Some(dir.clone()),
+        ..o
+    };
+    Aot::compile(image, &o).expect("compiles");
+    let start = image.symbol_by_name(func).unwrap().value;
+    let name = format!("{}.opt.clif", fast32_aot::lower::function_name(start));
+    let ir = std::fs::read_to_string(dir.join(name)).expect("optimized IR written");
+    std::fs::remove_dir_all(&dir).ok();
+    ir
+}
+
+/// With a profile, an inlined return tests first the call site it
+/// returned to most often in the profile, not the site whose block ran
+/// most: in Ackermann's function the join after both arms (`3:`) runs on
+/// every non-leaf call, but the non-leaf return goes back there only from
+/// the second of the nested calls, which mostly returns from a leaf.
+#[test]
+fn inlined_returns_test_the_most_returned_to_site_first() {
+    let src = "    .text
+_start:
+    li r20, 0
+1:  li r3, 2
+    andi r4, r20, 1
+    addi r4, r4, 3
+    call ack
+    addi r20, r20, 1
+    li r21, 50
+    blt r20, r21, 1b
+    halt
+ack:
+    bnez r3, 1f
+    addi r1, r4, 1
+    ret
+1:  addi sp, sp, -8
+    stw sp+0, lr
+    stw sp+4, r11
+    mv r11, r3
+    bnez r4, 2f
+    addi r3, r11, -1
+    li r4, 1
+    call ack
+    j 3f
+2:  addi r4, r4, -1
+    call ack
+    addi r3, r11, -1
+    mv r4, r1
+    call ack
+3:  ldw lr, sp+0
+    ldw r11, sp+4
+    addi sp, sp, 8
+    ret
+";
+    let image = fast32_asm::assemble(src, "ack.s").expect("assembles");
+    let ack = image.symbol_by_name("ack").unwrap().value;
+    // The nested call's return site and the join.
+    let (nested, join) = (ack + 14 * 4, ack + 17 * 4);
+    let o = fast32_difftest::pgo_options(&image, 1_000_000, fast32_aot::pgo::ColdPolicy::Outline);
+    let ir = optimized_ir(&image, o, "_start", "returns");
+    // Each return that tests both sites tests `nested` first.
+    // (`v9 = icmp eq v4, v8  ; v8 = 92`: the constant in the comment.)
+    let tested = |l: &str, t: u32| {
+        l.contains(" icmp") && l.contains(" eq ") && l.trim_end().ends_with(&format!("= {t}"))
+    };
+    let order: Vec<bool> = ir
+        .lines()
+        .filter(|l| tested(l, nested) || tested(l, join))
+        .map(|l| tested(l, nested))
+        .collect();
+    assert!(order.len() >= 2, "{ir}");
+    assert!(
+        order.windows(2).any(|w| w == [true, false]),
+        "{order:?}\n{ir}"
+    );
+    assert!(
+        !order.windows(2).any(|w| w == [false, true]),
+        "{order:?}\n{ir}"
+    );
 }
