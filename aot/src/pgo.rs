@@ -9,7 +9,8 @@
 //! - mark blocks and branch edges the training run never took as cold
 //!   (Cranelift moves them out of the hot path), or, with
 //!   [`ColdPolicy::Jit`], not compile never-run blocks at all (they leave
-//!   to the dispatcher, which runs them on the embedded JIT);
+//!   to the dispatcher, which runs them on the embedded JIT); blocks that
+//!   ran only rarely are laid out with the cold ones ([`Hints::is_rare`]);
 //! - speculate indirect jumps and calls on their dominant targets
 //!   (compare and branch or call directly before the general dispatch);
 //! - pick the guest registers kept in host registers by *dynamic* use
@@ -39,6 +40,10 @@ pub enum ColdPolicy {
     /// only (in-memory compilation translates).
     Outline,
 }
+
+/// A block that ran under 1/this as often as its function's most run
+/// block is laid out with the cold ones ([`Hints::is_rare`]).
+pub const RARE_BLOCK_RATIO: u64 = 10_000;
 
 /// Minimum share of a site's executions for a target to be speculated.
 const MIN_TARGET_SHARE: f64 = 0.05;
@@ -207,6 +212,15 @@ impl Hints {
         self.count(pc) == 0
     }
 
+    /// Did the block at `pc` run, but under 1/[`RARE_BLOCK_RATIO`] as
+    /// often as `hottest` (its function's most run block)? Such blocks are
+    /// laid out after the rest of the function, like those that never ran,
+    /// but compiled in place whatever the cold policy.
+    pub fn is_rare(&self, pc: u32, hottest: u64) -> bool {
+        let n = self.count(pc);
+        n > 0 && n.saturating_mul(RARE_BLOCK_RATIO) < hottest
+    }
+
     /// Is the code at `pc` not compiled, left to the JIT
     /// ([`ColdPolicy::Jit`] and never run in the profile)?
     pub fn left_to_jit(&self, pc: u32) -> bool {
@@ -256,6 +270,9 @@ pub struct Explain {
     pub twins: u64,
     /// Guest instructions in cold blocks.
     pub cold_insns: u64,
+    /// Blocks that ran, but rarely ([`Hints::is_rare`]): laid out with
+    /// the cold ones.
+    pub rare_blocks: u64,
     /// (JALR pc, links, speculated targets with counts, site total).
     pub speculated: Vec<SpeculatedSite>,
     /// Functions whose register choice the profile changed.
@@ -324,6 +341,11 @@ impl Explain {
             self.jit_blocks,
             self.outlined_blocks,
             self.twins
+        );
+        let _ = writeln!(
+            s,
+            "profile: {} blocks ran under 1/{RARE_BLOCK_RATIO} as often as their function's hottest: laid out with the cold ones",
+            self.rare_blocks
         );
         let _ = writeln!(
             s,

@@ -214,6 +214,18 @@ fn cpu_state_registers_are_forwarded_and_dead_writes_dropped() {
 /// The IR of the function at symbol `func` after Cranelift's optimizer
 /// (`--emit-clif`'s `NAME.opt.clif`), compiled with `o`.
 fn optimized_ir(image: &fast32_isa::s32x::Image, o: AotOptions, func: &str, tag: &str) -> String {
+    function_ir(image, o, func, tag, "opt.clif")
+}
+
+/// The IR of the function at symbol `func`, compiled with `o`, as
+/// `--emit-clif` writes it in `NAME.{ext}`.
+fn function_ir(
+    image: &fast32_isa::s32x::Image,
+    o: AotOptions,
+    func: &str,
+    tag: &str,
+    ext: &str,
+) -> String {
     let dir = std::env::temp_dir().join(format!("fast32-clif-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let o = AotOptions {
@@ -222,7 +234,7 @@ fn optimized_ir(image: &fast32_isa::s32x::Image, o: AotOptions, func: &str, tag:
     };
     Aot::compile(image, &o).expect("compiles");
     let start = image.symbol_by_name(func).unwrap().value;
-    let name = format!("{}.opt.clif", fast32_aot::lower::function_name(start));
+    let name = format!("{}.{ext}", fast32_aot::lower::function_name(start));
     let ir = std::fs::read_to_string(dir.join(name)).expect("optimized IR written");
     std::fs::remove_dir_all(&dir).ok();
     ir
@@ -294,4 +306,47 @@ ack:
         !order.windows(2).any(|w| w == [false, true]),
         "{order:?}\n{ir}"
     );
+}
+
+/// With a profile, blocks that ran under 1/`RARE_BLOCK_RATIO` as often as
+/// their function's hottest are laid out with the cold ones, except a
+/// loop's exit: the fall-through of its backward branch stays in line.
+#[test]
+fn rarely_run_blocks_are_laid_out_cold_but_not_loop_exits() {
+    let src = "    .text
+_start:
+    li r20, 0
+    li r22, 0
+1:  slli r21, r20, 18
+    bnez r21, 2f
+    addi r22, r22, 7
+2:  addi r20, r20, 1
+    lui r23, 24
+    blt r20, r23, 1b
+    mv r3, r22
+    halt
+";
+    // The loop runs 98304 times; its `addi r22` (0x10) 6 times, the exit
+    // (0x20) once, both under 1/10000 of the loop's count.
+    assert_eq!(fast32_aot::pgo::RARE_BLOCK_RATIO, 10_000);
+    let image = fast32_asm::assemble(src, "rare.s").expect("assembles");
+    let o = fast32_difftest::pgo_options(&image, 10_000_000, fast32_aot::pgo::ColdPolicy::Outline);
+    let ir = function_ir(&image, o, "_start", "rare", "clif");
+    // The guest PC (`@0010`) of the first instruction of each cold block.
+    let mut cold = Vec::new();
+    let mut lines = ir.lines();
+    while let Some(l) = lines.next() {
+        let l = l.trim();
+        if l.starts_with("block") && l.ends_with("cold:") {
+            let pc = lines
+                .by_ref()
+                .find_map(|l| l.trim().strip_prefix('@'))
+                .and_then(|l| u32::from_str_radix(&l[..4], 16).ok());
+            cold.extend(pc);
+        }
+    }
+    assert!(cold.contains(&0x10), "{cold:x?}\n{ir}");
+    for pc in [0x08, 0x14, 0x20] {
+        assert!(!cold.contains(&pc), "0x{pc:x} in {cold:x?}\n{ir}");
+    }
 }
