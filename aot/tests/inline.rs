@@ -144,3 +144,48 @@ roomy:
     plan(&mut plain, &code, None);
     assert!(inlined(&plain).is_empty());
 }
+
+/// A callee's blocks that ran only rarely (a lazy initialization on the
+/// first call) do not count against the hot-site bound: they are laid
+/// out with the cold code. Counting them, this callee's run part would
+/// be past `MAX_HOT_CALLEE_INSNS`.
+#[test]
+fn hot_sites_do_not_count_a_callee_s_rarely_run_blocks() {
+    use fast32_aot::inline::MAX_HOT_CALLEE_INSNS;
+    use fast32_aot::pgo::{profile_of_blocks, ColdPolicy, Hints, RARE_BLOCK_RATIO};
+    let init = "    addi r6, r6, 1\n".repeat(MAX_HOT_CALLEE_INSNS as usize);
+    let src = format!(
+        "    .text
+_start:
+    li r20, 0
+loop:
+    call lazy
+    addi r20, r20, 1
+    li r21, 1000
+    blt r20, r21, loop
+    halt
+lazy:
+    bnez r9, ready
+{init}    li r9, 1
+ready:
+    addi r1, r3, 1
+    ret
+"
+    );
+    let image = fast32_asm::assemble(&src, "t.s").expect("assembles");
+    let code = CodeImage::from_image(&image);
+    let at = |n: &str| image.symbol_by_name(n).unwrap().value;
+    let inlined = |rare: u64| {
+        let mut prog = discover(&code, &DiscoverOptions::default());
+        let hot = 10 * RARE_BLOCK_RATIO;
+        let p = profile_of_blocks(&prog, |pc| if pc == at("lazy") + 4 { rare } else { hot });
+        let hints = Hints::from_profile(&p, &code, ColdPolicy::Outline);
+        plan(&mut prog, &code, Some(&hints));
+        let main = &prog.functions[prog.owner(at("_start"))].inlined;
+        main.returns.contains_key(&at("lazy"))
+    };
+    // Run once per 100000 calls: rare, inlined.
+    assert!(inlined(1));
+    // Run on every tenth call: counted, too large.
+    assert!(!inlined(RARE_BLOCK_RATIO));
+}
