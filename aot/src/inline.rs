@@ -164,7 +164,7 @@ pub(crate) fn own_insns(prog: &Program, fi: usize) -> u64 {
 /// the first call's).
 fn run_insns(prog: &Program, h: &Hints, fi: usize) -> u64 {
     let f = &prog.functions[fi];
-    let hottest = f.blocks.iter().map(|&s| h.count(s)).max().unwrap_or(0);
+    let hottest = h.hottest(&f.blocks);
     f.blocks
         .iter()
         .filter(|&&s| !h.is_cold(s) && !h.is_rare(s, hottest))

@@ -604,7 +604,6 @@ pub fn lower_function<M: Module>(
         table_gv,
         interrupt_gv,
         cur_block: 0,
-        hottest: 0,
         aligned: Vec::new(),
         sig_ref,
         func_refs,
@@ -1282,8 +1281,6 @@ struct FnLower<'a, 'f> {
     interrupt_gv: Option<GlobalValue>,
     /// Start of the guest block being lowered.
     cur_block: u32,
-    /// How often the function's most run block ran in the profile.
-    hottest: u64,
     /// PCs of the pair moves ([`pair_move`]) of the guest block being
     /// lowered whose address is known to be 8-aligned here: the block's
     /// aligned version ([`Self::aligned_accesses`]) is being lowered.
@@ -1377,11 +1374,9 @@ impl FnLower<'_, '_> {
             .count();
         self.per_site_dispatch = sites * f.lowered_indirect_targets().len() <= PER_SITE_EDGE_BUDGET;
         let starts: Vec<u32> = f.lowered_blocks().collect();
-        // The function's most run block, against which the others are
-        // rare ([`Hints::is_rare`]).
-        self.hottest = self
-            .hints
-            .map_or(0, |h| starts.iter().map(|&s| h.count(s)).max().unwrap_or(0));
+        // How often the function's most run block ran, against which the
+        // others are rare ([`Hints::is_rare`]).
+        let hottest = self.hints.map_or(0, |h| h.hottest(&starts));
         // The fall-through successors of backward branches (a loop's
         // exit) stay where they are however rarely they ran: Cranelift
         // puts the edge back to the loop's head right after the branch,
@@ -1448,7 +1443,7 @@ impl FnLower<'_, '_> {
                 continue;
             }
             self.explain.blocks += 1;
-            if self.hints.is_some_and(|h| h.is_rare(s, self.hottest)) && !exits_loop.contains(&s) {
+            if self.hints.is_some_and(|h| h.is_rare(s, hottest)) && !exits_loop.contains(&s) {
                 // Ran, but rarely: out of the hot path too (Cranelift
                 // emits cold blocks after all the others).
                 self.b.set_cold_block(blk);

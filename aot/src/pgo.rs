@@ -212,6 +212,12 @@ impl Hints {
         self.count(pc) == 0
     }
 
+    /// How often the most run of `blocks` (a function's) ran: what
+    /// [`Self::is_rare`] compares with.
+    pub fn hottest(&self, blocks: &[u32]) -> u64 {
+        blocks.iter().map(|&s| self.count(s)).max().unwrap_or(0)
+    }
+
     /// Did the block at `pc` run, but under 1/[`RARE_BLOCK_RATIO`] as
     /// often as `hottest` (its function's most run block)? Such blocks are
     /// laid out after the rest of the function, like those that never ran,
