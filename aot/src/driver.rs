@@ -5,10 +5,14 @@
 
 use crate::discover::{CodeImage, Program};
 use crate::lower::{self, Decls, FaultSite};
+use crate::spill_weights;
 use crate::AotError;
+use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::{CodegenError, CompiledCode, Context};
 use cranelift_module::Module;
+use cranelift_module::ModuleReloc;
 use fast32_isa::disasm;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -91,6 +95,7 @@ pub fn compile_functions<M: Module>(
 ) -> Result<CompiledFunctions, AotError> {
     let mut ctx = module.make_context();
     let mut fbc = cranelift_frontend::FunctionBuilderContext::new();
+    let mut ra_ctx = regalloc2::Ctx::default();
     // FAST32_AOT_DUMP=1 prints the IR and machine code of every function.
     let dump = std::env::var_os("FAST32_AOT_DUMP").is_some();
     let mut out = CompiledFunctions::default();
@@ -111,7 +116,8 @@ pub fn compile_functions<M: Module>(
         let mut scratch = crate::pgo::Explain::default();
         let explain = if twin { &mut scratch } else { &mut out.explain };
         let t = Instant::now();
-        lower::lower_function(module, decls, p, code, i, &mut ctx, &mut fbc, explain, twin);
+        let depths =
+            lower::lower_function(module, decls, p, code, i, &mut ctx, &mut fbc, explain, twin);
         out.lower_time += t.elapsed();
         if let Some(dir) = clif_dir.filter(|_| !twin) {
             write_clif(dir, prog, code, i, &ctx)?;
@@ -121,16 +127,42 @@ pub fn compile_functions<M: Module>(
             eprintln!("{}", ctx.func.display());
         }
         let t = Instant::now();
+        let compiled = compile_one(module, &mut ctx, &mut ra_ctx, depths.as_deref());
+        let compiled = match compiled {
+            Ok((c, hinted)) => {
+                match hinted {
+                    Some(true) => out.explain.spill_hinted += 1,
+                    Some(false) => out.explain.spill_hint_mismatch += 1,
+                    None => {}
+                }
+                c
+            }
+            Err(e) => {
+                return Err(AotError::Codegen {
+                    pc: f.start,
+                    msg: match &e {
+                        CodegenError::Verifier(v) => format!("{}\n{}", v, ctx.func.display()),
+                        _ => format!("{e:?}"),
+                    },
+                })
+            }
+        };
+        let relocs: Vec<ModuleReloc> = compiled
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+            .collect();
         module
-            .define_function(id, &mut ctx)
+            .define_function_bytes(
+                id,
+                compiled.buffer.alignment as u64,
+                compiled.code_buffer(),
+                &relocs,
+            )
             .map_err(|e| AotError::Codegen {
                 pc: f.start,
-                msg: match &e {
-                    cranelift_module::ModuleError::Compilation(
-                        cranelift_codegen::CodegenError::Verifier(v),
-                    ) => format!("{}\n{}", v, ctx.func.display()),
-                    _ => format!("{e:?}"),
-                },
+                msg: format!("{e:?}"),
             })?;
         out.codegen_time += t.elapsed();
         if let Some(dir) = clif_dir.filter(|_| !twin) {
@@ -143,16 +175,12 @@ pub fn compile_functions<M: Module>(
             // After Cranelift's optimizer (what LICM hoisted, which block
             // parameters it kept): the IR the machine code came from.
             eprintln!("=== optimized\n{}", ctx.func.display());
-            if let Some(vc) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+            if let Some(vc) = compiled.vcode.as_ref() {
                 eprintln!("{vc}");
             }
         }
-        out.sites.push(lower::fault_sites(&ctx, code));
-        out.sizes.push(
-            ctx.compiled_code()
-                .map(|c| c.code_info().total_size)
-                .unwrap_or(0),
-        );
+        out.sites.push(lower::fault_sites(&compiled, code));
+        out.sizes.push(compiled.code_info().total_size);
         if twin {
             out.twins.push(id);
         }
@@ -160,6 +188,30 @@ pub fn compile_functions<M: Module>(
     }
     out.explain.twins = twins.len() as u64;
     Ok(out)
+}
+
+/// Compiles the function in `ctx` as `Module::define_function` would, but
+/// in two steps so that the register allocator can be given the profile's
+/// loop depths (`depths`, by block number; see [`crate::spill_weights`])
+/// in the block order of the optimized function. Also tells whether the
+/// allocator took them (`None`: there were none).
+fn compile_one<M: Module>(
+    module: &M,
+    ctx: &mut Context,
+    ra_ctx: &mut regalloc2::Ctx,
+    depths: Option<&[u32]>,
+) -> Result<(CompiledCode, Option<bool>), CodegenError> {
+    let isa = module.isa();
+    let mut ctrl = ControlPlane::default();
+    ctx.optimize(isa, &mut ctrl)?;
+    if let Some(d) = depths {
+        let order = spill_weights::lowered_order_depths(&ctx.func, &ctx.domtree, d);
+        regalloc2::hints::set_block_loop_depths(order);
+    }
+    let stencil = isa.compile_function(&ctx.func, &ctx.domtree, ra_ctx, ctx.want_disasm, &mut ctrl);
+    // Cleared whatever happened: the next function must not see them.
+    let taken = regalloc2::hints::clear_block_loop_depths();
+    Ok((stencil?.apply_params(&ctx.func.params), depths.and(taken)))
 }
 
 /// Writes `fast32_guest_XXXXXXXX.clif`: the guest blocks with their

@@ -16,6 +16,8 @@
 //! - [`inline`]: small callees lowered inside their callers;
 //! - [`pgo`]: profile hints (cold code, indirect-jump speculation,
 //!   register choice by dynamic use);
+//! - [`spill_weights`]: the register allocator's loop depths from the
+//!   profile's block counts;
 //! - [`link`]: links that object against the embedded runtime library
 //!   into a standalone executable.
 
@@ -31,6 +33,7 @@ pub mod lower;
 pub mod object_driver;
 pub mod pgo;
 pub mod regflow;
+pub mod spill_weights;
 
 pub use discover::{discover, CodeImage, DiscoverOptions, Program};
 pub use jit_driver::{Aot, AotError, AotOptions, AotStats};

@@ -283,6 +283,11 @@ pub struct Explain {
     pub speculated: Vec<SpeculatedSite>,
     /// Functions whose register choice the profile changed.
     pub regalloc_changed: u64,
+    /// Functions compiled with the profile's spill weights
+    /// ([`crate::spill_weights`]), and those whose Cranelift block order
+    /// did not match (they kept the allocator's own estimate).
+    pub spill_hinted: u64,
+    pub spill_hint_mismatch: u64,
     /// Calls lowered as jumps into an inlined callee, and (caller,
     /// callee) pairs ([`crate::inline`]).
     pub inlined_sites: u64,
@@ -357,6 +362,11 @@ impl Explain {
             s,
             "profile: {} of {} functions never ran; register choice changed in {} functions",
             self.cold_functions, self.functions, self.regalloc_changed
+        );
+        let _ = writeln!(
+            s,
+            "profile: spill weights from block counts in {} functions ({} kept the allocator's estimate: block order mismatch)",
+            self.spill_hinted, self.spill_hint_mismatch
         );
         let mut regions = self.regions.clone();
         regions.sort_by_key(|r| r.0);

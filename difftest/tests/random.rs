@@ -62,6 +62,33 @@ fn explains() -> &'static [fast32_aot::pgo::Explain] {
     })
 }
 
+/// With a profile, the register allocator takes the loop depths derived
+/// from it ([`fast32_aot::spill_weights`]) in every function: the AOT
+/// compiler's copy of Cranelift's block order matches Cranelift's, and the
+/// vendored regalloc2 still reads them (`vendor/regalloc2`). The random
+/// differential runs above compile with them (the profile-guided engines).
+#[test]
+fn spill_weights_taken_by_every_function() {
+    let (mut hinted, mut mismatch) = (0, 0);
+    for seed in 0..40u64 {
+        let img = gen::program(&mut gen::Source::from_seed(seed), 60);
+        let opts = fast32_difftest::pgo_options(&img, LIMIT, fast32_aot::pgo::ColdPolicy::Outline);
+        let bytes = fast32_isa::s32x::write(&img);
+        let e = fast32_aot::object_driver::compile_object(&bytes, &img, &opts)
+            .expect("generated programs compile")
+            .explain;
+        hinted += e.spill_hinted;
+        mismatch += e.spill_hint_mismatch;
+    }
+    println!(
+        "functions with the profile's spill weights: {hinted}, block order mismatch: {mismatch}"
+    );
+    assert!(
+        hinted > 40 && mismatch == 0,
+        "hinted {hinted}, mismatch {mismatch}"
+    );
+}
+
 /// Generated programs reach the AOT compiler's f64 pair-move lowering
 /// (two word moves fused into one 8-byte access, blocks versioned on
 /// alignment), so the random differential runs test it, faults included.
