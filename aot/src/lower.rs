@@ -635,6 +635,18 @@ pub fn lower_function<M: Module>(
 /// in the twin after each excursion; wall time 0.99x in 31 paired runs),
 /// the other corpus programs the same; the twins hold some hot code too
 /// (Lua: 17% more native code).
+///
+/// Re-measured with the spill weights of [`crate::spill_weights`] (Lua
+/// timed on bench-small, host instructions; plain 1806M): with the
+/// training profile, 1701M at 1, 1703M at 2, 1702M at 4, 1707M at 8,
+/// 1719M at 16, 1794M at 64 and 1849M when the twin never hands back (the
+/// twin's copy of the interpreter loop, with all its never-run code, is
+/// allocated worse than the function's); with the profile of
+/// `uncovered.lua`, 2201M at 4, 2032M at 8 and 2003M at 16. Laying the
+/// twin's never-run blocks out cold, or keeping the count in a stack slot
+/// rather than a variable, changed nothing (1721M, 1723M at 16). So 16:
+/// 1% given up where the training covers the input, against 10% lost at 4
+/// where it does not.
 const TWIN_STAY_BLOCKS: i64 = 16;
 
 /// Indirect jumps get one target table per site while the function's
