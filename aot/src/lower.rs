@@ -677,7 +677,11 @@ const MIN_TABLE_SLOTS: usize = 1024;
 /// the memory base no longer takes one in executables (host instructions:
 /// calls 326M at 10, 286M at 11, 299M at 12; Lua bench-small 2568M / 2550M
 /// / 2599M plain, 2324M / 2337M / 2350M with a profile; 8 for very large
-/// functions only, or 13, was worse for Lua).
+/// functions only, or 13, was worse for Lua). Still the best with the
+/// profile's spill weights ([`crate::spill_weights`]), which might have
+/// let the allocator keep more: Lua bench-small with the training profile
+/// 1764M at 9, 1741M at 10, 1719M at 11, 1745M at 12, 1794M at 13 and
+/// 1802M at 16.
 pub const MAX_VAR_REGISTERS: u32 = 11;
 
 /// How many guest register pairs a function keeps as f64 values
