@@ -160,3 +160,48 @@ fn generator_covers_exits_and_faults() {
         assert!(seen.contains_key(&k), "no program ended with {k}: {seen:?}");
     }
 }
+
+/// A run whose budget ends exactly at a jump out of the code stops on the
+/// instruction limit, as the interpreter (which checks the limit before it
+/// fetches) does, not on the fetch fault. Found by `random_programs_agree`
+/// (seed 13597535414536461443, size 68): the JIT reported ExecuteFault.
+#[test]
+fn limit_reached_at_a_jump_out_of_code_is_the_limit() {
+    let src = "
+    .text
+    .globl _start
+_start:
+    li r5, 0
+    li r6, 40
+loop:
+    addi r5, r5, 1
+    blt r5, r6, loop
+    lui r7, 0x100
+    jalr r0, r7, 0
+";
+    let img = fast32_asm::assemble(src, "jump_out.s").expect("assembles");
+    let engines = [
+        Engine::Interp,
+        Engine::JitCounting,
+        Engine::JitEagerSuperblocks,
+    ];
+    let full = compare(&img, &engines, b"", u64::MAX).expect("engines agree without a limit");
+    let budget = full.instret;
+    assert!(
+        matches!(full.outcome, fast32_runtime::RunOutcome::Trap(t) if t.kind == fast32_runtime::TrapKind::ExecuteFault),
+        "{full:?}"
+    );
+    for limit in [budget - 1, budget, budget + 1] {
+        let got =
+            compare(&img, &engines, b"", limit).unwrap_or_else(|e| panic!("limit {limit}: {e}"));
+        let want = if limit <= budget {
+            fast32_runtime::TrapKind::InstructionLimit
+        } else {
+            fast32_runtime::TrapKind::ExecuteFault
+        };
+        assert!(
+            matches!(got.outcome, fast32_runtime::RunOutcome::Trap(t) if t.kind == want),
+            "limit {limit}: {got:?}"
+        );
+    }
+}

@@ -749,6 +749,17 @@ impl Jit {
         }
         let host = match self.block_for(m, pc) {
             Ok(h) => h,
+            // The oracle checks the instruction limit before it fetches:
+            // a run that used up its budget on a jump out of the code
+            // stops on the limit, not on the fetch.
+            Err(_) if m.cpu.instret >= m.cpu.insn_limit => {
+                return Some(RunOutcome::Trap(Trap::new(
+                    TrapKind::InstructionLimit,
+                    pc,
+                    0,
+                    0,
+                )));
+            }
             Err(t) => return Some(RunOutcome::Trap(t)),
         };
         if m.cpu.chain_site != 0 && !self.no_link {
