@@ -2,6 +2,7 @@
 //! cargo-fuzz target `diff_exec` runs the same check for longer).
 
 use fast32_difftest::{compare, gen, lockstep, Engine};
+use fast32_runtime::{RunOutcome, TrapKind};
 use proptest::prelude::*;
 
 const LIMIT: u64 = 2_000_000;
@@ -188,19 +189,19 @@ loop:
     let full = compare(&img, &engines, b"", u64::MAX).expect("engines agree without a limit");
     let budget = full.instret;
     assert!(
-        matches!(full.outcome, fast32_runtime::RunOutcome::Trap(t) if t.kind == fast32_runtime::TrapKind::ExecuteFault),
+        matches!(full.outcome, RunOutcome::Trap(t) if t.kind == TrapKind::ExecuteFault),
         "{full:?}"
     );
     for limit in [budget - 1, budget, budget + 1] {
         let got =
             compare(&img, &engines, b"", limit).unwrap_or_else(|e| panic!("limit {limit}: {e}"));
         let want = if limit <= budget {
-            fast32_runtime::TrapKind::InstructionLimit
+            TrapKind::InstructionLimit
         } else {
-            fast32_runtime::TrapKind::ExecuteFault
+            TrapKind::ExecuteFault
         };
         assert!(
-            matches!(got.outcome, fast32_runtime::RunOutcome::Trap(t) if t.kind == want),
+            matches!(got.outcome, RunOutcome::Trap(t) if t.kind == want),
             "limit {limit}: {got:?}"
         );
     }
