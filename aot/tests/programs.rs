@@ -350,3 +350,85 @@ _start:
         assert!(!cold.contains(&pc), "0x{pc:x} in {cold:x?}\n{ir}");
     }
 }
+
+/// With a profile, an indirect jump followed by a table jump in its own
+/// function tests a target first only where that pays: a threaded `NEXT`
+/// that spreads over ten primitives (10% each) goes straight to the
+/// table; a jump that goes one way 15 times in 16 tests that target (and
+/// its other target, which every jump left by then takes). Both run as
+/// on the interpreter.
+#[test]
+fn thinly_spread_jumps_are_not_speculated() {
+    let mut src = String::from(
+        "    .text
+_start:
+    li r20, 0
+    la r28, thread
+round:
+    mv r26, r28
+next:
+    ldw r24, r26+0
+    addi r26, r26, 4
+    jalr r0, r24, 0
+",
+    );
+    for k in 0..10 {
+        src += &format!("p{k}: addi r21, r21, {}\n    j next\n", k + 1);
+    }
+    src += "done:
+    addi r20, r20, 1
+    andi r22, r20, 15
+    la r24, often
+    bnez r22, 1f
+    la r24, seldom
+1:  jalr r0, r24, 0
+often:
+    addi r23, r23, 1
+seldom:
+    li r25, 1000
+    blt r20, r25, round
+    mv r3, r21
+    halt
+    .data
+thread:
+    .word p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, done
+";
+    let image = fast32_asm::assemble(&src, "spread.s").expect("assembles");
+    let code = fast32_aot::CodeImage::from_image(&image);
+    let jumps: Vec<u32> = (0..code.words.len() as u32 * 4)
+        .step_by(4)
+        .filter(|&pc| {
+            code.inst(pc)
+                .is_some_and(|i| i.op == fast32_isa::Opcode::Jalr && i.rd == 0)
+        })
+        .collect();
+    let [next, one_way] = jumps[..] else {
+        panic!("two jumps expected: {jumps:x?}")
+    };
+    let often = image.symbol_by_name("often").unwrap().value;
+    let o =
+        fast32_difftest::pgo_options(&image, 10_000_000, fast32_aot::pgo::ColdPolicy::Translate);
+    let bytes = fast32_isa::s32x::write(&image);
+    let e = fast32_aot::object_driver::compile_object(&bytes, &image, &o)
+        .expect("compiles")
+        .explain;
+    let sites: Vec<(u32, Vec<u32>)> = e
+        .speculated
+        .iter()
+        .map(|s| (s.0, s.2.iter().map(|t| t.0).collect()))
+        .collect();
+    assert!(!sites.iter().any(|s| s.0 == next), "{sites:x?}");
+    let tested = sites.iter().find(|s| s.0 == one_way).map(|s| &s.1);
+    assert_eq!(tested.map(|t| t[0]), Some(often), "{sites:x?}");
+
+    let mut aot = Aot::compile(&image, &o).expect("compiles");
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(&image, cfg).expect("loads");
+    let outcome = aot.run(&mut m);
+    let (cfg, _) = test_host(b"");
+    let mut r = Machine::new(&image, cfg).expect("loads");
+    let expected = fast32_runtime::Interpreter::new(&r).run(&mut r);
+    assert_eq!(outcome, expected);
+    assert_eq!(m.cpu.regs, r.cpu.regs);
+    assert_eq!(m.cpu.regs[3], 55 * 1000);
+}
