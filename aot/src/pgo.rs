@@ -281,6 +281,10 @@ pub struct Explain {
     pub rare_blocks: u64,
     /// (JALR pc, links, speculated targets with counts, site total).
     pub speculated: Vec<SpeculatedSite>,
+    /// Dispatch blocks (with the block before them, if any) copied into
+    /// a hot predecessor (`FnLower::dispatch_copy`): (function start,
+    /// first block copied, dispatch block).
+    pub dispatch_copies: Vec<(u32, u32, u32)>,
     /// Functions whose register choice the profile changed.
     pub regalloc_changed: u64,
     /// Functions compiled with the profile's spill weights
@@ -408,6 +412,26 @@ impl Explain {
         }
         if sites.len() > 20 {
             let _ = writeln!(s, "  ... {} more", sites.len() - 20);
+        }
+        let mut copies: BTreeMap<u32, BTreeMap<(u32, u32), u32>> = BTreeMap::new();
+        for &(f, first, d) in &self.dispatch_copies {
+            *copies.entry(f).or_default().entry((first, d)).or_default() += 1;
+        }
+        let _ = writeln!(
+            s,
+            "profile: {} dispatch blocks copied into hot predecessors, in {} functions",
+            self.dispatch_copies.len(),
+            copies.len()
+        );
+        for (f, ds) in &copies {
+            let list: Vec<String> = ds
+                .iter()
+                .map(|((first, d), n)| match first == d {
+                    true => format!("0x{d:08x}×{n}"),
+                    false => format!("0x{first:08x}->0x{d:08x}×{n}"),
+                })
+                .collect();
+            let _ = writeln!(s, "  0x{f:08x}: {}", list.join(" "));
         }
         s.push_str(&self.inlining());
         s.push_str(&self.intrinsics);

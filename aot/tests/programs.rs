@@ -432,3 +432,75 @@ thread:
     assert_eq!(m.cpu.regs, r.cpu.regs);
     assert_eq!(m.cpu.regs[3], 55 * 1000);
 }
+
+/// With a profile, a threaded interpreter's `NEXT` (a small block ending
+/// in a jump through the function's target table) is copied into each
+/// primitive that jumps to it often enough, so that every primitive ends
+/// in an indirect jump of its own; without one, nothing is copied. Both
+/// run as on the interpreter.
+#[test]
+fn dispatch_is_copied_into_hot_handlers() {
+    let mut src = String::from(
+        "    .text
+_start:
+    li r21, 2000
+round:
+    la r26, thread
+next:
+    ldw r24, r26+0
+    addi r26, r26, 4
+    jalr r0, r24, 0
+",
+    );
+    for k in 0..6 {
+        src += &format!("p{k}: addi r20, r20, {}\n    j next\n", k + 1);
+    }
+    src += "done:
+    addi r21, r21, -1
+    bnez r21, round
+    mv r3, r20
+    halt
+    .data
+thread:
+    .word p0, p1, p2, p3, p4, p5, p0, p1, done
+";
+    let image = fast32_asm::assemble(&src, "copies.s").expect("assembles");
+    let next = image.symbol_by_name("next").unwrap().value;
+    let bytes = fast32_isa::s32x::write(&image);
+    let plain = fast32_aot::object_driver::compile_object(&bytes, &image, &opts())
+        .expect("compiles")
+        .explain;
+    assert!(
+        plain.dispatch_copies.is_empty(),
+        "{:x?}",
+        plain.dispatch_copies
+    );
+    let o = fast32_difftest::pgo_options(&image, 10_000_000, fast32_aot::pgo::ColdPolicy::Outline);
+    let e = fast32_aot::object_driver::compile_object(&bytes, &image, &o)
+        .expect("compiles")
+        .explain;
+    // One copy for each primitive and for `round`, which falls into
+    // `NEXT` (once per round, 1/9 of `NEXT`'s runs: often enough), and
+    // one of `round` and `NEXT` for `done`, which branches to `round`.
+    let round = image.symbol_by_name("round").unwrap().value;
+    let mut copies = e.dispatch_copies.clone();
+    copies.sort_unstable();
+    let start = image.symbol_by_name("_start").unwrap().value;
+    let mut expected = vec![(start, next, next); 7];
+    expected.push((start, round, next));
+    expected.sort_unstable();
+    assert_eq!(copies, expected);
+
+    for opts in [opts(), o] {
+        let mut aot = Aot::compile(&image, &opts).expect("compiles");
+        let (cfg, _) = test_host(b"");
+        let mut m = Machine::new(&image, cfg).expect("loads");
+        let outcome = aot.run(&mut m);
+        let (cfg, _) = test_host(b"");
+        let mut r = Machine::new(&image, cfg).expect("loads");
+        let expected = fast32_runtime::Interpreter::new(&r).run(&mut r);
+        assert_eq!(outcome, expected);
+        assert_eq!(m.cpu.regs, r.cpu.regs);
+        assert_eq!(m.cpu.regs[3], 2000 * 24);
+    }
+}
