@@ -582,7 +582,7 @@ pub fn lower_function<M: Module>(
         per_site_dispatch: false,
         peels: Vec::new(),
         dispatch_copies: Vec::new(),
-        preds: HashMap::new(),
+        copy_plan: Default::default(),
         peel_heads: Vec::new(),
         dispatch_start: usize::MAX,
         copies: HashMap::new(),
@@ -658,22 +658,33 @@ const PER_SITE_EDGE_BUDGET: usize = 16384;
 
 /// With a profile, an interpreter's dispatch (a block of at most this
 /// many guest instructions ending in an indirect jump through a table, or
-/// such a block and one before it on the way there) is copied into each
-/// predecessor that ran at least 1/[`DISPATCH_COPY_MIN_SHARE`] as often
-/// ([`FnLower::dispatch_copy`]), up to [`MAX_DISPATCH_COPIES`] copies per
-/// function. Each copy's table jump is a host indirect branch of its
-/// own, predicted from where it is: threaded code, as interpreters get
-/// it by repeating their dispatch in every handler. Lua's handlers mostly
-/// jump to shared tails that end in a few such dispatches, the Forth
-/// kernel's all to one `NEXT`. Wall time of the profile-guided executable
-/// with the copies over without, 21 paired runs: Forth 0.77 (9 copies;
-/// 991M to 934M host instructions), Lua 0.98 (24 copies; 1719M to 1649M).
-/// (The block before the dispatch has at most [`DISPATCH_COPY_CHAIN_INSNS`].)
-/// With up to two or three blocks before the dispatch, more was copied (Forth 29 and 40 copies,
-/// each with its own 12 KiB table; Lua 49 and 62) and less gained: Forth
-/// 0.93 and 0.88, Lua 1.00 and 0.96-0.97.
+/// such a block and [`DISPATCH_COPY_DEPTH`] short block before it on the
+/// way there) is copied into each predecessor that ran at least
+/// 1/[`DISPATCH_COPY_MIN_SHARE`] as often ([`FnLower::dispatch_copy`]),
+/// the most run first, up to [`MAX_DISPATCH_COPIES`] copies and
+/// [`DISPATCH_COPY_TABLE_BYTES`] of the host jump tables they bring per
+/// function. Each copy's table jump is a host indirect branch of its own,
+/// predicted from where it is: threaded code, as interpreters get it by
+/// repeating their dispatch in every handler. Lua's handlers mostly jump
+/// to shared tails that end in a few such dispatches, the Forth kernel's
+/// all to one `NEXT`. Wall time of the profile-guided executable with the
+/// copies over without, 21 to 31 paired runs: Forth 0.77-0.78 (9 copies;
+/// 991M to 934M host instructions), Lua 0.96-0.98 (24 copies in
+/// `luaV_execute`; 1719M to 1649M). With up to two or three blocks
+/// before the dispatch and no table budget, more was copied (Forth 29 and
+/// 40 copies, each with its own 12 KiB table; Lua 49 and 62) and less
+/// gained: Forth 0.93 and 0.88, Lua 1.00 and 0.96-0.97; three with the
+/// budget (Forth 10 copies, Lua 85) took 1.08 and 1.01 of the time of
+/// one.
 const DISPATCH_COPY_MAX_INSNS: u32 = 12;
+/// The block before the dispatch: at most this many guest instructions
+/// with it.
 const DISPATCH_COPY_CHAIN_INSNS: u32 = 24;
+/// Host jump-table bytes the copies of one function may bring (the Forth
+/// kernel's `NEXT` brings 12 KiB per copy, Lua's dispatches 512 bytes).
+const DISPATCH_COPY_TABLE_BYTES: u64 = 128 << 10;
+/// Blocks before the dispatch a copied chain may hold.
+const DISPATCH_COPY_DEPTH: u32 = 1;
 const MAX_DISPATCH_COPIES: usize = 96;
 const DISPATCH_COPY_MIN_SHARE: u64 = 32;
 
@@ -1277,8 +1288,9 @@ struct FnLower<'a, 'f> {
     /// Copies of small dispatch blocks for one predecessor each, to lower
     /// after the function's own blocks (see [`Self::dispatch_copy`]).
     dispatch_copies: Vec<Vec<(u32, Block)>>,
-    /// How many distinct local blocks jump or fall to each local block.
-    preds: HashMap<u32, u32>,
+    /// The edges (predecessor block, target) that get a copy of the
+    /// dispatch chain at the target ([`Self::plan_dispatch_copies`]).
+    copy_plan: std::collections::HashSet<(u32, u32)>,
     /// How many blocks the layout had when the dispatch (lowered last)
     /// began.
     dispatch_start: usize,
@@ -1477,6 +1489,7 @@ impl FnLower<'_, '_> {
                 self.explain.cold_functions += 1;
             }
         }
+        self.plan_dispatch_copies();
         for s in starts {
             let blk = self.blocks[&s];
             self.b.switch_to_block(blk);
@@ -2146,44 +2159,21 @@ impl FnLower<'_, '_> {
         self.b.switch_to_block(cont);
     }
 
-    /// With a profile, a copy for the current block of the small block
-    /// at `t` that ends in an indirect jump through a table (an
-    /// interpreter's dispatch: fetch, decode, jump), if `t` has other
-    /// predecessors and the current block is one of its hot ones. Each
-    /// copy's table jump is an indirect branch of its own, which the
-    /// host predicts from where it is (as threaded interpreters do by
-    /// repeating their dispatch in every handler).
+    /// With a profile, a copy for the current block of the dispatch chain
+    /// at `t` (a small block ending in an indirect jump through a table:
+    /// an interpreter's fetch, decode and jump, and maybe a short block
+    /// before it), if [`Self::plan_dispatch_copies`] chose the edge. Each
+    /// copy's table jump is an indirect branch of its own, which the host
+    /// predicts from where it is (see [`DISPATCH_COPY_MAX_INSNS`]).
     fn dispatch_copy(&mut self, t: u32) -> Option<Block> {
         let h = self.hints?;
         if !self.copies.is_empty()
             || self.known_lr.is_some()
-            || self.outline.is_some_and(|o| o.1)
-            || self.dispatch_copies.len() >= MAX_DISPATCH_COPIES
-            || t == self.cur_block
+            || !self.copy_plan.contains(&(self.cur_block, t))
         {
             return None;
         }
-        let chain = self.dispatch_chain(h, t, DISPATCH_COPY_CHAIN_INSNS, 1)?;
-        if self.preds.is_empty() {
-            let f = &self.prog.functions[self.fidx];
-            let mut preds: HashMap<u32, u32> = HashMap::new();
-            for s in f.lowered_blocks() {
-                let mut succ = self.prog.blocks[&s].successors();
-                succ.sort_unstable();
-                succ.dedup();
-                for x in succ {
-                    *preds.entry(x).or_default() += 1;
-                }
-            }
-            self.preds = preds;
-        }
-        let (n, from) = (h.count(t), h.count(self.cur_block));
-        if h.is_cold(self.cur_block)
-            || self.preds.get(&t).copied().unwrap_or(0) < 2
-            || from.saturating_mul(DISPATCH_COPY_MIN_SHARE) < n
-        {
-            return None;
-        }
+        let chain = self.dispatch_chain(h, t, DISPATCH_COPY_CHAIN_INSNS, DISPATCH_COPY_DEPTH)?;
         let copy: Vec<(u32, Block)> = chain.iter().map(|&c| (c, self.b.create_block())).collect();
         let blk = copy[0].1;
         let start = self.prog.functions[self.fidx].start;
@@ -2192,6 +2182,87 @@ impl FnLower<'_, '_> {
             .push((start, chain[0], chain[chain.len() - 1]));
         self.dispatch_copies.push(copy);
         Some(blk)
+    }
+
+    /// Chooses the edges that get a copy of the dispatch chain at their
+    /// target ([`Self::dispatch_copy`]): from blocks that ran at least
+    /// 1/[`DISPATCH_COPY_MIN_SHARE`] as often as the target, to a target
+    /// with other predecessors, most run first, up to
+    /// [`MAX_DISPATCH_COPIES`] copies and [`DISPATCH_COPY_TABLE_BYTES`] of
+    /// the host jump tables they bring.
+    fn plan_dispatch_copies(&mut self) {
+        let Some(h) = self.hints else {
+            return;
+        };
+        if self.outline.is_some_and(|o| o.1) {
+            return;
+        }
+        let f = &self.prog.functions[self.fidx];
+        let mut preds: HashMap<u32, u32> = HashMap::new();
+        let mut edges = Vec::new();
+        for p in f.lowered_blocks() {
+            let b = &self.prog.blocks[&p];
+            if !matches!(
+                b.term,
+                Term::Branch { .. } | Term::Fallthrough | Term::Jump { link: false, .. }
+            ) {
+                continue;
+            }
+            let mut succ = b.successors();
+            succ.sort_unstable();
+            succ.dedup();
+            for t in succ {
+                *preds.entry(t).or_default() += 1;
+                edges.push((p, t));
+            }
+        }
+        let mut candidates = Vec::new();
+        for (p, t) in edges {
+            let (n, from) = (h.count(t), h.count(p));
+            if p == t
+                || h.is_cold(p)
+                || preds.get(&t).copied().unwrap_or(0) < 2
+                || from.saturating_mul(DISPATCH_COPY_MIN_SHARE) < n
+            {
+                continue;
+            }
+            let Some(chain) =
+                self.dispatch_chain(h, t, DISPATCH_COPY_CHAIN_INSNS, DISPATCH_COPY_DEPTH)
+            else {
+                continue;
+            };
+            let bytes = self.dispatch_table_bytes(chain[chain.len() - 1]);
+            candidates.push((from, p, t, bytes));
+        }
+        candidates.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1, c.2));
+        let mut bytes = 0;
+        for (_, p, t, b) in candidates {
+            if self.copy_plan.len() >= MAX_DISPATCH_COPIES {
+                break;
+            }
+            if bytes + b > DISPATCH_COPY_TABLE_BYTES {
+                continue;
+            }
+            bytes += b;
+            self.copy_plan.insert((p, t));
+        }
+    }
+
+    /// About how many bytes of host jump table a copy of the dispatch
+    /// block at `d` brings: 4 per entry of a read-only table jump, or of
+    /// the function's target table when it switches with one.
+    fn dispatch_table_bytes(&self, d: u32) -> u64 {
+        let b = &self.prog.blocks[&d];
+        if let Some(tj) = crate::jumptable::recognize(self.code, b.start, b.end - 4) {
+            return 4 * tj.targets.len() as u64;
+        }
+        let targets = self.prog.functions[self.fidx].lowered_indirect_targets();
+        match (targets.first(), targets.last()) {
+            (Some(&lo), Some(&hi)) if targets.len() > SWITCH_TREE_MAX_TARGETS => {
+                (hi - lo) as u64 + 4
+            }
+            _ => 16 * targets.len() as u64,
+        }
     }
 
     /// Is the block at `t` a dispatch ([`Self::dispatch_copy`])?
