@@ -13,7 +13,9 @@
 //! The executable is linked under a temporary name in the output's
 //! directory and renamed over the output only when the link succeeded, so
 //! an interrupted or failed `fast32 compile` never leaves a half-written
-//! executable under the requested name (a previous one stays intact).
+//! executable under the requested name (a previous one stays intact). An
+//! output that is a device or FIFO (`-o /dev/null`) is written into
+//! instead, as `cc -o` does.
 
 use crate::jit_driver::AotError;
 use std::path::{Path, PathBuf};
@@ -114,11 +116,16 @@ pub fn link(object: &[u8], out: &Path) -> Result<(), AotError> {
     let name = out
         .file_name()
         .ok_or_else(|| AotError::Link(format!("{} is not a file name", out.display())))?;
-    let tmp = dir.join(format!(
-        ".{}.fast32-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    // Beside the output, for the rename; a special file's directory (such
+    // as /dev) may not take files.
+    let tmp = match is_special(out) {
+        true => work.path().join("linked"),
+        false => dir.join(format!(
+            ".{}.fast32-{}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        )),
+    };
     let cc = c_compiler();
     let run = |linkage: Linkage| {
         let mut cmd = Command::new(&cc);
@@ -155,11 +162,75 @@ pub fn link(object: &[u8], out: &Path) -> Result<(), AotError> {
             String::from_utf8_lossy(&o.stderr).trim_end()
         )),
         Ok(_) => {
-            if let Err(e) = std::fs::rename(&tmp, out) {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(io(out, e));
-            }
-            Ok(())
+            let placed = install(&tmp, out);
+            let _ = std::fs::remove_file(&tmp);
+            placed.map_err(|e| io(out, e))
         }
+    }
+}
+
+/// Puts the linked executable `tmp` at `out`: renamed over it when `out`
+/// is a regular file or absent (so `out` changes at once), written into
+/// it when it is a device, FIFO or socket, as `cc -o` does: a rename would
+/// replace the special file itself (`-o /dev/null` run as root left a
+/// regular file there, which other programs then read from).
+fn install(tmp: &Path, out: &Path) -> std::io::Result<()> {
+    if !is_special(out) {
+        return std::fs::rename(tmp, out);
+    }
+    // Not `fs::copy`, which would also give `out` the executable's mode.
+    let mut from = std::fs::File::open(tmp)?;
+    let mut to = std::fs::OpenOptions::new().write(true).open(out)?;
+    std::io::copy(&mut from, &mut to)?;
+    Ok(())
+}
+
+/// Is `path` (followed through symlinks) a device, FIFO or socket?
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path)
+        .map(|m| !m.is_file() && !m.is_dir())
+        .unwrap_or(false)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::install;
+
+    /// A special file at the output path (here a FIFO, as `/dev/null`
+    /// would be) is written into and stays what it is; a regular file is
+    /// replaced.
+    #[test]
+    fn special_outputs_are_written_not_replaced() {
+        use std::io::Read;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join("linked");
+        std::fs::write(&tmp, b"executable bytes").unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut v = Vec::new();
+                std::fs::File::open(fifo)
+                    .unwrap()
+                    .read_to_end(&mut v)
+                    .unwrap();
+                v
+            })
+        };
+        install(&tmp, &fifo).unwrap();
+        // (Before joining: had the FIFO been replaced, its reader would
+        // wait forever.)
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), b"executable bytes");
+
+        let regular = dir.path().join("regular");
+        std::fs::write(&regular, b"old").unwrap();
+        install(&tmp, &regular).unwrap();
+        assert_eq!(std::fs::read(&regular).unwrap(), b"executable bytes");
+        assert!(!tmp.exists());
     }
 }
