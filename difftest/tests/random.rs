@@ -66,11 +66,13 @@ fn explains() -> &'static [fast32_aot::pgo::Explain] {
 /// With a profile, the register allocator takes the loop depths derived
 /// from it ([`fast32_aot::spill_weights`]) in every function: the AOT
 /// compiler's copy of Cranelift's block order matches Cranelift's, and the
-/// vendored regalloc2 still reads them (`vendor/regalloc2`). The random
-/// differential runs above compile with them (the profile-guided engines).
+/// vendored regalloc2 still reads them (`vendor/regalloc2`), dispatch
+/// copies (blocks lowered twice) included. The random differential runs
+/// above compile with them (the profile-guided engines), and meet
+/// dispatch copies too.
 #[test]
 fn spill_weights_taken_by_every_function() {
-    let (mut hinted, mut mismatch) = (0, 0);
+    let (mut hinted, mut mismatch, mut copies) = (0, 0, 0);
     for seed in 0..40u64 {
         let img = gen::program(&mut gen::Source::from_seed(seed), 60);
         let opts = fast32_difftest::pgo_options(&img, LIMIT, fast32_aot::pgo::ColdPolicy::Outline);
@@ -80,10 +82,12 @@ fn spill_weights_taken_by_every_function() {
             .explain;
         hinted += e.spill_hinted;
         mismatch += e.spill_hint_mismatch;
+        copies += e.dispatch_copies.len();
     }
     println!(
-        "functions with the profile's spill weights: {hinted}, block order mismatch: {mismatch}"
+        "functions with the profile's spill weights: {hinted}, block order mismatch: {mismatch}, dispatch copies: {copies}"
     );
+    assert!(copies > 0, "no dispatch copies in the generated programs");
     assert!(
         hinted > 40 && mismatch == 0,
         "hinted {hinted}, mismatch {mismatch}"
