@@ -673,9 +673,9 @@ const PER_SITE_EDGE_BUDGET: usize = 16384;
 /// `luaV_execute`; 1719M to 1649M). With up to two or three blocks
 /// before the dispatch and no table budget, more was copied (Forth 29 and
 /// 40 copies, each with its own 12 KiB table; Lua 49 and 62) and less
-/// gained: Forth 0.93 and 0.88, Lua 1.00 and 0.96-0.97; three with the
-/// budget (Forth 10 copies, Lua 85) took 1.08 and 1.01 of the time of
-/// one.
+/// gained: Forth 0.93 and 0.88, Lua 1.00 and 0.96-0.97; with the budget,
+/// two (Forth 10 copies, Lua 65) took 1.06 and 1.05 of the time of one,
+/// three (Forth 10, Lua 85) 1.08 and 1.01.
 const DISPATCH_COPY_MAX_INSNS: u32 = 12;
 /// The block before the dispatch: at most this many guest instructions
 /// with it.
