@@ -10,7 +10,11 @@
 //! - `FAST32_ENGINES`: comma-separated engines for `fast32 run --engine`
 //!   (default `interp`), or `aot-exe`: the program compiled once with
 //!   `fast32 compile` and the executable run directly (`--dir` options
-//!   become `FAST32_DIRS`).
+//!   become `FAST32_DIRS`), or `aot-pgo-exe`: the same compiled with
+//!   `--profile`, from a profile of a different input than any fixture's
+//!   (the interpreters' training inputs in `bench-data`; for the other
+//!   programs a run with no arguments and empty stdin, which leaves most
+//!   of their code cold).
 //! - `FAST32_CORPUS_FILTER`: optional comma-separated substrings; only
 //!   fixtures whose name contains one of them run.
 //! - `FAST32_CORPUS_TIMEOUT`: seconds before a run is killed (default 900).
@@ -247,15 +251,16 @@ fn run_case(ctx: &Ctx, engine: &str, name: &str) -> Result<(), String> {
         .collect();
 
     let mut cmd;
-    if engine == "aot-exe" {
-        cmd = Command::new(compiled_executable(&program)?);
+    if engine == "aot-exe" || engine == "aot-pgo-exe" {
+        let profiled = engine == "aot-pgo-exe";
+        cmd = Command::new(compiled_executable(ctx, &program, profiled)?);
         cmd.args(&guest_args);
         let mut dirs = Vec::new();
         let mut it = fixture_options.iter();
         while let Some(o) = it.next() {
             match (o.as_str(), it.next()) {
                 ("--dir", Some(d)) => dirs.push(d.clone()),
-                _ => return Err(format!("aot-exe cannot pass run option {o}")),
+                _ => return Err(format!("{engine} cannot pass run option {o}")),
             }
         }
         if !dirs.is_empty() {
@@ -339,8 +344,9 @@ fn run_case(ctx: &Ctx, engine: &str, name: &str) -> Result<(), String> {
 static AOT_DIR: std::sync::OnceLock<Result<TempDir, String>> = std::sync::OnceLock::new();
 
 /// `fast32 compile`s each program once per test run (executables live in
-/// a temporary directory until the process exits).
-fn compiled_executable(program: &str) -> Result<PathBuf, String> {
+/// a temporary directory until the process exits); `profiled`: with a
+/// profile of its training input ([`training_profile`]).
+fn compiled_executable(ctx: &Ctx, program: &str, profiled: bool) -> Result<PathBuf, String> {
     use std::collections::HashMap;
     use std::sync::{Arc, OnceLock};
     type Slot = Arc<Mutex<Option<Result<PathBuf, String>>>>;
@@ -353,7 +359,7 @@ fn compiled_executable(program: &str) -> Result<PathBuf, String> {
         .get_or_init(|| Mutex::new(HashMap::new()))
         .lock()
         .unwrap()
-        .entry(program.to_string())
+        .entry(format!("{program}{}", if profiled { " pgo" } else { "" }))
         .or_default()
         .clone();
     let mut slot = slot.lock().unwrap();
@@ -364,10 +370,26 @@ fn compiled_executable(program: &str) -> Result<PathBuf, String> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "prog".into());
-    let exe = dir.path.join(stem);
-    let out = Command::new(FAST32)
+    let exe = dir.path.join(if profiled {
+        format!("{stem}-pgo")
+    } else {
+        stem.clone()
+    });
+    let mut compile = Command::new(FAST32);
+    compile
         .args(["compile", "--quiet", program, "-o"])
-        .arg(&exe)
+        .arg(&exe);
+    if profiled {
+        let profile = match training_profile(ctx, program, &stem, &dir.path) {
+            Ok(p) => p,
+            Err(e) => {
+                *slot = Some(Err(e.clone()));
+                return Err(e);
+            }
+        };
+        compile.arg("--profile").arg(profile);
+    }
+    let out = compile
         .output()
         .map_err(|e| format!("cannot run fast32 compile: {e}"));
     let r = match out {
@@ -380,6 +402,52 @@ fn compiled_executable(program: &str) -> Result<PathBuf, String> {
     };
     *slot = Some(r.clone());
     r
+}
+
+/// Records a profile of `program` (file stem `stem`) on its training
+/// input, in `dir`: the interpreters' training inputs of `bench-data`
+/// (Forth's after the prelude), else a run with no arguments and empty
+/// stdin.
+fn training_profile(ctx: &Ctx, program: &str, stem: &str, dir: &Path) -> Result<PathBuf, String> {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench-data");
+    let inputs: Vec<PathBuf> = match stem {
+        "lua" => vec![data.join("lua/train.lua")],
+        "kernel" => vec![
+            ctx.corpus.join("prelude.fth"),
+            data.join("corpus/forth.train.fth"),
+        ],
+        "sbasic" => vec![data.join("corpus/sbasic.train.bas")],
+        "prolog" => vec![data.join("corpus/prolog.train.pl")],
+        "lisp" => vec![data.join("corpus/lisp.train.scm")],
+        _ => Vec::new(),
+    };
+    let mut stdin = Vec::new();
+    for p in &inputs {
+        stdin.extend(fs::read(p).map_err(|e| format!("read {}: {e}", p.display()))?);
+    }
+    let stdin_path = dir.join(format!("{stem}.train"));
+    fs::write(&stdin_path, &stdin).map_err(|e| format!("write training input: {e}"))?;
+    let work = dir.join(format!("{stem}.train-work"));
+    fs::create_dir_all(&work).map_err(|e| format!("mkdir {}: {e}", work.display()))?;
+    let profile = dir.join(format!("{stem}.s32prof"));
+    let stdin = fs::File::open(&stdin_path).map_err(|e| format!("open training input: {e}"))?;
+    let mut cmd = Command::new(FAST32);
+    cmd.args(["profile", "--deterministic", "-o"])
+        .arg(&profile)
+        .arg(program)
+        .current_dir(&work)
+        .stdin(Stdio::from(stdin))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = run_with_timeout(cmd, Duration::from_secs(600))
+        .map_err(|e| format!("fast32 profile {program}: {e}"))?;
+    if !profile.exists() {
+        return Err(format!(
+            "fast32 profile {program} wrote no profile: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(profile)
 }
 
 /// A one-paragraph account of how two outputs differ: the first differing
