@@ -582,7 +582,7 @@ pub fn lower_function<M: Module>(
         per_site_dispatch: false,
         peels: Vec::new(),
         dispatch_copies: Vec::new(),
-        copy_plan: Default::default(),
+        copy_plan: HashMap::new(),
         peel_heads: Vec::new(),
         dispatch_start: usize::MAX,
         copies: HashMap::new(),
@@ -1289,8 +1289,9 @@ struct FnLower<'a, 'f> {
     /// after the function's own blocks (see [`Self::dispatch_copy`]).
     dispatch_copies: Vec<Vec<(u32, Block)>>,
     /// The edges (predecessor block, target) that get a copy of the
-    /// dispatch chain at the target ([`Self::plan_dispatch_copies`]).
-    copy_plan: std::collections::HashSet<(u32, u32)>,
+    /// dispatch chain at the target, with that chain
+    /// ([`Self::plan_dispatch_copies`]).
+    copy_plan: HashMap<(u32, u32), Vec<u32>>,
     /// How many blocks the layout had when the dispatch (lowered last)
     /// began.
     dispatch_start: usize,
@@ -2166,14 +2167,10 @@ impl FnLower<'_, '_> {
     /// copy's table jump is an indirect branch of its own, which the host
     /// predicts from where it is (see [`DISPATCH_COPY_MAX_INSNS`]).
     fn dispatch_copy(&mut self, t: u32) -> Option<Block> {
-        let h = self.hints?;
-        if !self.copies.is_empty()
-            || self.known_lr.is_some()
-            || !self.copy_plan.contains(&(self.cur_block, t))
-        {
+        if !self.copies.is_empty() || self.known_lr.is_some() {
             return None;
         }
-        let chain = self.dispatch_chain(h, t, DISPATCH_COPY_CHAIN_INSNS, DISPATCH_COPY_DEPTH)?;
+        let chain = self.copy_plan.get(&(self.cur_block, t))?.clone();
         let copy: Vec<(u32, Block)> = chain.iter().map(|&c| (c, self.b.create_block())).collect();
         let blk = copy[0].1;
         let start = self.prog.functions[self.fidx].start;
@@ -2232,11 +2229,11 @@ impl FnLower<'_, '_> {
                 continue;
             };
             let bytes = self.dispatch_table_bytes(chain[chain.len() - 1]);
-            candidates.push((from, p, t, bytes));
+            candidates.push((from, p, t, bytes, chain));
         }
         candidates.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1, c.2));
         let mut bytes = 0;
-        for (_, p, t, b) in candidates {
+        for (_, p, t, b, chain) in candidates {
             if self.copy_plan.len() >= MAX_DISPATCH_COPIES {
                 break;
             }
@@ -2244,7 +2241,7 @@ impl FnLower<'_, '_> {
                 continue;
             }
             bytes += b;
-            self.copy_plan.insert((p, t));
+            self.copy_plan.insert((p, t), chain);
         }
     }
 
@@ -3119,38 +3116,28 @@ impl FnLower<'_, '_> {
                 let sites = self.return_site_order(sites, pc);
                 self.speculate(s, &sites, |l, target| l.edge(target));
             }
-        }
-        if !is_return {
-            if let Some((tj, Some(idx))) = self.table.take() {
-                self.table_jump(&tj, idx, t);
-                return;
-            }
-        }
-        let mut speculated = false;
-        if !is_return {
-            // Before a table jump inside the function, a compare pays
-            // only for a target taken often enough.
-            let switch_follows = !self.prog.functions[self.fidx]
-                .lowered_indirect_targets()
-                .is_empty();
-            let min = if switch_follows {
-                JUMP_SPEC_MIN_SHARE
-            } else {
-                0.0
-            };
-            let spec = self.speculation_targets(pc, false, min);
-            self.speculate(s, &spec, |l, target| l.edge(target));
-            speculated = !spec.is_empty();
-        }
-        if is_return {
             self.writeback();
             self.ret_dyn(t);
             return;
         }
-        if self.prog.functions[self.fidx]
+        if let Some((tj, Some(idx))) = self.table.take() {
+            self.table_jump(&tj, idx, t);
+            return;
+        }
+        // Before a table jump inside the function, a compare pays only for
+        // a target taken often enough.
+        let switch_follows = !self.prog.functions[self.fidx]
             .lowered_indirect_targets()
-            .is_empty()
-        {
+            .is_empty();
+        let min = if switch_follows {
+            JUMP_SPEC_MIN_SHARE
+        } else {
+            0.0
+        };
+        let spec = self.speculation_targets(pc, false, min);
+        self.speculate(s, &spec, |l, target| l.edge(target));
+        let speculated = !spec.is_empty();
+        if !switch_follows {
             self.leave_indirect(t);
             return;
         }
