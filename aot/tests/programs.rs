@@ -351,6 +351,29 @@ _start:
     }
 }
 
+/// What `fast32 compile --explain` reports for `image` compiled with `o`.
+fn explain_of(image: &fast32_isa::s32x::Image, o: &AotOptions) -> fast32_aot::pgo::Explain {
+    let bytes = fast32_isa::s32x::write(image);
+    fast32_aot::object_driver::compile_object(&bytes, image, o)
+        .expect("compiles")
+        .explain
+}
+
+/// Runs `image` compiled in memory with `o` and on the interpreter:
+/// both end the same way with the same registers, which it returns.
+fn registers_as_on_the_interpreter(image: &fast32_isa::s32x::Image, o: &AotOptions) -> [u32; 32] {
+    let mut aot = Aot::compile(image, o).expect("compiles");
+    let (cfg, _) = test_host(b"");
+    let mut m = Machine::new(image, cfg).expect("loads");
+    let outcome = aot.run(&mut m);
+    let (cfg, _) = test_host(b"");
+    let mut r = Machine::new(image, cfg).expect("loads");
+    let expected = fast32_runtime::Interpreter::new(&r).run(&mut r);
+    assert_eq!(outcome, expected);
+    assert_eq!(m.cpu.regs, r.cpu.regs);
+    m.cpu.regs
+}
+
 /// With a profile, an indirect jump followed by a table jump in its own
 /// function tests a target first only where that pays: a threaded `NEXT`
 /// that spreads over ten primitives (10% each) goes straight to the
@@ -408,10 +431,7 @@ thread:
     let often = image.symbol_by_name("often").unwrap().value;
     let o =
         fast32_difftest::pgo_options(&image, 10_000_000, fast32_aot::pgo::ColdPolicy::Translate);
-    let bytes = fast32_isa::s32x::write(&image);
-    let e = fast32_aot::object_driver::compile_object(&bytes, &image, &o)
-        .expect("compiles")
-        .explain;
+    let e = explain_of(&image, &o);
     let sites: Vec<(u32, Vec<u32>)> = e
         .speculated
         .iter()
@@ -421,16 +441,7 @@ thread:
     let tested = sites.iter().find(|s| s.0 == one_way).map(|s| &s.1);
     assert_eq!(tested.map(|t| t[0]), Some(often), "{sites:x?}");
 
-    let mut aot = Aot::compile(&image, &o).expect("compiles");
-    let (cfg, _) = test_host(b"");
-    let mut m = Machine::new(&image, cfg).expect("loads");
-    let outcome = aot.run(&mut m);
-    let (cfg, _) = test_host(b"");
-    let mut r = Machine::new(&image, cfg).expect("loads");
-    let expected = fast32_runtime::Interpreter::new(&r).run(&mut r);
-    assert_eq!(outcome, expected);
-    assert_eq!(m.cpu.regs, r.cpu.regs);
-    assert_eq!(m.cpu.regs[3], 55 * 1000);
+    assert_eq!(registers_as_on_the_interpreter(&image, &o)[3], 55 * 1000);
 }
 
 /// With a profile, a threaded interpreter's `NEXT` (a small block ending
@@ -466,19 +477,14 @@ thread:
 ";
     let image = fast32_asm::assemble(&src, "copies.s").expect("assembles");
     let next = image.symbol_by_name("next").unwrap().value;
-    let bytes = fast32_isa::s32x::write(&image);
-    let plain = fast32_aot::object_driver::compile_object(&bytes, &image, &opts())
-        .expect("compiles")
-        .explain;
+    let plain = explain_of(&image, &opts());
     assert!(
         plain.dispatch_copies.is_empty(),
         "{:x?}",
         plain.dispatch_copies
     );
     let o = fast32_difftest::pgo_options(&image, 10_000_000, fast32_aot::pgo::ColdPolicy::Outline);
-    let e = fast32_aot::object_driver::compile_object(&bytes, &image, &o)
-        .expect("compiles")
-        .explain;
+    let e = explain_of(&image, &o);
     // One copy for each primitive and for `round`, which falls into
     // `NEXT` (once per round, 1/9 of `NEXT`'s runs: often enough), and
     // one of `round` and `NEXT` for `done`, which branches to `round`.
@@ -492,15 +498,6 @@ thread:
     assert_eq!(copies, expected);
 
     for opts in [opts(), o] {
-        let mut aot = Aot::compile(&image, &opts).expect("compiles");
-        let (cfg, _) = test_host(b"");
-        let mut m = Machine::new(&image, cfg).expect("loads");
-        let outcome = aot.run(&mut m);
-        let (cfg, _) = test_host(b"");
-        let mut r = Machine::new(&image, cfg).expect("loads");
-        let expected = fast32_runtime::Interpreter::new(&r).run(&mut r);
-        assert_eq!(outcome, expected);
-        assert_eq!(m.cpu.regs, r.cpu.regs);
-        assert_eq!(m.cpu.regs[3], 2000 * 24);
+        assert_eq!(registers_as_on_the_interpreter(&image, &opts)[3], 2000 * 24);
     }
 }

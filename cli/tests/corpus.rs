@@ -375,31 +375,28 @@ fn compiled_executable(ctx: &Ctx, program: &str, profiled: bool) -> Result<PathB
     } else {
         stem.clone()
     });
-    let mut compile = Command::new(FAST32);
-    compile
-        .args(["compile", "--quiet", program, "-o"])
-        .arg(&exe);
-    if profiled {
-        let profile = match training_profile(ctx, program, &stem, &dir.path) {
-            Ok(p) => p,
-            Err(e) => {
-                *slot = Some(Err(e.clone()));
-                return Err(e);
-            }
-        };
-        compile.arg("--profile").arg(profile);
-    }
-    let out = compile
-        .output()
-        .map_err(|e| format!("cannot run fast32 compile: {e}"));
-    let r = match out {
-        Ok(o) if o.status.success() => Ok(exe),
-        Ok(o) => Err(format!(
-            "fast32 compile {program} failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )),
-        Err(e) => Err(e),
+    let build = || {
+        let mut compile = Command::new(FAST32);
+        compile
+            .args(["compile", "--quiet", program, "-o"])
+            .arg(&exe);
+        if profiled {
+            compile
+                .arg("--profile")
+                .arg(training_profile(ctx, program, &stem, &dir.path)?);
+        }
+        let o = compile
+            .output()
+            .map_err(|e| format!("cannot run fast32 compile: {e}"))?;
+        if !o.status.success() {
+            return Err(format!(
+                "fast32 compile {program} failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        Ok(exe.clone())
     };
+    let r = build();
     *slot = Some(r.clone());
     r
 }
