@@ -211,6 +211,30 @@ fn cpu_state_registers_are_forwarded_and_dead_writes_dropped() {
     assert_eq!(count("store", 22), 2, "{ir}");
 }
 
+/// A register kept in `CpuState` is read back from its own store in the
+/// next guest block although the other register of its pair was stored
+/// in between (`tests/programs/memory_register_pair_slots.s`): each slot
+/// that no f64 pair shares is an alias region of its own.
+#[test]
+fn a_register_slot_is_forwarded_past_its_pair_partners_store() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/programs/memory_register_pair_slots.s");
+    let image = fast32_asm::assemble_file(&path).expect("assembles");
+    let ir = optimized_ir(&image, opts(), "_start", "pair-slots");
+    let slot = |r: u8| format!("+{}", fast32_runtime::state::offsets::reg(r));
+    let count = |op: &str, r: u8| {
+        ir.lines()
+            .filter(|l| {
+                let code = l.split(';').next().unwrap().trim_end();
+                code.contains(op) && code.ends_with(&slot(r))
+            })
+            .count()
+    };
+    // Both are in CpuState (stored), and r23 is never loaded.
+    assert!(count("store", 22) >= 1 && count("store", 23) >= 1, "{ir}");
+    assert_eq!(count("load", 23), 0, "{ir}");
+}
+
 /// The IR of the function at symbol `func` after Cranelift's optimizer
 /// (`--emit-clif`'s `NAME.opt.clif`), compiled with `o`.
 fn optimized_ir(image: &fast32_isa::s32x::Image, o: AotOptions, func: &str, tag: &str) -> String {
