@@ -307,3 +307,113 @@ static PROGRAMS: &[Program] = &[
         default_instructions: 8_129_935_397,
     },
 ];
+
+/// A workload for one of the interpreters among the `FAST32_CORPUS`
+/// programs (built from the SLOW-32 project's sources, never committed):
+/// the image's file name in the corpus directory, and its bench and
+/// training inputs on stdin. Training and bench inputs are different
+/// programs for the interpreter (a profile never sees the timed input);
+/// `fast32 bench --corpus DIR` times them with the embedded programs, and
+/// `scripts/corpus-pgo.sh` measures them one by one.
+#[derive(Debug)]
+pub struct CorpusWorkload {
+    /// Short name in reports.
+    pub name: &'static str,
+    /// The executable, in the corpus directory.
+    pub image: &'static str,
+    /// A file of the corpus directory that both inputs start with (the
+    /// Forth kernel's prelude), if any.
+    pub prefix: Option<&'static str>,
+    /// The timed input (after `prefix`).
+    pub bench: &'static str,
+    /// The training input (after `prefix`).
+    pub train: &'static str,
+}
+
+impl CorpusWorkload {
+    /// The bench and training stdin of this workload for the corpus in
+    /// `dir`, or `None` when `dir` does not hold its image (or prefix).
+    pub fn inputs(&self, dir: &Path) -> io::Result<Option<(Vec<u8>, Vec<u8>)>> {
+        if !dir.join(self.image).is_file() {
+            return Ok(None);
+        }
+        let prefix = match self.prefix {
+            Some(p) if !dir.join(p).is_file() => return Ok(None),
+            Some(p) => std::fs::read(dir.join(p))?,
+            None => Vec::new(),
+        };
+        let with = |text: &str| [prefix.as_slice(), text.as_bytes()].concat();
+        Ok(Some((with(self.bench), with(self.train))))
+    }
+}
+
+/// The corpus workloads, in report order.
+pub fn corpus_workloads() -> &'static [CorpusWorkload] {
+    CORPUS
+}
+
+static CORPUS: &[CorpusWorkload] = &[
+    CorpusWorkload {
+        name: "forth",
+        image: "kernel.s32x",
+        prefix: Some("prelude.fth"),
+        bench: include_str!("../corpus/forth.bench.fth"),
+        train: include_str!("../corpus/forth.train.fth"),
+    },
+    CorpusWorkload {
+        name: "sbasic",
+        image: "sbasic.s32x",
+        prefix: None,
+        bench: include_str!("../corpus/sbasic.bench.bas"),
+        train: include_str!("../corpus/sbasic.train.bas"),
+    },
+    CorpusWorkload {
+        name: "prolog",
+        image: "prolog.s32x",
+        prefix: None,
+        bench: include_str!("../corpus/prolog.bench.pl"),
+        train: include_str!("../corpus/prolog.train.pl"),
+    },
+    CorpusWorkload {
+        name: "lisp",
+        image: "lisp.s32x",
+        prefix: None,
+        bench: include_str!("../corpus/lisp.bench.scm"),
+        train: include_str!("../corpus/lisp.train.scm"),
+    },
+    CorpusWorkload {
+        name: "lua",
+        image: "lua.s32x",
+        prefix: None,
+        bench: include_str!("../lua/bench-small.lua"),
+        train: include_str!("../lua/train.lua"),
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inputs come only for images the directory holds, with the prefix
+    /// file first.
+    #[test]
+    fn corpus_inputs_start_with_the_prefix() {
+        let dir = std::env::temp_dir().join(format!("fast32-corpus-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let forth = corpus_workloads()
+            .iter()
+            .find(|w| w.name == "forth")
+            .unwrap();
+        assert!(forth.inputs(&dir).unwrap().is_none());
+        std::fs::write(dir.join("kernel.s32x"), b"x").unwrap();
+        // No prelude: nothing to run.
+        assert!(forth.inputs(&dir).unwrap().is_none());
+        std::fs::write(dir.join("prelude.fth"), b": PRE ;\n").unwrap();
+        let (bench, train) = forth.inputs(&dir).unwrap().unwrap();
+        assert!(bench.starts_with(b": PRE ;\n") && train.starts_with(b": PRE ;\n"));
+        assert_eq!(&bench[8..], forth.bench.as_bytes());
+        assert_eq!(&train[8..], forth.train.as_bytes());
+        assert_ne!(forth.bench, forth.train);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

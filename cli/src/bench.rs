@@ -73,6 +73,13 @@ pub struct BenchArgs {
     /// Training stdin for --program's profile; default: --stdin.
     #[arg(long, value_name = "FILE")]
     pub train_stdin: Option<PathBuf>,
+    /// Also time the interpreters among the SLOW-32 project's programs
+    /// found in this directory (`FAST32_CORPUS`: forth, sbasic, prolog,
+    /// lisp, lua; names select them like embedded programs) on their
+    /// bench inputs, profile-guided builds trained on different inputs
+    /// (bench-data/corpus, bench-data/lua).
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
     /// Where generated inputs and build products are kept.
     #[arg(long, default_value = "target/fast32-bench")]
     pub work_dir: PathBuf,
@@ -97,6 +104,56 @@ struct Case {
     profile: Option<PathBuf>,
     aot_exe: Option<PathBuf>,
     aot_pgo_exe: Option<PathBuf>,
+}
+
+/// The cases of the corpus workloads (those in `names`, or all) whose
+/// programs `dir` holds, their inputs written into `work`.
+fn corpus_cases(dir: &Path, names: &[&str], work: &Path) -> Result<Vec<Case>> {
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("corpus directory {}", dir.display()))?;
+    let mut cases = Vec::new();
+    let chosen = data::corpus_workloads()
+        .iter()
+        .filter(|w| names.is_empty() || names.contains(&w.name));
+    for w in chosen {
+        let inputs = w
+            .inputs(&dir)
+            .with_context(|| format!("cannot read the {} corpus files", w.name))?;
+        let Some((bench, train)) = inputs else {
+            continue;
+        };
+        let bench_in = work.join(format!("{}.bench.stdin", w.name));
+        let train_in = work.join(format!("{}.train.stdin", w.name));
+        crate::write_atomic(&bench_in, &bench)?;
+        crate::write_atomic(&train_in, &train)?;
+        cases.push(Case {
+            name: w.name.to_string(),
+            s32x: dir.join(w.image),
+            native: None,
+            args: Vec::new(),
+            bytes: None,
+            stdin: Some(bench_in),
+            train_args: Vec::new(),
+            train_stdin: Some(train_in),
+            profile: None,
+            aot_exe: None,
+            aot_pgo_exe: None,
+        });
+    }
+    if cases.is_empty() {
+        let names: Vec<&str> = data::corpus_workloads()
+            .iter()
+            .filter(|w| names.is_empty() || names.contains(&w.name))
+            .map(|w| w.image)
+            .collect();
+        bail!(
+            "{} holds none of the corpus programs ({})",
+            dir.display(),
+            names.join(", ")
+        );
+    }
+    Ok(cases)
 }
 
 /// Statistics of one program × engine.
@@ -424,22 +481,40 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
     let inputs = data::Inputs::new(work.clone());
 
     // Build every case.
-    // With --program and no embedded names, only the user program runs.
-    let selected: Vec<&data::Program> = if a.programs.is_empty() && a.program.is_some() {
-        Vec::new()
-    } else if a.programs.is_empty() {
-        data::programs().iter().collect()
+    // Names select embedded programs and (with --corpus) corpus
+    // workloads; none: every embedded program and workload, or only the
+    // user program with --program alone.
+    let is_corpus = |n: &str| data::corpus_workloads().iter().any(|w| w.name == n);
+    let selected: Vec<&data::Program> = if a.programs.is_empty() {
+        if a.program.is_some() && a.corpus.is_none() {
+            Vec::new()
+        } else {
+            data::programs().iter().collect()
+        }
     } else {
         a.programs
             .iter()
+            .filter(|n| !(a.corpus.is_some() && is_corpus(n)))
             .map(|n| {
                 data::programs()
                     .iter()
                     .find(|p| p.name == n)
-                    .with_context(|| format!("no embedded program {n:?} (see --list)"))
+                    .with_context(|| {
+                        if is_corpus(n) {
+                            format!("{n:?} is a corpus workload: give --corpus DIR")
+                        } else {
+                            format!("no embedded program {n:?} (see --list)")
+                        }
+                    })
             })
             .collect::<Result<_>>()?
     };
+    let corpus_names: Vec<&str> = a
+        .programs
+        .iter()
+        .map(String::as_str)
+        .filter(|n| is_corpus(n))
+        .collect();
     let spinner = ProgressBar::new_spinner();
     spinner.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("template"));
     spinner.enable_steady_tick(Duration::from_millis(120));
@@ -514,6 +589,9 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
             aot_exe: None,
             aot_pgo_exe: None,
         });
+    }
+    if let Some(dir) = &a.corpus {
+        cases.extend(corpus_cases(dir, &corpus_names, &work)?);
     }
     for case in &mut cases {
         prepare_case(case, &kinds, &work, &spinner)?;
@@ -730,7 +808,7 @@ fn markdown(r: &Report) -> String {
             "- {} {}: `{}`\n",
             row.program,
             row.args.join(" "),
-            row.output
+            abridged(&row.output)
         );
         for (engine, printed) in &row.wrong {
             s += &format!("  - **{engine} printed something else, not timed**: `{printed}`\n");
@@ -738,6 +816,23 @@ fn markdown(r: &Report) -> String {
     }
     s
 }
+
+/// `output` with at most [`OUTPUT_LINES`] lines, the first and last ones
+/// (an interpreter's transcript can run to hundreds); `report.json`
+/// keeps the whole.
+fn abridged(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    if lines.len() <= OUTPUT_LINES {
+        return output.to_string();
+    }
+    let (head, tail) = (OUTPUT_LINES - 2, 1);
+    let mut s = lines[..head].join("\n");
+    s += &format!("\n... ({} lines in all)\n", lines.len());
+    s += &lines[lines.len() - tail..].join("\n");
+    s
+}
+
+const OUTPUT_LINES: usize = 8;
 
 /// A grouped bar chart of median times relative to native (or to the
 /// fastest engine when there is no native column), log scale.

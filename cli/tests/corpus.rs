@@ -403,25 +403,21 @@ fn compiled_executable(ctx: &Ctx, program: &str, profiled: bool) -> Result<PathB
 
 /// Records a profile of `program` (file stem `stem`) on its training
 /// input, in `dir`: the interpreters' training inputs of `bench-data`
-/// (Forth's after the prelude), else a run with no arguments and empty
-/// stdin.
+/// ([`fast32_bench_data::corpus_workloads`]; Forth's after the prelude),
+/// else a run with no arguments and empty stdin.
 fn training_profile(ctx: &Ctx, program: &str, stem: &str, dir: &Path) -> Result<PathBuf, String> {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench-data");
-    let inputs: Vec<PathBuf> = match stem {
-        "lua" => vec![data.join("lua/train.lua")],
-        "kernel" => vec![
-            ctx.corpus.join("prelude.fth"),
-            data.join("corpus/forth.train.fth"),
-        ],
-        "sbasic" => vec![data.join("corpus/sbasic.train.bas")],
-        "prolog" => vec![data.join("corpus/prolog.train.pl")],
-        "lisp" => vec![data.join("corpus/lisp.train.scm")],
-        _ => Vec::new(),
+    let image = format!("{stem}.s32x");
+    let stdin = match fast32_bench_data::corpus_workloads()
+        .iter()
+        .find(|w| w.image == image)
+    {
+        Some(w) => w
+            .inputs(&ctx.corpus)
+            .map_err(|e| format!("read the {} corpus files: {e}", w.name))?
+            .map(|(_, train)| train)
+            .unwrap_or_default(),
+        None => Vec::new(),
     };
-    let mut stdin = Vec::new();
-    for p in &inputs {
-        stdin.extend(fs::read(p).map_err(|e| format!("read {}: {e}", p.display()))?);
-    }
     let stdin_path = dir.join(format!("{stem}.train"));
     fs::write(&stdin_path, &stdin).map_err(|e| format!("write training input: {e}"))?;
     let work = dir.join(format!("{stem}.train-work"));
