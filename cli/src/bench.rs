@@ -121,6 +121,14 @@ fn corpus_cases(dir: &Path, names: &[&str], work: &Path) -> Result<Vec<Case>> {
             .inputs(&dir)
             .with_context(|| format!("cannot read the {} corpus files", w.name))?;
         let Some((bench, train)) = inputs else {
+            if let (true, Some(p)) = (dir.join(w.image).is_file(), w.prefix) {
+                eprintln!(
+                    "fast32: {} has {} but not {p}, which its inputs start with: {} skipped",
+                    dir.display(),
+                    w.image,
+                    w.name
+                );
+            }
             continue;
         };
         let bench_in = work.join(format!("{}.bench.stdin", w.name));
