@@ -187,28 +187,16 @@ fn lua_corpus_benchmark_matches_reference() {
 /// (`tests/programs/memory_registers_blocks.s`, whose results every engine
 /// checks): in the optimized IR no load of r21 is left (each read is
 /// forwarded from its store, across a guest store and two branches: guest
-/// memory and each pair of register slots are alias regions of their
-/// own), and r22, written before a branch whose successors both overwrite
-/// it unread, is stored only by those successors.
+/// memory and each register slot are alias regions of their own), and
+/// r22, written before a branch whose successors both overwrite it
+/// unread, is stored only by those successors.
 #[test]
 fn cpu_state_registers_are_forwarded_and_dead_writes_dropped() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/programs/memory_registers_blocks.s");
-    let image = fast32_asm::assemble_file(&path).expect("assembles");
-    let ir = optimized_ir(&image, opts(), "_start", "forwarded");
-    let slot = |r: u8| format!("+{}", fast32_runtime::state::offsets::reg(r));
-    let count = |op: &str, r: u8| {
-        ir.lines()
-            .filter(|l| {
-                let code = l.split(';').next().unwrap().trim_end();
-                code.contains(op) && code.ends_with(&slot(r))
-            })
-            .count()
-    };
+    let ir = start_ir_of("memory_registers_blocks.s", "forwarded");
     // (Both registers are in CpuState: stores of them are in the IR.)
-    assert_eq!(count("store", 21), 1, "{ir}");
-    assert_eq!(count("load", 21), 0, "{ir}");
-    assert_eq!(count("store", 22), 2, "{ir}");
+    assert_eq!(state_accesses(&ir, "store", 21), 1, "{ir}");
+    assert_eq!(state_accesses(&ir, "load", 21), 0, "{ir}");
+    assert_eq!(state_accesses(&ir, "store", 22), 2, "{ir}");
 }
 
 /// A register kept in `CpuState` is read back from its own store in the
@@ -217,22 +205,32 @@ fn cpu_state_registers_are_forwarded_and_dead_writes_dropped() {
 /// that no f64 pair shares is an alias region of its own.
 #[test]
 fn a_register_slot_is_forwarded_past_its_pair_partners_store() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/programs/memory_register_pair_slots.s");
-    let image = fast32_asm::assemble_file(&path).expect("assembles");
-    let ir = optimized_ir(&image, opts(), "_start", "pair-slots");
-    let slot = |r: u8| format!("+{}", fast32_runtime::state::offsets::reg(r));
-    let count = |op: &str, r: u8| {
-        ir.lines()
-            .filter(|l| {
-                let code = l.split(';').next().unwrap().trim_end();
-                code.contains(op) && code.ends_with(&slot(r))
-            })
-            .count()
-    };
+    let ir = start_ir_of("memory_register_pair_slots.s", "pair-slots");
     // Both are in CpuState (stored), and r23 is never loaded.
-    assert!(count("store", 22) >= 1 && count("store", 23) >= 1, "{ir}");
-    assert_eq!(count("load", 23), 0, "{ir}");
+    let stored = |r| state_accesses(&ir, "store", r) >= 1;
+    assert!(stored(22) && stored(23), "{ir}");
+    assert_eq!(state_accesses(&ir, "load", 23), 0, "{ir}");
+}
+
+/// The optimized IR of `_start` in test program `tests/programs/{file}`.
+fn start_ir_of(file: &str, tag: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/programs")
+        .join(file);
+    let image = fast32_asm::assemble_file(&path).expect("assembles");
+    optimized_ir(&image, opts(), "_start", tag)
+}
+
+/// How many `op` instructions (`load`, `store`) of `ir` access register
+/// `r`'s `CpuState` slot.
+fn state_accesses(ir: &str, op: &str, r: u8) -> usize {
+    let slot = format!("+{}", fast32_runtime::state::offsets::reg(r));
+    ir.lines()
+        .filter(|l| {
+            let code = l.split(';').next().unwrap().trim_end();
+            code.contains(op) && code.ends_with(&slot)
+        })
+        .count()
 }
 
 /// The IR of the function at symbol `func` after Cranelift's optimizer

@@ -113,10 +113,11 @@ fn corpus_cases(dir: &Path, names: &[&str], work: &Path) -> Result<Vec<Case>> {
         .canonicalize()
         .with_context(|| format!("corpus directory {}", dir.display()))?;
     let mut cases = Vec::new();
-    let chosen = data::corpus_workloads()
+    let chosen: Vec<&data::CorpusWorkload> = data::corpus_workloads()
         .iter()
-        .filter(|w| names.is_empty() || names.contains(&w.name));
-    for w in chosen {
+        .filter(|w| names.is_empty() || names.contains(&w.name))
+        .collect();
+    for &w in &chosen {
         let inputs = w
             .inputs(&dir)
             .with_context(|| format!("cannot read the {} corpus files", w.name))?;
@@ -150,11 +151,7 @@ fn corpus_cases(dir: &Path, names: &[&str], work: &Path) -> Result<Vec<Case>> {
         });
     }
     if cases.is_empty() {
-        let names: Vec<&str> = data::corpus_workloads()
-            .iter()
-            .filter(|w| names.is_empty() || names.contains(&w.name))
-            .map(|w| w.image)
-            .collect();
+        let names: Vec<&str> = chosen.iter().map(|w| w.image).collect();
         bail!(
             "{} holds none of the corpus programs ({})",
             dir.display(),
